@@ -1,0 +1,1 @@
+fn main() { println!("{}", sim_core::version()); }
