@@ -1,0 +1,42 @@
+//! The scenarios that ship with wqsim, compiled in from `scenarios/*.toml`, so the CLI and the
+//! page need no files.
+
+use std::sync::OnceLock;
+
+use crate::error::Error;
+use crate::scenario::Scenario;
+
+const FILES: [&str; 3] = [
+    include_str!("../../scenarios/check-then-sleep.toml"),
+    include_str!("../../scenarios/pipe-splice.toml"),
+    include_str!("../../scenarios/page-lock-killable.toml"),
+];
+
+/// The built-in scenarios, in teaching order.
+pub fn scenarios() -> &'static [Scenario] {
+    static ALL: OnceLock<Vec<Scenario>> = OnceLock::new();
+    ALL.get_or_init(|| {
+        FILES
+            .iter()
+            .map(|text| {
+                Scenario::parse(text)
+                    .unwrap_or_else(|e| panic!("built-in scenario is invalid: {e}"))
+            })
+            .collect()
+    })
+}
+
+/// The built-in scenario `id`.
+pub fn find(id: &str) -> Result<&'static Scenario, Error> {
+    scenarios()
+        .iter()
+        .find(|s| s.id == id)
+        .ok_or_else(|| Error::UnknownScenario {
+            name: id.into(),
+            known: scenarios()
+                .iter()
+                .map(|s| s.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+}

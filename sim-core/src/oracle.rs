@@ -1,0 +1,379 @@
+//! The oracle: recognises a lost wakeup. It watches every effect as it happens (the per-step
+//! checks of reference §1.5 and §2.2) and judges the world when no task can step (the terminal
+//! checks), naming the waiter left asleep, the wakeup that was lost, its waker, and why.
+
+use serde::Serialize;
+
+use crate::effect::Effect;
+use crate::ids::{QueueId, TaskId};
+use crate::kernel::task::TaskState;
+use crate::spec::Spec;
+use crate::world::World;
+
+/// A wakeup as the oracle remembers it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct WakeRef {
+    pub step: u32,
+    /// The task whose step issued it.
+    pub waker: TaskId,
+    /// The waker's instruction (for the report).
+    pub pc: u16,
+    pub queue: QueueId,
+    /// It was an exclusive wakeup: spent on this task, so no other waiter got it.
+    pub exclusive: bool,
+}
+
+/// Why a wakeup was lost, as seen at the step it was lost.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LossKind {
+    /// The wakeup set the task RUNNING, the task stored a sleeping state again at `step`
+    /// (instruction `pc`) without testing its condition, and slept [ref §1.5 check 1].
+    Rearmed { step: u32, pc: u16 },
+    /// The task took an exclusive wakeup and stopped waiting without taking the resource or
+    /// passing the wakeup on [ref §2.2 per-step check].
+    ExclusiveAbandoned,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Loss {
+    /// The step at which the wakeup was lost.
+    pub step: u32,
+    /// The task that received the wakeup and lost it.
+    pub task: TaskId,
+    pub wakeup: WakeRef,
+    pub kind: LossKind,
+}
+
+/// What the oracle keeps per task.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+struct Watch {
+    /// A wakeup this task received since it last tested its condition (`woken_since_check`).
+    woken: Option<WakeRef>,
+    /// Where it stored a sleeping state again after that wakeup.
+    rearmed: Option<(u32, u16)>,
+    last_check: Option<u32>,
+    /// The instruction it sleeps in.
+    sleep_pc: u16,
+}
+
+/// The oracle's memory of one run. Not part of a state's identity: two runs that reach the same
+/// kernel state have the same future, whatever the oracle remembers of their pasts.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Oracle {
+    watch: Vec<Watch>,
+    /// Per queue: the last wakeup that found nobody to wake.
+    idle_wakes: Vec<Option<WakeRef>>,
+    losses: Vec<Loss>,
+}
+
+/// Who did the current step, for the records.
+#[derive(Clone, Copy, Debug)]
+pub struct StepCtx {
+    pub step: u32,
+    pub actor: Option<TaskId>,
+    pub pc: u16,
+}
+
+impl Oracle {
+    pub fn new(tasks: usize, queues: usize) -> Oracle {
+        Oracle {
+            watch: vec![Watch::default(); tasks],
+            idle_wakes: vec![None; queues],
+            losses: Vec::new(),
+        }
+    }
+
+    pub fn losses(&self) -> &[Loss] {
+        &self.losses
+    }
+
+    /// Watch one effect. Returns the loss it reveals, if any.
+    pub fn observe(&mut self, e: &Effect, cx: StepCtx) -> Option<Loss> {
+        match *e {
+            Effect::WakeCall {
+                queue,
+                task,
+                woke: true,
+                exclusive,
+                handoff: false,
+                ..
+            } => {
+                let waker = cx.actor?;
+                let w = &mut self.watch[task.index()];
+                w.woken = Some(WakeRef {
+                    step: cx.step,
+                    waker,
+                    pc: cx.pc,
+                    queue,
+                    exclusive,
+                });
+                w.rearmed = None;
+            }
+            Effect::WakeEnd { queue, woken: 0 } => {
+                if let Some(waker) = cx.actor {
+                    let r = WakeRef {
+                        step: cx.step,
+                        waker,
+                        pc: cx.pc,
+                        queue,
+                        exclusive: false,
+                    };
+                    self.idle_wakes[queue.index()] = Some(r);
+                }
+            }
+            // The task itself stores a sleeping state while a wakeup's RUNNING is pending.
+            Effect::State { task, to, .. }
+                if to != TaskState::Running && cx.actor == Some(task) =>
+            {
+                let w = &mut self.watch[task.index()];
+                if w.woken.is_some() {
+                    w.rearmed = Some((cx.step, cx.pc));
+                }
+            }
+            Effect::Check { task, cond, .. } if cond.is_wait_condition() => {
+                let w = &mut self.watch[task.index()];
+                w.woken = None;
+                w.rearmed = None;
+                w.last_check = Some(cx.step);
+            }
+            // §1.5 check 1: sleeping with a wakeup received since the last test of the condition.
+            Effect::Sleep { task } => {
+                let w = &mut self.watch[task.index()];
+                w.sleep_pc = cx.pc;
+                if let Some(wakeup) = w.woken.take() {
+                    let (step, pc) = w.rearmed.take().unwrap_or((cx.step, cx.pc));
+                    return Some(self.record(
+                        cx.step,
+                        task,
+                        wakeup,
+                        LossKind::Rearmed { step, pc },
+                    ));
+                }
+            }
+            // §2.2 per-step check: leaving the queue with an exclusive wakeup not acted on.
+            Effect::FinishWait { task, .. } => {
+                let w = &mut self.watch[task.index()];
+                if let Some(wakeup) = w.woken.filter(|r| r.exclusive) {
+                    w.woken = None;
+                    return Some(self.record(cx.step, task, wakeup, LossKind::ExclusiveAbandoned));
+                }
+            }
+            _ => {}
+        }
+        None
+    }
+
+    fn record(&mut self, step: u32, task: TaskId, wakeup: WakeRef, kind: LossKind) -> Loss {
+        let loss = Loss {
+            step,
+            task,
+            wakeup,
+            kind,
+        };
+        self.losses.push(loss);
+        loss
+    }
+}
+
+/// A wakeup, named for people.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct WakeupReport {
+    pub step: u32,
+    pub waker: String,
+    pub queue: String,
+    /// The waker's source line.
+    pub call: String,
+    pub exclusive: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LostWakeup {
+    /// The task left asleep.
+    pub waiter: String,
+    pub waiter_task: TaskId,
+    /// The step at which the wakeup was lost.
+    pub lost_at_step: u32,
+    /// The wakeup that was lost, when the oracle saw it.
+    pub wakeup: Option<WakeupReport>,
+    /// Why, in one sentence.
+    pub reason: String,
+}
+
+/// How a run ended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Verdict {
+    /// Every task's program returned. `recovered` lists wakeups that were lost and yet made good
+    /// by a later one.
+    Finished {
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        recovered: Vec<LostWakeup>,
+    },
+    /// No task can run, and a sleeper waits for a condition that already holds [ref §1.5, §2.2].
+    LostWakeup(LostWakeup),
+    /// No task can run, and no sleeper's condition holds: nobody to blame.
+    Deadlock {
+        asleep: Vec<String>,
+        blocked: Vec<String>,
+    },
+    /// The run was cut off.
+    StepLimit { limit: u32 },
+}
+
+impl Verdict {
+    pub fn kind(&self) -> VerdictKind {
+        match self {
+            Verdict::Finished { .. } => VerdictKind::Finished,
+            Verdict::LostWakeup(_) => VerdictKind::LostWakeup,
+            Verdict::Deadlock { .. } => VerdictKind::Deadlock,
+            Verdict::StepLimit { .. } => VerdictKind::StepLimit,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VerdictKind {
+    Finished,
+    LostWakeup,
+    Deadlock,
+    StepLimit,
+}
+
+impl VerdictKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            VerdictKind::Finished => "finished",
+            VerdictKind::LostWakeup => "lost_wakeup",
+            VerdictKind::Deadlock => "deadlock",
+            VerdictKind::StepLimit => "step_limit",
+        }
+    }
+}
+
+/// The terminal check of a world in which no task can step [ref §1.5 check 2, §2.2 terminal]:
+/// every task returned → finished; else a sleeper whose condition holds is a lost wakeup;
+/// else a deadlock.
+pub fn judge(world: &World) -> Verdict {
+    let k = &world.kernel;
+    let spec = world.spec();
+    let oracle = &world.oracle;
+    if k.tasks.iter().all(|t| t.exit.is_some()) {
+        let recovered = oracle
+            .losses
+            .iter()
+            .map(|l| report_loss(spec, l.task, l))
+            .collect();
+        return Verdict::Finished { recovered };
+    }
+    let victim = (0..k.tasks.len()).map(|i| TaskId(i as u8)).find(|&t| {
+        let task = k.task(t);
+        task.asleep() && waits_for(spec, oracle, t).is_some_and(|c| c.eval(k, t))
+    });
+    if let Some(v) = victim {
+        return Verdict::LostWakeup(explain(world, v));
+    }
+    let names = |pick: &dyn Fn(&crate::kernel::task::Task) -> bool| {
+        k.tasks
+            .iter()
+            .zip(&spec.tasks)
+            .filter(|(t, _)| pick(t))
+            .map(|(_, s)| s.name.clone())
+            .collect()
+    };
+    Verdict::Deadlock {
+        asleep: names(&|t| t.asleep()),
+        blocked: names(&|t| t.on_rq && t.exit.is_none()),
+    }
+}
+
+/// The condition a sleeping task waits for: from the `schedule()` it sleeps in.
+fn waits_for(spec: &Spec, oracle: &Oracle, t: TaskId) -> Option<crate::kernel::cond::Cond> {
+    let pc = oracle.watch[t.index()].sleep_pc;
+    match spec.program(t).instrs.get(usize::from(pc))?.op {
+        crate::program::Op::Schedule { waits_for } => Some(waits_for),
+        _ => None,
+    }
+}
+
+/// Name the wakeup that left `victim` asleep. In order: a wakeup the victim itself lost; an
+/// exclusive wakeup another waiter of its queue abandoned; a wakeup on its queue that found
+/// nobody after the victim last tested its condition.
+fn explain(world: &World, victim: TaskId) -> LostWakeup {
+    let k = &world.kernel;
+    let spec = world.spec();
+    let oracle = &world.oracle;
+    let on_victims_queue = |q: QueueId| k.queue_tasks(q).any(|t| t == victim);
+    let own = oracle.losses.iter().rev().find(|l| l.task == victim);
+    let abandoned =
+        || {
+            oracle.losses.iter().rev().find(|l| {
+                l.kind == LossKind::ExclusiveAbandoned && on_victims_queue(l.wakeup.queue)
+            })
+        };
+    if let Some(loss) = own.or_else(abandoned) {
+        return report_loss(spec, victim, loss);
+    }
+    let last_check = oracle.watch[victim.index()].last_check.unwrap_or(0);
+    let idle = oracle
+        .idle_wakes
+        .iter()
+        .flatten()
+        .filter(|w| w.step > last_check && on_victims_queue(w.queue))
+        .max_by_key(|w| w.step);
+    let name = spec.task_name(victim);
+    match idle {
+        Some(w) => {
+            let wakeup = report_wakeup(spec, w);
+            let reason = format!(
+                "{} by {} at step {} found nobody on {}: {name} had tested its condition at step {last_check} and was not yet queued, then slept",
+                wakeup.call, wakeup.waker, w.step, wakeup.queue
+            );
+            LostWakeup { waiter: name.into(), waiter_task: victim, lost_at_step: w.step, wakeup: Some(wakeup), reason }
+        }
+        None => LostWakeup {
+            waiter: name.into(),
+            waiter_task: victim,
+            lost_at_step: last_check,
+            wakeup: None,
+            reason: format!("{name} sleeps while the condition it waits for holds, and no wakeup reached it after its last test at step {last_check}"),
+        },
+    }
+}
+
+fn report_wakeup(spec: &Spec, w: &WakeRef) -> WakeupReport {
+    WakeupReport {
+        step: w.step,
+        waker: spec.task_name(w.waker).into(),
+        queue: spec.queues[w.queue.index()].clone(),
+        call: spec.code(w.waker, w.pc).into(),
+        exclusive: w.exclusive,
+    }
+}
+
+fn report_loss(spec: &Spec, victim: TaskId, loss: &Loss) -> LostWakeup {
+    let wakeup = report_wakeup(spec, &loss.wakeup);
+    let who = spec.task_name(loss.task);
+    let from = format!(
+        "{} ({} on {} at step {})",
+        wakeup.call, wakeup.waker, wakeup.queue, wakeup.step
+    );
+    let reason = match loss.kind {
+        LossKind::Rearmed { step, pc } => format!(
+            "state re-armed by {} at step {step} after {from} set {who} RUNNING; {who} slept at step {} without testing its condition",
+            spec.code(loss.task, pc),
+            loss.step
+        ),
+        LossKind::ExclusiveAbandoned => format!(
+            "the exclusive wakeup {from} was spent on {who}, which stopped waiting at step {} (finish_wait) without taking the lock or passing the wakeup on",
+            loss.step
+        ),
+    };
+    LostWakeup {
+        waiter: spec.task_name(victim).into(),
+        waiter_task: victim,
+        lost_at_step: loss.step,
+        wakeup: Some(wakeup),
+        reason,
+    }
+}

@@ -1,0 +1,56 @@
+//! The run loop: ask the strategy, apply the choice, until no task can step or the step limit.
+
+use serde::Serialize;
+
+use crate::effect::Sink;
+use crate::error::Error;
+use crate::oracle::{self, Verdict};
+use crate::strategy::Strategy;
+use crate::trace::TraceHash;
+use crate::world::World;
+
+/// How a run ended, and a fingerprint of everything it did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Outcome {
+    pub verdict: Verdict,
+    pub steps: u32,
+    /// Equal for two runs exactly when they made the same choices with the same effects.
+    pub trace_hash: u64,
+}
+
+/// Run `world` to its end under `strategy`, sending every step's effects to `sink`.
+pub fn run<St: Strategy + ?Sized, S: Sink>(
+    world: &mut World,
+    strategy: &mut St,
+    sink: &mut S,
+) -> Result<Outcome, Error> {
+    let mut hash = TraceHash::new(sink);
+    let mut choices = Vec::with_capacity(16);
+    let limit = world.spec().step_limit;
+    loop {
+        world.choices(&mut choices);
+        if choices.is_empty() {
+            let verdict = oracle::judge(world);
+            return Ok(Outcome {
+                verdict,
+                steps: world.steps,
+                trace_hash: hash.finish(),
+            });
+        }
+        if world.steps >= limit {
+            return Ok(Outcome {
+                verdict: Verdict::StepLimit { limit },
+                steps: world.steps,
+                trace_hash: hash.finish(),
+            });
+        }
+        let i = strategy.pick(world, &choices)?;
+        let c = *choices.get(i).ok_or_else(|| {
+            Error::Schedule(format!(
+                "the strategy picked choice {i} of {}",
+                choices.len()
+            ))
+        })?;
+        world.apply(c, &mut hash)?;
+    }
+}

@@ -1,0 +1,74 @@
+//! A scenario built for one variant and one set of parameters: the tasks with their programs, the
+//! named queues and the initial kernel. Shared (behind an `Arc`) by every world of a run, a sweep
+//! or an exploration.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::ids::TaskId;
+use crate::kernel::Kernel;
+use crate::program::Program;
+
+/// Parameter values by name, in name order.
+pub type Params = BTreeMap<String, u32>;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TaskSpec {
+    pub name: String,
+    pub role: String,
+    /// Index into `Spec::programs`.
+    pub program: usize,
+    /// May receive a fatal signal during the run.
+    pub signalable: bool,
+}
+
+/// Which shared objects the scenario uses (what the page draws).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Objects {
+    pub pipe: bool,
+    pub page: bool,
+    pub condition: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Spec {
+    pub scenario: String,
+    pub variant: String,
+    pub params: Params,
+    pub tasks: Vec<TaskSpec>,
+    pub queues: Vec<String>,
+    pub objects: Objects,
+    pub programs: Vec<Program>,
+    pub initial: Kernel,
+    pub step_limit: u32,
+}
+
+impl Spec {
+    pub fn program(&self, t: TaskId) -> &Program {
+        &self.programs[self.tasks[t.index()].program]
+    }
+
+    pub fn task_name(&self, t: TaskId) -> &str {
+        &self.tasks[t.index()].name
+    }
+
+    /// Task `t`'s source line at `pc`.
+    pub fn code(&self, t: TaskId, pc: u16) -> &'static str {
+        self.program(t)
+            .instrs
+            .get(usize::from(pc))
+            .map_or("", |i| i.code)
+    }
+
+    pub fn task_by_name(&self, name: &str) -> Option<TaskId> {
+        self.tasks
+            .iter()
+            .position(|t| t.name == name)
+            .map(|i| TaskId(i as u8))
+    }
+
+    pub fn task_ids(&self) -> impl Iterator<Item = TaskId> {
+        (0..self.tasks.len()).map(|i| TaskId(i as u8))
+    }
+}

@@ -1,0 +1,70 @@
+//! Strategies decide what happens next. One trait, as in shuttle's `Scheduler`: a strategy is
+//! asked once per decision and given the enabled choices (never empty, in the canonical order of
+//! `World::choices`); it answers with an index into them. A strategy is deterministic given its
+//! seed, so a (scenario, variant, strategy, seed) names one run.
+
+pub mod random;
+pub mod replay;
+pub mod timed;
+
+use std::str::FromStr;
+
+use rand_chacha::rand_core::Rng;
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+use crate::world::{Choice, World};
+
+pub use random::Random;
+pub use replay::Replay;
+pub use timed::{Timed, TimedConfig};
+
+pub trait Strategy {
+    fn pick(&mut self, world: &World, choices: &[Choice]) -> Result<usize, Error>;
+}
+
+/// The seeded strategies, by the names the CLI, share links and tests use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StrategyKind {
+    Random,
+    Timed,
+}
+
+impl StrategyKind {
+    pub const ALL: [StrategyKind; 2] = [StrategyKind::Random, StrategyKind::Timed];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            StrategyKind::Random => "random",
+            StrategyKind::Timed => "timed",
+        }
+    }
+
+    /// A fresh strategy of this kind for `world`'s scenario, seeded with `seed`.
+    pub fn build(self, seed: u64, world: &World) -> Box<dyn Strategy> {
+        match self {
+            StrategyKind::Random => Box::new(Random::new(seed)),
+            StrategyKind::Timed => Box::new(Timed::new(seed, world, TimedConfig::default())),
+        }
+    }
+}
+
+impl FromStr for StrategyKind {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self, Error> {
+        StrategyKind::ALL
+            .into_iter()
+            .find(|k| k.id() == s)
+            .ok_or_else(|| {
+                Error::Schedule(format!("unknown strategy '{s}' (known: random, timed)"))
+            })
+    }
+}
+
+/// A uniform index below `n` from 32 random bits (Lemire's multiply-shift: no division, and the
+/// same on every platform).
+pub(crate) fn below(rng: &mut impl Rng, n: usize) -> usize {
+    ((u64::from(rng.next_u32()) * n as u64) >> 32) as usize
+}

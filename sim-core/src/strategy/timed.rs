@@ -1,0 +1,139 @@
+//! A discrete-event clock. Every task runs on its own CPU; each of its steps takes a virtual
+//! duration (a base cost per kind of step, with seeded jitter, and now and then a long delay
+//! such as an interrupt); the next step is the one that starts earliest in virtual time. A task
+//! that was asleep or blocked starts again a wakeup latency after it became runnable. Fatal
+//! signals arrive at seeded virtual times.
+
+use rand_chacha::rand_core::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::error::Error;
+use crate::program::Op;
+use crate::strategy::{below, Strategy};
+use crate::world::{Choice, World};
+
+/// Timing, in virtual nanoseconds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TimedConfig {
+    /// Each step's duration varies uniformly by ± this percentage.
+    pub jitter_pct: u32,
+    /// Chance per step, in thousandths, of a long delay (an interrupt, a preemption).
+    pub delay_per_mille: u32,
+    /// A long delay lasts 1 to 4 times this.
+    pub delay_ns: u64,
+    /// From a sleeper becoming runnable to it running again.
+    pub wakeup_latency_ns: u64,
+    /// Signals arrive uniformly within this window from the start.
+    pub signal_window_ns: u64,
+}
+
+impl Default for TimedConfig {
+    fn default() -> Self {
+        TimedConfig {
+            jitter_pct: 50,
+            delay_per_mille: 20,
+            delay_ns: 2_000,
+            wakeup_latency_ns: 500,
+            signal_window_ns: 5_000,
+        }
+    }
+}
+
+pub struct Timed {
+    rng: ChaCha8Rng,
+    cfg: TimedConfig,
+    now: u64,
+    /// When each task's next step starts.
+    ready: Vec<u64>,
+    /// Whether each task could step at the previous decision.
+    was_enabled: Vec<bool>,
+    signal_at: Vec<u64>,
+}
+
+/// The base cost of a step: memory operations are cheap, lock round trips and wakeups cost more,
+/// a context switch and a page copy most.
+fn base_cost(op: Op) -> u64 {
+    match op {
+        Op::Check { .. }
+        | Op::Load { .. }
+        | Op::SetCurrentState { .. }
+        | Op::SetCondition
+        | Op::TrylockPage { .. }
+        | Op::ClearPageLocked => 10,
+        Op::MutexLock | Op::MutexUnlock => 30,
+        Op::PrepareToWait { .. }
+        | Op::PrepareToWaitExclusive { .. }
+        | Op::PrepareToWaitEvent { .. }
+        | Op::FinishWait { .. }
+        | Op::AddWaitQueue { .. }
+        | Op::LinkPageWaiter { .. }
+        | Op::LinkPageWaiterHandoff { .. } => 40,
+        Op::WakeUp { .. } | Op::WakeUpPageBit { .. } => 100,
+        Op::PipePopPage => 150,
+        Op::Schedule { .. } => 300,
+        Op::PipePushPage => 400,
+        Op::Goto { .. } | Op::JumpIf { .. } | Op::Set { .. } | Op::Add { .. } | Op::Exit => 0,
+    }
+}
+
+impl Timed {
+    pub fn new(seed: u64, world: &World, cfg: TimedConfig) -> Timed {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let n = world.spec().tasks.len();
+        let window = cfg.signal_window_ns.max(1);
+        let signal_at = (0..n).map(|_| rng.next_u64() % window).collect();
+        Timed {
+            rng,
+            cfg,
+            now: 0,
+            ready: vec![0; n],
+            was_enabled: vec![true; n],
+            signal_at,
+        }
+    }
+
+    fn duration(&mut self, op: Op) -> u64 {
+        let base = base_cost(op);
+        let j = u64::from(self.cfg.jitter_pct.min(100));
+        let pct = 100 - j + below(&mut self.rng, (2 * j + 1) as usize) as u64;
+        let mut d = base * pct / 100;
+        if below(&mut self.rng, 1000) < self.cfg.delay_per_mille as usize {
+            d += self.cfg.delay_ns * (1 + below(&mut self.rng, 4) as u64);
+        }
+        d
+    }
+}
+
+impl Strategy for Timed {
+    fn pick(&mut self, world: &World, choices: &[Choice]) -> Result<usize, Error> {
+        // Tasks that became runnable since the last decision start after a wakeup latency.
+        let mut enabled = vec![false; self.ready.len()];
+        for c in choices {
+            if let Choice::Step(t) = *c {
+                enabled[t.index()] = true;
+            }
+        }
+        for (i, &on) in enabled.iter().enumerate() {
+            if on && !self.was_enabled[i] {
+                self.ready[i] = self.ready[i].max(self.now) + self.cfg.wakeup_latency_ns;
+            }
+        }
+        self.was_enabled = enabled;
+        // The earliest event wins; ties go to the first in canonical order.
+        let at = |c: &Choice| match *c {
+            Choice::Step(t) => self.ready[t.index()],
+            Choice::Signal(t) => self.signal_at[t.index()],
+        };
+        let (i, &c) = choices
+            .iter()
+            .enumerate()
+            .min_by_key(|(_, c)| at(c))
+            .ok_or_else(|| Error::Schedule("no choice to pick".into()))?;
+        self.now = self.now.max(at(&c));
+        if let Choice::Step(t) = c {
+            let op = world.next_instr(t).map_or(Op::Exit, |instr| instr.op);
+            self.ready[t.index()] = self.now + self.duration(op);
+        }
+        Ok(i)
+    }
+}

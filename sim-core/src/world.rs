@@ -1,0 +1,239 @@
+//! The world: the kernel state of one run, what may happen next (`choices`), and doing it
+//! (`apply`). Cheap to clone, so explorers snapshot it and the page steps back exactly.
+
+use std::fmt;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::effect::{Effect, Sink};
+use crate::error::Error;
+use crate::exec;
+use crate::ids::TaskId;
+use crate::kernel::Kernel;
+use crate::oracle::{self, Oracle, StepCtx, Verdict};
+use crate::program::Instr;
+use crate::spec::Spec;
+
+/// One thing that may happen next: a task takes its next atomic step on its CPU, or a fatal
+/// signal is delivered to a task.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Choice {
+    Step(TaskId),
+    Signal(TaskId),
+}
+
+impl Choice {
+    pub fn task(self) -> TaskId {
+        match self {
+            Choice::Step(t) | Choice::Signal(t) => t,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct World {
+    spec: Arc<Spec>,
+    pub kernel: Kernel,
+    pub oracle: Oracle,
+    /// Steps taken so far; the next step is number `steps + 1`.
+    pub steps: u32,
+}
+
+impl fmt::Debug for World {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("World")
+            .field("kernel", &self.kernel)
+            .field("steps", &self.steps)
+            .finish()
+    }
+}
+
+/// Passes each effect to the oracle, then on to the caller's sink, adding the oracle's `Lost`
+/// marker after the effect that revealed a loss.
+struct Tap<'a, S> {
+    oracle: &'a mut Oracle,
+    inner: &'a mut S,
+    cx: StepCtx,
+}
+
+impl<S: Sink> Sink for Tap<'_, S> {
+    fn begin(&mut self, step: u32, choice: Choice, pc: Option<u16>) {
+        self.inner.begin(step, choice, pc);
+    }
+
+    #[inline]
+    fn emit(&mut self, e: Effect) {
+        let loss = self.oracle.observe(&e, self.cx);
+        self.inner.emit(e);
+        if let Some(loss) = loss {
+            self.inner.emit(Effect::Lost { task: loss.task });
+        }
+    }
+}
+
+impl World {
+    pub fn new(spec: Arc<Spec>) -> World {
+        let kernel = spec.initial.clone();
+        let oracle = Oracle::new(kernel.tasks.len(), kernel.queues.len());
+        World {
+            spec,
+            kernel,
+            oracle,
+            steps: 0,
+        }
+    }
+
+    pub fn spec(&self) -> &Spec {
+        &self.spec
+    }
+
+    pub fn spec_arc(&self) -> &Arc<Spec> {
+        &self.spec
+    }
+
+    /// Task `t`'s next instruction (always a step, never a local one), if it has not returned.
+    pub fn next_instr(&self, t: TaskId) -> Option<&Instr> {
+        let task = self.kernel.task(t);
+        if task.exit.is_some() {
+            return None;
+        }
+        self.spec.program(t).instrs.get(usize::from(task.pc))
+    }
+
+    fn task_can_step(&self, t: TaskId) -> bool {
+        exec::enabled(&self.kernel, self.spec.program(t), t)
+    }
+
+    /// Whether any task can take a step. When none can, the run is over: signals are not
+    /// delivered into a world where nothing runs any more.
+    pub fn can_step(&self) -> bool {
+        self.spec.task_ids().any(|t| self.task_can_step(t))
+    }
+
+    pub fn is_enabled(&self, c: Choice) -> bool {
+        let t = c.task();
+        if t.index() >= self.kernel.tasks.len() {
+            return false;
+        }
+        match c {
+            Choice::Step(t) => self.task_can_step(t),
+            Choice::Signal(t) => {
+                let task = self.kernel.task(t);
+                self.spec.tasks[t.index()].signalable
+                    && !task.fatal_signal
+                    && task.exit.is_none()
+                    && self.can_step()
+            }
+        }
+    }
+
+    /// The enabled choices, in canonical order: task steps by task, then signals by task.
+    pub fn choices(&self, out: &mut Vec<Choice>) {
+        out.clear();
+        out.extend(
+            self.spec
+                .task_ids()
+                .filter(|&t| self.task_can_step(t))
+                .map(Choice::Step),
+        );
+        if !out.is_empty() {
+            out.extend(
+                self.spec
+                    .task_ids()
+                    .map(Choice::Signal)
+                    .filter(|&c| self.is_enabled(c)),
+            );
+        }
+    }
+
+    /// Take one atomic step. Effects go to `sink` (after `sink.begin`), watched by the oracle.
+    pub fn apply<S: Sink>(&mut self, c: Choice, sink: &mut S) -> Result<(), Error> {
+        if !self.is_enabled(c) {
+            return Err(self.not_enabled(c));
+        }
+        self.steps += 1;
+        let step = self.steps;
+        let pc = match c {
+            Choice::Step(t) => Some(self.kernel.task(t).pc),
+            Choice::Signal(_) => None,
+        };
+        sink.begin(step, c, pc);
+        let World {
+            spec,
+            kernel,
+            oracle,
+            ..
+        } = self;
+        match c {
+            Choice::Step(t) => {
+                let cx = StepCtx {
+                    step,
+                    actor: Some(t),
+                    pc: kernel.task(t).pc,
+                };
+                exec::step(
+                    kernel,
+                    spec.program(t),
+                    t,
+                    &mut Tap {
+                        oracle,
+                        inner: sink,
+                        cx,
+                    },
+                );
+            }
+            Choice::Signal(t) => {
+                let cx = StepCtx {
+                    step,
+                    actor: None,
+                    pc: 0,
+                };
+                kernel.send_fatal_signal(
+                    t,
+                    &mut Tap {
+                        oracle,
+                        inner: sink,
+                        cx,
+                    },
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// The verdict, once no task can step.
+    pub fn verdict(&self) -> Option<Verdict> {
+        (!self.can_step()).then(|| oracle::judge(self))
+    }
+
+    /// Why `c` cannot happen now, as an error.
+    pub fn not_enabled(&self, c: Choice) -> Error {
+        let step = self.steps + 1;
+        let t = c.task();
+        let Some(task) = self.kernel.tasks.get(t.index()) else {
+            return Error::NotEnabled {
+                step,
+                choice: format!("task #{}", t.0),
+                why: "there is no such task".into(),
+            };
+        };
+        let name = self.spec.task_name(t);
+        let why = match c {
+            _ if task.exit.is_some() => format!("{name} has returned"),
+            Choice::Step(_) if !task.on_rq => format!("{name} is asleep"),
+            Choice::Step(_) => format!("{name} waits for the pipe mutex"),
+            Choice::Signal(_) if !self.spec.tasks[t.index()].signalable => {
+                format!("{name} may not receive a signal in this scenario")
+            }
+            Choice::Signal(_) if task.fatal_signal => format!("{name} already has its signal"),
+            Choice::Signal(_) => "no task can run any more".into(),
+        };
+        let choice = match c {
+            Choice::Step(_) => format!("a step of {name}"),
+            Choice::Signal(_) => format!("a signal to {name}"),
+        };
+        Error::NotEnabled { step, choice, why }
+    }
+}
