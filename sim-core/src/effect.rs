@@ -13,48 +13,18 @@ use crate::world::Choice;
 #[serde(tag = "effect", rename_all = "snake_case")]
 pub enum Effect {
     /// `task->state` changed.
-    State {
-        task: TaskId,
-        from: TaskState,
-        to: TaskState,
-    },
+    State { task: TaskId, from: TaskState, to: TaskState },
     /// An entry was linked on a queue, at its head or its tail.
-    Link {
-        queue: QueueId,
-        task: TaskId,
-        entry: EntryId,
-        at_head: bool,
-        exclusive: bool,
-    },
+    Link { queue: QueueId, task: TaskId, entry: EntryId, at_head: bool, exclusive: bool },
     /// An entry was unlinked from a queue.
-    Unlink {
-        queue: QueueId,
-        task: TaskId,
-        entry: EntryId,
-    },
+    Unlink { queue: QueueId, task: TaskId, entry: EntryId },
     /// An entry's flags changed (EXCLUSIVE at init, WOKEN by a handoff).
-    Flags {
-        task: TaskId,
-        entry: EntryId,
-        flags: EntryFlags,
-    },
+    Flags { task: TaskId, entry: EntryId, flags: EntryFlags },
     /// `__wake_up_common()` starts a walk of `queue` [ref §0].
-    WakeBegin {
-        queue: QueueId,
-        mode: u16,
-        nr_exclusive: u8,
-    },
+    WakeBegin { queue: QueueId, mode: u16, nr_exclusive: u8 },
     /// The walk called one entry's wake function. `woke`: its `try_to_wake_up()` returned 1.
     /// `handoff`: the wake function handed the page lock over (2a9127fcf229) [ref §2.3 item 4].
-    WakeCall {
-        queue: QueueId,
-        task: TaskId,
-        entry: EntryId,
-        ret: i8,
-        woke: bool,
-        exclusive: bool,
-        handoff: bool,
-    },
+    WakeCall { queue: QueueId, task: TaskId, entry: EntryId, ret: i8, woke: bool, exclusive: bool, handoff: bool },
     /// The walk ended having woken `woken` tasks.
     WakeEnd { queue: QueueId, woken: u8 },
     /// `try_to_wake_up()` put a sleeping task back on its run queue.
@@ -64,27 +34,15 @@ pub enum Effect {
     /// `finish_wait()`: the task leaves the queue and stops waiting.
     FinishWait { task: TaskId, queue: QueueId },
     /// The task tested the condition it waits for.
-    Check {
-        task: TaskId,
-        cond: Cond,
-        value: bool,
-    },
+    Check { task: TaskId, cond: Cond, value: bool },
     /// The task read shared state into a local (`was_empty = pipe_empty(...)`).
-    Load {
-        task: TaskId,
-        cond: Cond,
-        value: bool,
-    },
+    Load { task: TaskId, cond: Cond, value: bool },
     /// `pipe->mutex` changed hands.
     Mutex { owner: Option<TaskId> },
     /// The pipe ring moved.
     Pipe { head: u32, tail: u32 },
     /// PG_locked, PG_waiters, and who set PG_locked.
-    Page {
-        locked: bool,
-        waiters: bool,
-        owner: Option<TaskId>,
-    },
+    Page { locked: bool, waiters: bool, owner: Option<TaskId> },
     /// The shared condition flag of the check-then-sleep scenario.
     Condition { value: bool },
     /// A fatal signal was delivered to the task.

@@ -10,36 +10,15 @@ pub enum Error {
     #[error("unknown scenario '{name}' (known: {known})")]
     UnknownScenario { name: String, known: String },
     #[error("unknown variant '{variant}' of scenario '{scenario}' (known: {known})")]
-    UnknownVariant {
-        scenario: String,
-        variant: String,
-        known: String,
-    },
+    UnknownVariant { scenario: String, variant: String, known: String },
     #[error("unknown parameter '{name}' of scenario '{scenario}' (known: {known})")]
-    UnknownParam {
-        scenario: String,
-        name: String,
-        known: String,
-    },
+    UnknownParam { scenario: String, name: String, known: String },
     #[error("parameter '{name}' = {value} is out of range {min}..={max}")]
-    ParamRange {
-        name: String,
-        value: i64,
-        min: i64,
-        max: i64,
-    },
+    ParamRange { name: String, value: i64, min: i64, max: i64 },
     #[error("{what} is {value}, over the limit of {limit}")]
-    Limit {
-        what: &'static str,
-        value: u64,
-        limit: u64,
-    },
+    Limit { what: &'static str, value: u64, limit: u64 },
     #[error("schedule: {0}")]
     Schedule(String),
     #[error("step {step}: {choice} cannot happen now: {why}")]
-    NotEnabled {
-        step: u32,
-        choice: String,
-        why: String,
-    },
+    NotEnabled { step: u32, choice: String, why: String },
 }

@@ -30,31 +30,12 @@ pub fn step(k: &mut Kernel, prog: &Program, t: TaskId, out: &mut impl Sink) {
     let op = prog.instrs[pc].op;
     let mut next = pc as u16 + 1;
     match op {
-        Op::PrepareToWait {
-            queue,
-            entry,
-            state,
-        } => k.prepare_to_wait(t, queue, entry, state, out),
-        Op::PrepareToWaitExclusive {
-            queue,
-            entry,
-            state,
-        } => k.prepare_to_wait_exclusive(t, queue, entry, state, out),
-        Op::PrepareToWaitEvent {
-            queue,
-            entry,
-            state,
-            exclusive,
-        } => {
+        Op::PrepareToWait { queue, entry, state } => k.prepare_to_wait(t, queue, entry, state, out),
+        Op::PrepareToWaitExclusive { queue, entry, state } => k.prepare_to_wait_exclusive(t, queue, entry, state, out),
+        Op::PrepareToWaitEvent { queue, entry, state, exclusive } => {
             // init_wait_entry(&__wq_entry, exclusive ? WQ_FLAG_EXCLUSIVE : 0) runs once before
             // the loop; setting it on every pass is the same, as nothing else changes it.
-            k.set_flag(
-                t,
-                entry,
-                crate::kernel::waitqueue::EntryFlags::EXCLUSIVE,
-                exclusive,
-                out,
-            );
+            k.set_flag(t, entry, crate::kernel::waitqueue::EntryFlags::EXCLUSIVE, exclusive, out);
             let ret = k.prepare_to_wait_event(t, queue, entry, state, out);
             set_local(k, t, Local::Ret, ret);
         }
@@ -62,11 +43,7 @@ pub fn step(k: &mut Kernel, prog: &Program, t: TaskId, out: &mut impl Sink) {
         Op::AddWaitQueue { queue, entry } => k.add_wait_queue(t, queue, entry, out),
         Op::SetCurrentState { state } => k.set_current_state(t, state, out),
         Op::Schedule { .. } => k.schedule(t, out),
-        Op::WakeUp {
-            queue,
-            mode,
-            nr_exclusive,
-        } => {
+        Op::WakeUp { queue, mode, nr_exclusive } => {
             k.wake_up(queue, mode.bits(), nr_exclusive, out);
         }
         Op::MutexLock => k.mutex_lock(t, out),
@@ -76,23 +53,13 @@ pub fn step(k: &mut Kernel, prog: &Program, t: TaskId, out: &mut impl Sink) {
         Op::TrylockPage { then } => {
             let was_locked = k.page.locked;
             // Testing the bit is the locker looking at what it waits for.
-            out.emit(Effect::Check {
-                task: t,
-                cond: crate::kernel::cond::Cond::PageLocked,
-                value: was_locked,
-            });
+            out.emit(Effect::Check { task: t, cond: crate::kernel::cond::Cond::PageLocked, value: was_locked });
             if k.trylock_page(t, out) {
                 next = then.0;
             }
         }
-        Op::LinkPageWaiter {
-            queue,
-            entry,
-            state,
-        } => k.link_page_waiter(t, queue, entry, state, out),
-        Op::LinkPageWaiterHandoff { queue, entry } => {
-            k.link_page_waiter_handoff(t, queue, entry, out)
-        }
+        Op::LinkPageWaiter { queue, entry, state } => k.link_page_waiter(t, queue, entry, state, out),
+        Op::LinkPageWaiterHandoff { queue, entry } => k.link_page_waiter_handoff(t, queue, entry, out),
         Op::ClearPageLocked => {
             let waiters = k.clear_page_locked(out);
             set_local(k, t, Local::Waiters, i32::from(waiters));
@@ -104,22 +71,14 @@ pub fn step(k: &mut Kernel, prog: &Program, t: TaskId, out: &mut impl Sink) {
         }
         Op::Check { cond, expect, then } => {
             let value = cond.eval(k, t);
-            out.emit(Effect::Check {
-                task: t,
-                cond,
-                value,
-            });
+            out.emit(Effect::Check { task: t, cond, value });
             if value == expect {
                 next = then.0;
             }
         }
         Op::Load { local, cond } => {
             let value = cond.eval(k, t);
-            out.emit(Effect::Load {
-                task: t,
-                cond,
-                value,
-            });
+            out.emit(Effect::Load { task: t, cond, value });
             set_local(k, t, local, i32::from(value));
         }
         Op::Goto { .. } | Op::JumpIf { .. } | Op::Set { .. } | Op::Add { .. } | Op::Exit => {

@@ -18,25 +18,15 @@ pub fn scenarios() -> &'static [Scenario] {
     ALL.get_or_init(|| {
         FILES
             .iter()
-            .map(|text| {
-                Scenario::parse(text)
-                    .unwrap_or_else(|e| panic!("built-in scenario is invalid: {e}"))
-            })
+            .map(|text| Scenario::parse(text).unwrap_or_else(|e| panic!("built-in scenario is invalid: {e}")))
             .collect()
     })
 }
 
 /// The built-in scenario `id`.
 pub fn find(id: &str) -> Result<&'static Scenario, Error> {
-    scenarios()
-        .iter()
-        .find(|s| s.id == id)
-        .ok_or_else(|| Error::UnknownScenario {
-            name: id.into(),
-            known: scenarios()
-                .iter()
-                .map(|s| s.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-        })
+    scenarios().iter().find(|s| s.id == id).ok_or_else(|| Error::UnknownScenario {
+        name: id.into(),
+        known: scenarios().iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(", "),
+    })
 }

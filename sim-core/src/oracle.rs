@@ -76,11 +76,7 @@ pub struct StepCtx {
 
 impl Oracle {
     pub fn new(tasks: usize, queues: usize) -> Oracle {
-        Oracle {
-            watch: vec![Watch::default(); tasks],
-            idle_wakes: vec![None; queues],
-            losses: Vec::new(),
-        }
+        Oracle { watch: vec![Watch::default(); tasks], idle_wakes: vec![None; queues], losses: Vec::new() }
     }
 
     pub fn losses(&self) -> &[Loss] {
@@ -90,41 +86,20 @@ impl Oracle {
     /// Watch one effect. Returns the loss it reveals, if any.
     pub fn observe(&mut self, e: &Effect, cx: StepCtx) -> Option<Loss> {
         match *e {
-            Effect::WakeCall {
-                queue,
-                task,
-                woke: true,
-                exclusive,
-                handoff: false,
-                ..
-            } => {
+            Effect::WakeCall { queue, task, woke: true, exclusive, handoff: false, .. } => {
                 let waker = cx.actor?;
                 let w = &mut self.watch[task.index()];
-                w.woken = Some(WakeRef {
-                    step: cx.step,
-                    waker,
-                    pc: cx.pc,
-                    queue,
-                    exclusive,
-                });
+                w.woken = Some(WakeRef { step: cx.step, waker, pc: cx.pc, queue, exclusive });
                 w.rearmed = None;
             }
             Effect::WakeEnd { queue, woken: 0 } => {
                 if let Some(waker) = cx.actor {
-                    let r = WakeRef {
-                        step: cx.step,
-                        waker,
-                        pc: cx.pc,
-                        queue,
-                        exclusive: false,
-                    };
+                    let r = WakeRef { step: cx.step, waker, pc: cx.pc, queue, exclusive: false };
                     self.idle_wakes[queue.index()] = Some(r);
                 }
             }
             // The task itself stores a sleeping state while a wakeup's RUNNING is pending.
-            Effect::State { task, to, .. }
-                if to != TaskState::Running && cx.actor == Some(task) =>
-            {
+            Effect::State { task, to, .. } if to != TaskState::Running && cx.actor == Some(task) => {
                 let w = &mut self.watch[task.index()];
                 if w.woken.is_some() {
                     w.rearmed = Some((cx.step, cx.pc));
@@ -142,12 +117,7 @@ impl Oracle {
                 w.sleep_pc = cx.pc;
                 if let Some(wakeup) = w.woken.take() {
                     let (step, pc) = w.rearmed.take().unwrap_or((cx.step, cx.pc));
-                    return Some(self.record(
-                        cx.step,
-                        task,
-                        wakeup,
-                        LossKind::Rearmed { step, pc },
-                    ));
+                    return Some(self.record(cx.step, task, wakeup, LossKind::Rearmed { step, pc }));
                 }
             }
             // §2.2 per-step check: leaving the queue with an exclusive wakeup not acted on.
@@ -164,12 +134,7 @@ impl Oracle {
     }
 
     fn record(&mut self, step: u32, task: TaskId, wakeup: WakeRef, kind: LossKind) -> Loss {
-        let loss = Loss {
-            step,
-            task,
-            wakeup,
-            kind,
-        };
+        let loss = Loss { step, task, wakeup, kind };
         self.losses.push(loss);
         loss
     }
@@ -212,10 +177,7 @@ pub enum Verdict {
     /// No task can run, and a sleeper waits for a condition that already holds [ref §1.5, §2.2].
     LostWakeup(LostWakeup),
     /// No task can run, and no sleeper's condition holds: nobody to blame.
-    Deadlock {
-        asleep: Vec<String>,
-        blocked: Vec<String>,
-    },
+    Deadlock { asleep: Vec<String>, blocked: Vec<String> },
     /// The run was cut off.
     StepLimit { limit: u32 },
 }
@@ -259,11 +221,7 @@ pub fn judge(world: &World) -> Verdict {
     let spec = world.spec();
     let oracle = &world.oracle;
     if k.tasks.iter().all(|t| t.exit.is_some()) {
-        let recovered = oracle
-            .losses
-            .iter()
-            .map(|l| report_loss(spec, l.task, l))
-            .collect();
+        let recovered = oracle.losses.iter().map(|l| report_loss(spec, l.task, l)).collect();
         return Verdict::Finished { recovered };
     }
     let victim = (0..k.tasks.len()).map(|i| TaskId(i as u8)).find(|&t| {
@@ -274,17 +232,9 @@ pub fn judge(world: &World) -> Verdict {
         return Verdict::LostWakeup(explain(world, v));
     }
     let names = |pick: &dyn Fn(&crate::kernel::task::Task) -> bool| {
-        k.tasks
-            .iter()
-            .zip(&spec.tasks)
-            .filter(|(t, _)| pick(t))
-            .map(|(_, s)| s.name.clone())
-            .collect()
+        k.tasks.iter().zip(&spec.tasks).filter(|(t, _)| pick(t)).map(|(_, s)| s.name.clone()).collect()
     };
-    Verdict::Deadlock {
-        asleep: names(&|t| t.asleep()),
-        blocked: names(&|t| t.on_rq && t.exit.is_none()),
-    }
+    Verdict::Deadlock { asleep: names(&|t| t.asleep()), blocked: names(&|t| t.on_rq && t.exit.is_none()) }
 }
 
 /// The condition a sleeping task waits for: from the `schedule()` it sleeps in.
@@ -305,12 +255,9 @@ fn explain(world: &World, victim: TaskId) -> LostWakeup {
     let oracle = &world.oracle;
     let on_victims_queue = |q: QueueId| k.queue_tasks(q).any(|t| t == victim);
     let own = oracle.losses.iter().rev().find(|l| l.task == victim);
-    let abandoned =
-        || {
-            oracle.losses.iter().rev().find(|l| {
-                l.kind == LossKind::ExclusiveAbandoned && on_victims_queue(l.wakeup.queue)
-            })
-        };
+    let abandoned = || {
+        oracle.losses.iter().rev().find(|l| l.kind == LossKind::ExclusiveAbandoned && on_victims_queue(l.wakeup.queue))
+    };
     if let Some(loss) = own.or_else(abandoned) {
         return report_loss(spec, victim, loss);
     }
@@ -354,10 +301,7 @@ fn report_wakeup(spec: &Spec, w: &WakeRef) -> WakeupReport {
 fn report_loss(spec: &Spec, victim: TaskId, loss: &Loss) -> LostWakeup {
     let wakeup = report_wakeup(spec, &loss.wakeup);
     let who = spec.task_name(loss.task);
-    let from = format!(
-        "{} ({} on {} at step {})",
-        wakeup.call, wakeup.waker, wakeup.queue, wakeup.step
-    );
+    let from = format!("{} ({} on {} at step {})", wakeup.call, wakeup.waker, wakeup.queue, wakeup.step);
     let reason = match loss.kind {
         LossKind::Rearmed { step, pc } => format!(
             "state re-armed by {} at step {step} after {from} set {who} RUNNING; {who} slept at step {} without testing its condition",

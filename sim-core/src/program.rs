@@ -186,18 +186,14 @@ pub enum Op {
 impl Op {
     /// Whether the instruction only touches the task's locals, and so is not a step.
     pub fn is_local(self) -> bool {
-        matches!(
-            self,
-            Op::Goto { .. } | Op::JumpIf { .. } | Op::Set { .. } | Op::Add { .. } | Op::Exit
-        )
+        matches!(self, Op::Goto { .. } | Op::JumpIf { .. } | Op::Set { .. } | Op::Add { .. } | Op::Exit)
     }
 
     fn target_mut(&mut self) -> Option<&mut Target> {
         match self {
-            Op::TrylockPage { then }
-            | Op::Check { then, .. }
-            | Op::Goto { then }
-            | Op::JumpIf { then, .. } => Some(then),
+            Op::TrylockPage { then } | Op::Check { then, .. } | Op::Goto { then } | Op::JumpIf { then, .. } => {
+                Some(then)
+            }
             _ => None,
         }
     }
@@ -251,13 +247,7 @@ impl Default for Builder {
 
 impl Builder {
     pub fn new() -> Builder {
-        Builder {
-            func: "",
-            depth: 0,
-            instrs: Vec::new(),
-            labels: Vec::new(),
-            entries: Vec::new(),
-        }
+        Builder { func: "", depth: 0, instrs: Vec::new(), labels: Vec::new(), entries: Vec::new() }
     }
 
     /// Declare an on-stack wait entry.
@@ -298,13 +288,7 @@ impl Builder {
 
     /// Append a line. Jump targets in `op` are labels until `build()` resolves them.
     pub fn op(&mut self, op: Op, code: &'static str, cite: &'static str) -> &mut Self {
-        self.instrs.push(Instr {
-            op,
-            func: self.func,
-            code,
-            cite,
-            depth: self.depth,
-        });
+        self.instrs.push(Instr { op, func: self.func, code, cite, depth: self.depth });
         self
     }
 
@@ -319,13 +303,9 @@ impl Builder {
         let labels = self.labels;
         for instr in &mut self.instrs {
             if let Some(t) = instr.op.target_mut() {
-                t.0 = labels[usize::from(t.0)]
-                    .unwrap_or_else(|| panic!("unbound label in {}", instr.func));
+                t.0 = labels[usize::from(t.0)].unwrap_or_else(|| panic!("unbound label in {}", instr.func));
             }
         }
-        Program {
-            entries: self.entries,
-            instrs: self.instrs,
-        }
+        Program { entries: self.entries, instrs: self.instrs }
     }
 }

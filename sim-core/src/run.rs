@@ -31,11 +31,7 @@ pub fn run<St: Strategy + ?Sized, S: Sink>(
         world.choices(&mut choices);
         if choices.is_empty() {
             let verdict = oracle::judge(world);
-            return Ok(Outcome {
-                verdict,
-                steps: world.steps,
-                trace_hash: hash.finish(),
-            });
+            return Ok(Outcome { verdict, steps: world.steps, trace_hash: hash.finish() });
         }
         if world.steps >= limit {
             return Ok(Outcome {
@@ -45,12 +41,9 @@ pub fn run<St: Strategy + ?Sized, S: Sink>(
             });
         }
         let i = strategy.pick(world, &choices)?;
-        let c = *choices.get(i).ok_or_else(|| {
-            Error::Schedule(format!(
-                "the strategy picked choice {i} of {}",
-                choices.len()
-            ))
-        })?;
+        let c = *choices
+            .get(i)
+            .ok_or_else(|| Error::Schedule(format!("the strategy picked choice {i} of {}", choices.len())))?;
         world.apply(c, &mut hash)?;
     }
 }

@@ -12,8 +12,7 @@ use crate::kernel::task::Task;
 use crate::kernel::waitqueue::{EntryFlags, WaitEntry, WaitQueueHead};
 use crate::kernel::Kernel;
 use crate::limits::{
-    DEFAULT_STEP_LIMIT, MAX_DESCRIPTION_CHARS, MAX_SCENARIO_BYTES, MAX_STEPS, MAX_TASKS,
-    MAX_TITLE_CHARS,
+    DEFAULT_STEP_LIMIT, MAX_DESCRIPTION_CHARS, MAX_SCENARIO_BYTES, MAX_STEPS, MAX_TASKS, MAX_TITLE_CHARS,
 };
 use crate::protocols::Protocol;
 use crate::spec::{Params, Spec, TaskSpec};
@@ -86,24 +85,16 @@ impl Scenario {
         let ok_id = |s: &str| {
             !s.is_empty()
                 && s.len() <= 40
-                && s.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+                && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
         };
         if !ok_id(&self.id) {
-            return Err(bad(format!(
-                "id '{}' must be 1 to 40 characters of a-z, 0-9, '-' and '.'",
-                self.id
-            )));
+            return Err(bad(format!("id '{}' must be 1 to 40 characters of a-z, 0-9, '-' and '.'", self.id)));
         }
         check_len("title", &self.title, MAX_TITLE_CHARS)?;
         check_len("description", &self.description, MAX_DESCRIPTION_CHARS)?;
         let protocol = Protocol::from_id(&self.protocol).ok_or_else(|| {
             let known: Vec<_> = Protocol::ALL.iter().map(|p| p.id()).collect();
-            bad(format!(
-                "unknown protocol '{}' (known: {})",
-                self.protocol,
-                known.join(", ")
-            ))
+            bad(format!("unknown protocol '{}' (known: {})", self.protocol, known.join(", ")))
         })?;
         if self.variants.is_empty() {
             return Err(bad("no [[variants]]"));
@@ -132,24 +123,13 @@ impl Scenario {
             }
         }
         let roles = protocol.roles();
-        if self.tasks.len() != roles.len()
-            || self.tasks.iter().zip(roles).any(|(t, r)| t.role != r.id)
-        {
+        if self.tasks.len() != roles.len() || self.tasks.iter().zip(roles).any(|(t, r)| t.role != r.id) {
             let want: Vec<_> = roles.iter().map(|r| r.id).collect();
-            return Err(bad(format!(
-                "[[tasks]] must have the roles {} in that order",
-                want.join(", ")
-            )));
+            return Err(bad(format!("[[tasks]] must have the roles {} in that order", want.join(", "))));
         }
         for t in &self.tasks {
-            if t.name.is_empty()
-                || t.name.len() > 8
-                || !t.name.bytes().all(|b| b.is_ascii_alphanumeric())
-            {
-                return Err(bad(format!(
-                    "task name '{}' must be 1 to 8 letters or digits",
-                    t.name
-                )));
+            if t.name.is_empty() || t.name.len() > 8 || !t.name.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                return Err(bad(format!("task name '{}' must be 1 to 8 letters or digits", t.name)));
             }
             check_len("task about", &t.about, MAX_DESCRIPTION_CHARS)?;
         }
@@ -159,94 +139,57 @@ impl Scenario {
 
     /// The variant declared under `id`.
     pub fn variant(&self, id: &str) -> Result<&VariantDecl, Error> {
-        self.variants
-            .iter()
-            .find(|v| v.id == id)
-            .ok_or_else(|| Error::UnknownVariant {
-                scenario: self.id.clone(),
-                variant: id.into(),
-                known: self
-                    .variants
-                    .iter()
-                    .map(|v| v.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            })
+        self.variants.iter().find(|v| v.id == id).ok_or_else(|| Error::UnknownVariant {
+            scenario: self.id.clone(),
+            variant: id.into(),
+            known: self.variants.iter().map(|v| v.id.as_str()).collect::<Vec<_>>().join(", "),
+        })
     }
 
     /// The scenario's parameters with `overrides` applied, each checked against its range.
     pub fn params(&self, overrides: &[(String, i64)]) -> Result<Params, Error> {
         let protocol = self.protocol();
         let defs = protocol.params();
-        let mut values: BTreeMap<&str, i64> =
-            self.params.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        let mut values: BTreeMap<&str, i64> = self.params.iter().map(|(k, v)| (k.as_str(), *v)).collect();
         for (k, v) in overrides {
             values.insert(k, *v);
         }
         let mut out = Params::new();
         for (&name, &value) in &values {
-            let def = defs
-                .iter()
-                .find(|d| d.name == name)
-                .ok_or_else(|| Error::UnknownParam {
-                    scenario: self.id.clone(),
-                    name: name.into(),
-                    known: if defs.is_empty() {
-                        "none".into()
-                    } else {
-                        defs.iter().map(|d| d.name).collect::<Vec<_>>().join(", ")
-                    },
-                })?;
+            let def = defs.iter().find(|d| d.name == name).ok_or_else(|| Error::UnknownParam {
+                scenario: self.id.clone(),
+                name: name.into(),
+                known: if defs.is_empty() {
+                    "none".into()
+                } else {
+                    defs.iter().map(|d| d.name).collect::<Vec<_>>().join(", ")
+                },
+            })?;
             let max = match name {
                 // At most as many signals as lockers.
-                "signals" => values
-                    .get("lockers")
-                    .copied()
-                    .unwrap_or(i64::from(def.max))
-                    .min(i64::from(def.max)),
+                "signals" => values.get("lockers").copied().unwrap_or(i64::from(def.max)).min(i64::from(def.max)),
                 _ => i64::from(def.max),
             };
             if value < i64::from(def.min) || value > max {
-                return Err(Error::ParamRange {
-                    name: name.into(),
-                    value,
-                    min: def.min.into(),
-                    max,
-                });
+                return Err(Error::ParamRange { name: name.into(), value, min: def.min.into(), max });
             }
             out.insert(name.into(), value as u32);
         }
         if let Some(missing) = defs.iter().find(|d| !out.contains_key(d.name)) {
-            return Err(bad(format!(
-                "[params] has no '{}' ({})",
-                missing.name, missing.about
-            )));
+            return Err(bad(format!("[params] has no '{}' ({})", missing.name, missing.about)));
         }
         Ok(out)
     }
 
     /// Build the world's spec for `variant` (the default when `None`) and parameter overrides.
-    pub fn spec(
-        &self,
-        variant: Option<&str>,
-        overrides: &[(String, i64)],
-    ) -> Result<Arc<Spec>, Error> {
-        let variant = self
-            .variant(variant.unwrap_or(&self.default_variant))?
-            .id
-            .clone();
+    pub fn spec(&self, variant: Option<&str>, overrides: &[(String, i64)]) -> Result<Arc<Spec>, Error> {
+        let variant = self.variant(variant.unwrap_or(&self.default_variant))?.id.clone();
         let params = self.params(overrides)?;
         let protocol = self.protocol();
         let model = protocol.build(&variant, &params);
         let mut tasks = Vec::new();
         let mut kernel_tasks = Vec::new();
-        for (program, ((decl, role), rp)) in self
-            .tasks
-            .iter()
-            .zip(protocol.roles())
-            .zip(&model.programs)
-            .enumerate()
-        {
+        for (program, ((decl, role), rp)) in self.tasks.iter().zip(protocol.roles()).zip(&model.programs).enumerate() {
             let count = role.count.map_or(1, |p| params[p]) as usize;
             let signals = role.signals.map_or(0, |p| params[p]) as usize;
             if tasks.len() + count > MAX_TASKS {
@@ -257,25 +200,13 @@ impl Scenario {
                 });
             }
             for i in 0..count {
-                let name = if count > 1 {
-                    format!("{}{}", decl.name, i + 1)
-                } else {
-                    decl.name.clone()
-                };
-                tasks.push(TaskSpec {
-                    name,
-                    role: role.id.into(),
-                    program,
-                    signalable: i < signals,
-                });
+                let name = if count > 1 { format!("{}{}", decl.name, i + 1) } else { decl.name.clone() };
+                tasks.push(TaskSpec { name, role: role.id.into(), program, signalable: i < signals });
                 let entries = rp
                     .program
                     .entries
                     .iter()
-                    .map(|e| WaitEntry {
-                        flags: EntryFlags::default(),
-                        func: e.func,
-                    })
+                    .map(|e| WaitEntry { flags: EntryFlags::default(), func: e.func })
                     .collect();
                 let mut task = Task::new(entries);
                 for &(local, value) in &rp.locals {
@@ -294,12 +225,7 @@ impl Scenario {
         let programs: Vec<_> = model.programs.into_iter().map(|rp| rp.program).collect();
         // Programs may open with local instructions; run them so every task stands on a step.
         for (t, spec) in tasks.iter().enumerate() {
-            crate::exec::run_locals(
-                &mut initial,
-                &programs[spec.program],
-                TaskId(t as u8),
-                &mut (),
-            );
+            crate::exec::run_locals(&mut initial, &programs[spec.program], TaskId(t as u8), &mut ());
         }
         Ok(Arc::new(Spec {
             scenario: self.id.clone(),
@@ -318,19 +244,14 @@ impl Scenario {
 fn check_len(what: &str, text: &str, max: usize) -> Result<(), Error> {
     let n = text.chars().count();
     if n > max {
-        return Err(bad(format!(
-            "{what} has {n} characters, over the limit of {max}"
-        )));
+        return Err(bad(format!("{what} has {n} characters, over the limit of {max}")));
     }
     Ok(())
 }
 
 /// toml's messages span lines (with a caret picture); keep the first line and the position.
 fn one_line(msg: &str) -> String {
-    let mut lines = msg
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('|') && !l.starts_with('^'));
+    let mut lines = msg.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('|') && !l.starts_with('^'));
     let first = lines.next().unwrap_or("malformed TOML").to_string();
     match lines.last() {
         Some(last) if last != first => format!("{first}: {last}"),

@@ -18,19 +18,12 @@ pub struct Schedule(pub Vec<Choice>);
 impl Schedule {
     pub fn parse(text: &str, spec: &Spec) -> Result<Schedule, Error> {
         let mut out = Vec::new();
-        for (n, token) in text
-            .split(|c: char| c.is_whitespace() || c == ',')
-            .filter(|t| !t.is_empty())
-            .enumerate()
-        {
-            let err =
-                |why: String| Error::Schedule(format!("token {} '{}': {why}", n + 1, clip(token)));
+        for (n, token) in text.split(|c: char| c.is_whitespace() || c == ',').filter(|t| !t.is_empty()).enumerate() {
+            let err = |why: String| Error::Schedule(format!("token {} '{}': {why}", n + 1, clip(token)));
             let (body, count) = match token.split_once('*') {
-                Some((b, c)) => (
-                    b,
-                    c.parse::<usize>()
-                        .map_err(|_| err("the count after '*' must be a whole number".into()))?,
-                ),
+                Some((b, c)) => {
+                    (b, c.parse::<usize>().map_err(|_| err("the count after '*' must be a whole number".into()))?)
+                }
                 None => (token, 1),
             };
             let (signal, name) = match body.strip_prefix('!') {
@@ -40,17 +33,11 @@ impl Schedule {
             let task = spec
                 .task_by_name(name)
                 .or_else(|| {
-                    name.parse::<u8>()
-                        .ok()
-                        .filter(|&i| usize::from(i) < spec.tasks.len())
-                        .map(crate::ids::TaskId)
+                    name.parse::<u8>().ok().filter(|&i| usize::from(i) < spec.tasks.len()).map(crate::ids::TaskId)
                 })
                 .ok_or_else(|| {
                     let names: Vec<_> = spec.tasks.iter().map(|t| t.name.as_str()).collect();
-                    err(format!(
-                        "no task of that name (tasks: {})",
-                        names.join(", ")
-                    ))
+                    err(format!("no task of that name (tasks: {})", names.join(", ")))
                 })?;
             if out.len() + count > MAX_SCHEDULE_LEN {
                 return Err(Error::Limit {
@@ -59,11 +46,7 @@ impl Schedule {
                     limit: MAX_SCHEDULE_LEN as u64,
                 });
             }
-            let choice = if signal {
-                Choice::Signal(task)
-            } else {
-                Choice::Step(task)
-            };
+            let choice = if signal { Choice::Signal(task) } else { Choice::Step(task) };
             out.extend(std::iter::repeat_n(choice, count));
         }
         Ok(Schedule(out))

@@ -55,17 +55,11 @@ impl Spec {
 
     /// Task `t`'s source line at `pc`.
     pub fn code(&self, t: TaskId, pc: u16) -> &'static str {
-        self.program(t)
-            .instrs
-            .get(usize::from(pc))
-            .map_or("", |i| i.code)
+        self.program(t).instrs.get(usize::from(pc)).map_or("", |i| i.code)
     }
 
     pub fn task_by_name(&self, name: &str) -> Option<TaskId> {
-        self.tasks
-            .iter()
-            .position(|t| t.name == name)
-            .map(|i| TaskId(i as u8))
+        self.tasks.iter().position(|t| t.name == name).map(|i| TaskId(i as u8))
     }
 
     pub fn task_ids(&self) -> impl Iterator<Item = TaskId> {

@@ -33,12 +33,7 @@ impl Trace {
 
 impl Sink for Trace {
     fn begin(&mut self, step: u32, choice: Choice, pc: Option<u16>) {
-        self.events.push(Event {
-            step,
-            choice,
-            pc,
-            effects: Vec::new(),
-        });
+        self.events.push(Event { step, choice, pc, effects: Vec::new() });
     }
 
     fn emit(&mut self, effect: Effect) {
@@ -57,10 +52,7 @@ pub struct TraceHash<'a, S> {
 
 impl<'a, S: Sink> TraceHash<'a, S> {
     pub fn new(inner: &'a mut S) -> Self {
-        TraceHash {
-            hasher: StableHasher::default(),
-            inner,
-        }
+        TraceHash { hasher: StableHasher::default(), inner }
     }
 
     pub fn finish(&self) -> u64 {

@@ -43,10 +43,7 @@ pub struct World {
 
 impl fmt::Debug for World {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("World")
-            .field("kernel", &self.kernel)
-            .field("steps", &self.steps)
-            .finish()
+        f.debug_struct("World").field("kernel", &self.kernel).field("steps", &self.steps).finish()
     }
 }
 
@@ -77,12 +74,7 @@ impl World {
     pub fn new(spec: Arc<Spec>) -> World {
         let kernel = spec.initial.clone();
         let oracle = Oracle::new(kernel.tasks.len(), kernel.queues.len());
-        World {
-            spec,
-            kernel,
-            oracle,
-            steps: 0,
-        }
+        World { spec, kernel, oracle, steps: 0 }
     }
 
     pub fn spec(&self) -> &Spec {
@@ -121,10 +113,7 @@ impl World {
             Choice::Step(t) => self.task_can_step(t),
             Choice::Signal(t) => {
                 let task = self.kernel.task(t);
-                self.spec.tasks[t.index()].signalable
-                    && !task.fatal_signal
-                    && task.exit.is_none()
-                    && self.can_step()
+                self.spec.tasks[t.index()].signalable && !task.fatal_signal && task.exit.is_none() && self.can_step()
             }
         }
     }
@@ -132,19 +121,9 @@ impl World {
     /// The enabled choices, in canonical order: task steps by task, then signals by task.
     pub fn choices(&self, out: &mut Vec<Choice>) {
         out.clear();
-        out.extend(
-            self.spec
-                .task_ids()
-                .filter(|&t| self.task_can_step(t))
-                .map(Choice::Step),
-        );
+        out.extend(self.spec.task_ids().filter(|&t| self.task_can_step(t)).map(Choice::Step));
         if !out.is_empty() {
-            out.extend(
-                self.spec
-                    .task_ids()
-                    .map(Choice::Signal)
-                    .filter(|&c| self.is_enabled(c)),
-            );
+            out.extend(self.spec.task_ids().map(Choice::Signal).filter(|&c| self.is_enabled(c)));
         }
     }
 
@@ -160,44 +139,15 @@ impl World {
             Choice::Signal(_) => None,
         };
         sink.begin(step, c, pc);
-        let World {
-            spec,
-            kernel,
-            oracle,
-            ..
-        } = self;
+        let World { spec, kernel, oracle, .. } = self;
         match c {
             Choice::Step(t) => {
-                let cx = StepCtx {
-                    step,
-                    actor: Some(t),
-                    pc: kernel.task(t).pc,
-                };
-                exec::step(
-                    kernel,
-                    spec.program(t),
-                    t,
-                    &mut Tap {
-                        oracle,
-                        inner: sink,
-                        cx,
-                    },
-                );
+                let cx = StepCtx { step, actor: Some(t), pc: kernel.task(t).pc };
+                exec::step(kernel, spec.program(t), t, &mut Tap { oracle, inner: sink, cx });
             }
             Choice::Signal(t) => {
-                let cx = StepCtx {
-                    step,
-                    actor: None,
-                    pc: 0,
-                };
-                kernel.send_fatal_signal(
-                    t,
-                    &mut Tap {
-                        oracle,
-                        inner: sink,
-                        cx,
-                    },
-                );
+                let cx = StepCtx { step, actor: None, pc: 0 };
+                kernel.send_fatal_signal(t, &mut Tap { oracle, inner: sink, cx });
             }
         }
         Ok(())
@@ -213,11 +163,7 @@ impl World {
         let step = self.steps + 1;
         let t = c.task();
         let Some(task) = self.kernel.tasks.get(t.index()) else {
-            return Error::NotEnabled {
-                step,
-                choice: format!("task #{}", t.0),
-                why: "there is no such task".into(),
-            };
+            return Error::NotEnabled { step, choice: format!("task #{}", t.0), why: "there is no such task".into() };
         };
         let name = self.spec.task_name(t);
         let why = match c {

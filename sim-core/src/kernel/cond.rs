@@ -47,9 +47,7 @@ impl Cond {
             Cond::PageUnlocked => !k.page.locked,
             Cond::Condition => k.condition,
             Cond::SignalPending(state) => k.signal_pending_state(task, state),
-            Cond::EntryWoken(entry) => k.tasks[task.index()].entries[entry.index()]
-                .flags
-                .contains(EntryFlags::WOKEN),
+            Cond::EntryWoken(entry) => k.tasks[task.index()].entries[entry.index()].flags.contains(EntryFlags::WOKEN),
             Cond::QueueActive(queue) => k.waitqueue_active(queue),
         }
     }

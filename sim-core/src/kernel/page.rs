@@ -20,11 +20,7 @@ pub struct Page {
 impl Kernel {
     fn page_changed(&self, out: &mut impl Sink) {
         let p = &self.page;
-        out.emit(Effect::Page {
-            locked: p.locked,
-            waiters: p.waiters,
-            owner: p.owner,
-        });
+        out.emit(Effect::Page { locked: p.locked, waiters: p.waiters, owner: p.owner });
     }
 
     /// `test_and_set_bit_lock(PG_locked)` for task `t`: true when `t` took the lock.
@@ -63,14 +59,7 @@ impl Kernel {
     /// `wait_on_page_bit_common` L1–L2 before 2a9127fcf229: `[q.lock: if unlinked: add at TAIL
     /// with EXCL (a locker); SetPageWaiters; state := S]`. Lockers queue at the tail with EXCL
     /// both in 4.13-rc and after 3510ca20ece0 [ref §2.1 listing, §2.3 item 1].
-    pub fn link_page_waiter(
-        &mut self,
-        t: TaskId,
-        q: QueueId,
-        e: EntryId,
-        state: TaskState,
-        out: &mut impl Sink,
-    ) {
+    pub fn link_page_waiter(&mut self, t: TaskId, q: QueueId, e: EntryId, state: TaskState, out: &mut impl Sink) {
         if self.linked_on(t, e).is_none() {
             self.set_flag(t, e, EntryFlags::EXCLUSIVE, true, out);
             self.link(q, t, e, false, out);
@@ -82,13 +71,7 @@ impl Kernel {
     /// 2a9127fcf229: `[q.lock: SetPageWaiters; if EXCL: test_and_set_bit → success sets WOKEN;
     /// else link at TAIL]` [ref §2.3 item 4, "Waiter"]. EXCL was set at init (`behavior ==
     /// EXCLUSIVE`).
-    pub fn link_page_waiter_handoff(
-        &mut self,
-        t: TaskId,
-        q: QueueId,
-        e: EntryId,
-        out: &mut impl Sink,
-    ) {
+    pub fn link_page_waiter_handoff(&mut self, t: TaskId, q: QueueId, e: EntryId, out: &mut impl Sink) {
         self.set_flag(t, e, EntryFlags::EXCLUSIVE, true, out);
         self.set_page_waiters(true, out);
         if self.test_and_set_page_locked(t, out) {

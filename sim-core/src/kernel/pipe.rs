@@ -46,10 +46,7 @@ impl Pipe {
 impl Kernel {
     /// `mutex_lock(&pipe->mutex)`; only schedulable while the mutex is free.
     pub fn mutex_lock(&mut self, t: TaskId, out: &mut impl Sink) {
-        debug_assert!(
-            self.pipe.mutex.is_none(),
-            "mutex_lock is enabled only when free"
-        );
+        debug_assert!(self.pipe.mutex.is_none(), "mutex_lock is enabled only when free");
         self.pipe.mutex = Some(t);
         out.emit(Effect::Mutex { owner: Some(t) });
     }
@@ -64,18 +61,12 @@ impl Kernel {
     /// in 5.5–5.8 under rd_wait.lock too) [ref §1.1 W2].
     pub fn pipe_push_page(&mut self, out: &mut impl Sink) {
         self.pipe.head = self.pipe.head.wrapping_add(1);
-        out.emit(Effect::Pipe {
-            head: self.pipe.head,
-            tail: self.pipe.tail,
-        });
+        out.emit(Effect::Pipe { head: self.pipe.head, tail: self.pipe.tail });
     }
 
     /// splice_from_pipe_feed consumes one buffer: `pipe->tail = ++tail` (under the mutex).
     pub fn pipe_pop_page(&mut self, out: &mut impl Sink) {
         self.pipe.tail = self.pipe.tail.wrapping_add(1);
-        out.emit(Effect::Pipe {
-            head: self.pipe.head,
-            tail: self.pipe.tail,
-        });
+        out.emit(Effect::Pipe { head: self.pipe.head, tail: self.pipe.tail });
     }
 }

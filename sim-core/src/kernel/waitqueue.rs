@@ -101,9 +101,7 @@ impl Kernel {
     /// The queue `entry` is linked on, if any (`!list_empty(&wait->entry)`).
     pub fn linked_on(&self, task: TaskId, entry: EntryId) -> Option<QueueId> {
         let r = EntryRef { task, entry };
-        (0..self.queues.len())
-            .map(|i| QueueId(i as u8))
-            .find(|&q| self.queue(q).list.contains(&r))
+        (0..self.queues.len()).map(|i| QueueId(i as u8)).find(|&q| self.queue(q).list.contains(&r))
     }
 
     /// `waitqueue_active(q)`.
@@ -115,14 +113,7 @@ impl Kernel {
         self.task(task).entries[entry.index()].flags
     }
 
-    pub(crate) fn set_flag(
-        &mut self,
-        task: TaskId,
-        entry: EntryId,
-        flag: EntryFlags,
-        on: bool,
-        out: &mut impl Sink,
-    ) {
+    pub(crate) fn set_flag(&mut self, task: TaskId, entry: EntryId, flag: EntryFlags, on: bool, out: &mut impl Sink) {
         let e = &mut self.task_mut(task).entries[entry.index()];
         let flags = e.flags.with(flag, on);
         if flags != e.flags {
@@ -132,14 +123,7 @@ impl Kernel {
     }
 
     /// `__add_wait_queue` (head) or `__add_wait_queue_entry_tail` (tail).
-    pub(crate) fn link(
-        &mut self,
-        q: QueueId,
-        task: TaskId,
-        entry: EntryId,
-        at_head: bool,
-        out: &mut impl Sink,
-    ) {
+    pub(crate) fn link(&mut self, q: QueueId, task: TaskId, entry: EntryId, at_head: bool, out: &mut impl Sink) {
         let r = EntryRef { task, entry };
         let list = &mut self.queues[q.index()].list;
         if at_head {
@@ -148,13 +132,7 @@ impl Kernel {
             list.push(r);
         }
         let exclusive = self.flags(task, entry).contains(EntryFlags::EXCLUSIVE);
-        out.emit(Effect::Link {
-            queue: q,
-            task,
-            entry,
-            at_head,
-            exclusive,
-        });
+        out.emit(Effect::Link { queue: q, task, entry, at_head, exclusive });
     }
 
     /// `list_del_init(&wait->entry)`; a no-op when not linked on `q`.
@@ -163,24 +141,13 @@ impl Kernel {
         let list = &mut self.queues[q.index()].list;
         if let Some(i) = list.iter().position(|&x| x == r) {
             list.remove(i);
-            out.emit(Effect::Unlink {
-                queue: q,
-                task,
-                entry,
-            });
+            out.emit(Effect::Unlink { queue: q, task, entry });
         }
     }
 
     /// `prepare_to_wait(q, e, S)`: clear EXCL; `[q.lock: if e unlinked → insert at HEAD;
     /// state:=S]` [ref §0 table, row 1].
-    pub fn prepare_to_wait(
-        &mut self,
-        t: TaskId,
-        q: QueueId,
-        e: EntryId,
-        state: TaskState,
-        out: &mut impl Sink,
-    ) {
+    pub fn prepare_to_wait(&mut self, t: TaskId, q: QueueId, e: EntryId, state: TaskState, out: &mut impl Sink) {
         self.set_flag(t, e, EntryFlags::EXCLUSIVE, false, out);
         if self.linked_on(t, e).is_none() {
             self.link(q, t, e, true, out);

@@ -33,20 +33,14 @@ impl Kernel {
         key: &mut WakeKey,
         out: &mut impl Sink,
     ) -> u8 {
-        out.emit(Effect::WakeBegin {
-            queue: q,
-            mode,
-            nr_exclusive,
-        });
+        out.emit(Effect::WakeBegin { queue: q, mode, nr_exclusive });
         let mut nr_exclusive = nr_exclusive;
         let mut woken = 0;
         let mut i = 0;
         // list_for_each_entry_safe: the wake function may unlink the entry it is called on.
         while let Some(&cur) = self.queue(q).list.get(i) {
             // `unsigned flags = curr->flags;` is read before the call.
-            let exclusive = self
-                .flags(cur.task, cur.entry)
-                .contains(EntryFlags::EXCLUSIVE);
+            let exclusive = self.flags(cur.task, cur.entry).contains(EntryFlags::EXCLUSIVE);
             let r = self.call_wake_function(q, cur, mode, key, out);
             out.emit(Effect::WakeCall {
                 queue: q,
@@ -89,11 +83,7 @@ impl Kernel {
         key: &mut WakeKey,
         out: &mut impl Sink,
     ) -> WakeResult {
-        let plain = |woke: bool| WakeResult {
-            ret: i8::from(woke),
-            woke,
-            handoff: false,
-        };
+        let plain = |woke: bool| WakeResult { ret: i8::from(woke), woke, handoff: false };
         match self.task(e.task).entries[e.entry.index()].func {
             // default_wake_function: try_to_wake_up(e.private, mode) [ref §0].
             WakeFn::Default => plain(self.try_to_wake_up(e.task, mode, out)),
@@ -103,13 +93,7 @@ impl Kernel {
     }
 
     /// `autoremove_wake_function`: r = default_wake_function; if r → unlink e [ref §0].
-    fn autoremove_wake_function(
-        &mut self,
-        q: QueueId,
-        e: EntryRef,
-        mode: u16,
-        out: &mut impl Sink,
-    ) -> bool {
+    fn autoremove_wake_function(&mut self, q: QueueId, e: EntryRef, mode: u16, out: &mut impl Sink) -> bool {
         let woke = self.try_to_wake_up(e.task, mode, out);
         if woke {
             self.unlink(q, e.task, e.entry, out);
@@ -129,23 +113,13 @@ impl Kernel {
         out: &mut impl Sink,
     ) -> WakeResult {
         key.page_match = true;
-        let plain = |woke: bool| WakeResult {
-            ret: i8::from(woke),
-            woke,
-            handoff: false,
-        };
+        let plain = |woke: bool| WakeResult { ret: i8::from(woke), woke, handoff: false };
         match kind {
             // ≤4.13-rc: bit already set again → 0, else autoremove_wake_function [ref §2.1].
             PageWake::Rc if self.page.locked => plain(false),
             // 3510ca20ece0: bit already re-taken → -1, and __wake_up_common stops [ref §2.3 item 1].
-            PageWake::StopIfRelocked if self.page.locked => WakeResult {
-                ret: -1,
-                woke: false,
-                handoff: false,
-            },
-            PageWake::Rc | PageWake::StopIfRelocked => {
-                plain(self.autoremove_wake_function(q, e, mode, out))
-            }
+            PageWake::StopIfRelocked if self.page.locked => WakeResult { ret: -1, woke: false, handoff: false },
+            PageWake::Rc | PageWake::StopIfRelocked => plain(self.autoremove_wake_function(q, e, mode, out)),
             PageWake::Handoff => self.wake_page_handoff(q, e, mode, out),
         }
     }
@@ -154,29 +128,15 @@ impl Kernel {
     /// already set return -1 (the new owner will wake us later); then set WOKEN,
     /// `wake_up_state(task)`, and last `list_del_init(entry)`; return 1 only for EXCL entries
     /// [ref §2.3 item 4, "Waker"].
-    fn wake_page_handoff(
-        &mut self,
-        q: QueueId,
-        e: EntryRef,
-        mode: u16,
-        out: &mut impl Sink,
-    ) -> WakeResult {
+    fn wake_page_handoff(&mut self, q: QueueId, e: EntryRef, mode: u16, out: &mut impl Sink) -> WakeResult {
         let exclusive = self.flags(e.task, e.entry).contains(EntryFlags::EXCLUSIVE);
         if exclusive && !self.test_and_set_page_locked(e.task, out) {
-            return WakeResult {
-                ret: -1,
-                woke: false,
-                handoff: false,
-            };
+            return WakeResult { ret: -1, woke: false, handoff: false };
         }
         self.set_flag(e.task, e.entry, EntryFlags::WOKEN, true, out);
         let woke = self.try_to_wake_up(e.task, mode, out);
         self.unlink(q, e.task, e.entry, out);
-        WakeResult {
-            ret: i8::from(exclusive),
-            woke,
-            handoff: exclusive,
-        }
+        WakeResult { ret: i8::from(exclusive), woke, handoff: exclusive }
     }
 
     /// `wake_up_page_bit(page, PG_locked)`: `[q.lock: __wake_up_common(TASK_NORMAL, 1, key);

@@ -52,11 +52,7 @@ pub enum Protocol {
 }
 
 impl Protocol {
-    pub const ALL: [Protocol; 3] = [
-        Protocol::PipeSplice,
-        Protocol::PageLockKillable,
-        Protocol::CheckThenSleep,
-    ];
+    pub const ALL: [Protocol; 3] = [Protocol::PipeSplice, Protocol::PageLockKillable, Protocol::CheckThenSleep];
 
     pub fn id(self) -> &'static str {
         match self {

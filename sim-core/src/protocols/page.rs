@@ -14,31 +14,13 @@ use crate::spec::Objects;
 pub const VARIANTS: &[&str] = &["v4.13", "a8b169afbf06", "v5.8-handoff"];
 
 pub const PARAMS: &[ParamDef] = &[
-    ParamDef {
-        name: "lockers",
-        min: 2,
-        max: 6,
-        about: "tasks that call lock_page_killable()",
-    },
-    ParamDef {
-        name: "signals",
-        min: 0,
-        max: 6,
-        about: "how many lockers (the first ones) may receive a fatal signal",
-    },
+    ParamDef { name: "lockers", min: 2, max: 6, about: "tasks that call lock_page_killable()" },
+    ParamDef { name: "signals", min: 0, max: 6, about: "how many lockers (the first ones) may receive a fatal signal" },
 ];
 
 pub const ROLES: &[RoleDef] = &[
-    RoleDef {
-        id: "holder",
-        count: None,
-        signals: None,
-    },
-    RoleDef {
-        id: "killable-locker",
-        count: Some("lockers"),
-        signals: Some("signals"),
-    },
+    RoleDef { id: "holder", count: None, signals: None },
+    RoleDef { id: "killable-locker", count: Some("lockers"), signals: Some("signals") },
 ];
 
 /// `-EINTR`.
@@ -64,26 +46,13 @@ pub fn build(variant: &str) -> Model {
     };
     Model {
         programs: vec![
-            RoleProgram {
-                program: holder(),
-                locals: vec![],
-            },
-            RoleProgram {
-                program: locker(v),
-                locals: vec![],
-            },
+            RoleProgram { program: holder(), locals: vec![] },
+            RoleProgram { program: locker(v), locals: vec![] },
         ],
         queues: vec!["page_waitqueue(page)"],
-        objects: Objects {
-            page: true,
-            ..Objects::default()
-        },
+        objects: Objects { page: true, ..Objects::default() },
         // H (task 0) starts holding the page lock; nobody waits yet [ref §2.2 "Initially"].
-        page: Page {
-            locked: true,
-            waiters: false,
-            owner: Some(TaskId(0)),
-        },
+        page: Page { locked: true, waiters: false, owner: Some(TaskId(0)) },
         pipe: Default::default(),
     }
 }
@@ -106,20 +75,12 @@ fn unlock_page(b: &mut Builder) {
             "§2.1 unlock_page",
         )
         .op(
-            Op::JumpIf {
-                local: Local::Waiters,
-                test: Test::Zero,
-                then: Builder::to(done),
-            },
+            Op::JumpIf { local: Local::Waiters, test: Test::Zero, then: Builder::to(done) },
             "if (waiters)",
             "§2.1 unlock_page",
         )
         .depth(2)
-        .op(
-            Op::WakeUpPageBit { queue: Q },
-            "wake_up_page_bit(page, PG_locked);",
-            "§2.1 wake_up_page_bit",
-        );
+        .op(Op::WakeUpPageBit { queue: Q }, "wake_up_page_bit(page, PG_locked);", "§2.1 wake_up_page_bit");
     b.bind(done);
 }
 
@@ -133,9 +94,7 @@ fn locker(v: Variant) -> Program {
     let wait = b.entry("wait", WakeFn::Page(kind));
     let locked = b.label();
     b.func("lock_page_killable", 1).op(
-        Op::TrylockPage {
-            then: Builder::to(locked),
-        },
+        Op::TrylockPage { then: Builder::to(locked) },
         "if (!trylock_page(page)) return __lock_page_killable(page);",
         "§2.1 lock_page: trylock_page, then __lock_page_killable",
     );
@@ -143,32 +102,14 @@ fn locker(v: Variant) -> Program {
         Variant::V413 | Variant::A8b169 => wait_on_page_bit_common(&mut b, v, wait, locked),
         Variant::Handoff => wait_on_page_bit_common_handoff(&mut b, wait, locked),
     }
-    b.func("lock_page_killable", 1)
-        .op(
-            Op::Set {
-                local: Local::Ret,
-                value: EINTR,
-            },
-            "ret = -EINTR;",
-            "",
-        )
-        .op(
-            Op::Exit,
-            "return ret;  /* the fault gives up: the task is dying */",
-            "",
-        );
+    b.func("lock_page_killable", 1).op(Op::Set { local: Local::Ret, value: EINTR }, "ret = -EINTR;", "").op(
+        Op::Exit,
+        "return ret;  /* the fault gives up: the task is dying */",
+        "",
+    );
     b.bind(locked);
     unlock_page(&mut b);
-    b.func("locker", 0)
-        .op(
-            Op::Set {
-                local: Local::Ret,
-                value: 0,
-            },
-            "ret = 0;",
-            "",
-        )
-        .op(Op::Exit, "return 0;", "");
+    b.func("locker", 0).op(Op::Set { local: Local::Ret, value: 0 }, "ret = 0;", "").op(Op::Exit, "return 0;", "");
     b.build()
 }
 
@@ -190,11 +131,7 @@ fn wait_on_page_bit_common(b: &mut Builder, v: Variant, wait: EntryId, locked: L
         .op(Op::Schedule { waits_for: Cond::PageUnlocked }, "io_schedule();", "§2.1 L4");
     let signal_check = |b: &mut Builder| {
         b.op(
-            Op::Check {
-                cond: Cond::SignalPending(Killable),
-                expect: true,
-                then: Builder::to(eintr),
-            },
+            Op::Check { cond: Cond::SignalPending(Killable), expect: true, then: Builder::to(eintr) },
             "if (unlikely(signal_pending_state(state, current))) { ret = -EINTR; break; }",
             if v == Variant::V413 {
                 "§2.1 L4: exits before trying the lock"
@@ -208,46 +145,19 @@ fn wait_on_page_bit_common(b: &mut Builder, v: Variant, wait: EntryId, locked: L
     }
     b.bind(trylock);
     b.depth(2).op(
-        Op::TrylockPage {
-            then: Builder::to(out),
-        },
+        Op::TrylockPage { then: Builder::to(out) },
         "if (!test_and_set_bit_lock(bit_nr, &page->flags)) break;",
         "§2.1 L5",
     );
     if v == Variant::A8b169 {
         signal_check(b);
     }
-    b.op(
-        Op::Goto {
-            then: Builder::to(top),
-        },
-        "}  /* for (;;) */",
-        "",
-    );
+    b.op(Op::Goto { then: Builder::to(top) }, "}  /* for (;;) */", "");
     b.bind(eintr);
-    b.op(
-        Op::Set {
-            local: Local::Ret,
-            value: EINTR,
-        },
-        "ret = -EINTR;",
-        "",
-    );
+    b.op(Op::Set { local: Local::Ret, value: EINTR }, "ret = -EINTR;", "");
     b.bind(out);
-    b.op(
-        Op::FinishWait {
-            queue: Q,
-            entry: wait,
-        },
-        "finish_wait(q, wait);",
-        "§2.1 finish_wait",
-    )
-    .op(
-        Op::JumpIf {
-            local: Local::Ret,
-            test: Test::Zero,
-            then: Builder::to(locked),
-        },
+    b.op(Op::FinishWait { queue: Q, entry: wait }, "finish_wait(q, wait);", "§2.1 finish_wait").op(
+        Op::JumpIf { local: Local::Ret, test: Test::Zero, then: Builder::to(locked) },
         "return ret;",
         "",
     );
@@ -265,60 +175,23 @@ fn wait_on_page_bit_common_handoff(b: &mut Builder, wait: EntryId, locked: Label
     );
     let top = b.here();
     b.depth(3)
+        .op(Op::SetCurrentState { state: Killable }, "set_current_state(state);", "§2.3 item 4")
         .op(
-            Op::SetCurrentState { state: Killable },
-            "set_current_state(state);",
-            "§2.3 item 4",
-        )
-        .op(
-            Op::Check {
-                cond: Cond::SignalPending(Killable),
-                expect: true,
-                then: Builder::to(out),
-            },
+            Op::Check { cond: Cond::SignalPending(Killable), expect: true, then: Builder::to(out) },
             "if (signal_pending_state(state, current)) break;",
             "§2.3 item 4",
         )
         .op(
-            Op::Check {
-                cond: Cond::EntryWoken(wait),
-                expect: true,
-                then: Builder::to(out),
-            },
+            Op::Check { cond: Cond::EntryWoken(wait), expect: true, then: Builder::to(out) },
             "if (wait->flags & WQ_FLAG_WOKEN) break;",
             "§2.3 item 4",
         )
-        .op(
-            Op::Schedule {
-                waits_for: Cond::PageUnlocked,
-            },
-            "io_schedule();",
-            "§2.3 item 4",
-        )
-        .op(
-            Op::Goto {
-                then: Builder::to(top),
-            },
-            "}",
-            "",
-        );
+        .op(Op::Schedule { waits_for: Cond::PageUnlocked }, "io_schedule();", "§2.3 item 4")
+        .op(Op::Goto { then: Builder::to(top) }, "}", "");
     b.bind(out);
-    b.depth(2)
-        .op(
-            Op::FinishWait {
-                queue: Q,
-                entry: wait,
-            },
-            "finish_wait(q, wait);",
-            "§2.3 item 4",
-        )
-        .op(
-            Op::Check {
-                cond: Cond::EntryWoken(wait),
-                expect: true,
-                then: Builder::to(locked),
-            },
-            "return wait->flags & WQ_FLAG_WOKEN ? 0 : -EINTR;",
-            "§2.3 item 4",
-        );
+    b.depth(2).op(Op::FinishWait { queue: Q, entry: wait }, "finish_wait(q, wait);", "§2.3 item 4").op(
+        Op::Check { cond: Cond::EntryWoken(wait), expect: true, then: Builder::to(locked) },
+        "return wait->flags & WQ_FLAG_WOKEN ? 0 : -EINTR;",
+        "§2.3 item 4",
+    );
 }

@@ -57,9 +57,7 @@ impl FromStr for StrategyKind {
         StrategyKind::ALL
             .into_iter()
             .find(|k| k.id() == s)
-            .ok_or_else(|| {
-                Error::Schedule(format!("unknown strategy '{s}' (known: random, timed)"))
-            })
+            .ok_or_else(|| Error::Schedule(format!("unknown strategy '{s}' (known: random, timed)")))
     }
 }
 

@@ -14,9 +14,7 @@ pub struct Random {
 
 impl Random {
     pub fn new(seed: u64) -> Random {
-        Random {
-            rng: ChaCha8Rng::seed_from_u64(seed),
-        }
+        Random { rng: ChaCha8Rng::seed_from_u64(seed) }
     }
 }
 

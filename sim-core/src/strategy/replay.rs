@@ -17,22 +17,12 @@ pub struct Replay {
 impl Replay {
     /// Follow `schedule` exactly; fail on a choice that cannot happen.
     pub fn strict(schedule: Schedule, then: Option<Box<dyn Strategy>>) -> Replay {
-        Replay {
-            schedule,
-            pos: 0,
-            strict: true,
-            then,
-        }
+        Replay { schedule, pos: 0, strict: true, then }
     }
 
     /// Follow `schedule`, skipping choices that cannot happen.
     pub fn lenient(schedule: Schedule, then: Option<Box<dyn Strategy>>) -> Replay {
-        Replay {
-            schedule,
-            pos: 0,
-            strict: false,
-            then,
-        }
+        Replay { schedule, pos: 0, strict: false, then }
     }
 }
 

@@ -82,14 +82,7 @@ impl Timed {
         let n = world.spec().tasks.len();
         let window = cfg.signal_window_ns.max(1);
         let signal_at = (0..n).map(|_| rng.next_u64() % window).collect();
-        Timed {
-            rng,
-            cfg,
-            now: 0,
-            ready: vec![0; n],
-            was_enabled: vec![true; n],
-            signal_at,
-        }
+        Timed { rng, cfg, now: 0, ready: vec![0; n], was_enabled: vec![true; n], signal_at }
     }
 
     fn duration(&mut self, op: Op) -> u64 {
