@@ -16,6 +16,7 @@
 //! assert_eq!(outcome.verdict.kind().name(), "finished");
 //! ```
 
+pub mod describe;
 pub mod effect;
 pub mod error;
 pub mod exec;

@@ -52,6 +52,8 @@ struct Watch {
     /// Where it stored a sleeping state again after that wakeup.
     rearmed: Option<(u32, u16)>,
     last_check: Option<u32>,
+    /// What that test said: the wait is over.
+    satisfied: bool,
     /// The instruction it sleeps in.
     sleep_pc: u16,
 }
@@ -105,11 +107,14 @@ impl Oracle {
                     w.rearmed = Some((cx.step, cx.pc));
                 }
             }
-            Effect::Check { task, cond, .. } if cond.is_wait_condition() => {
-                let w = &mut self.watch[task.index()];
-                w.woken = None;
-                w.rearmed = None;
-                w.last_check = Some(cx.step);
+            Effect::Check { task, cond, value } => {
+                if let Some(satisfied) = cond.wait_satisfied(value) {
+                    let w = &mut self.watch[task.index()];
+                    w.woken = None;
+                    w.rearmed = None;
+                    w.last_check = Some(cx.step);
+                    w.satisfied = satisfied;
+                }
             }
             // §1.5 check 1: sleeping with a wakeup received since the last test of the condition.
             Effect::Sleep { task } => {
@@ -120,11 +125,14 @@ impl Oracle {
                     return Some(self.record(cx.step, task, wakeup, LossKind::Rearmed { step, pc }));
                 }
             }
-            // §2.2 per-step check: leaving the queue with an exclusive wakeup not acted on.
+            // §2.2 per-step check: the wait ends with an exclusive wakeup received after the
+            // waiter last saw its condition unmet, so it gives up without taking the resource.
+            // (A waiter that saw the condition met goes on to consume it, as the comment in
+            // prepare_to_wait_event() asks [ref §0].)
             Effect::FinishWait { task, .. } => {
                 let w = &mut self.watch[task.index()];
-                if let Some(wakeup) = w.woken.filter(|r| r.exclusive) {
-                    w.woken = None;
+                w.rearmed = None;
+                if let Some(wakeup) = w.woken.take().filter(|r| r.exclusive && !w.satisfied) {
                     return Some(self.record(cx.step, task, wakeup, LossKind::ExclusiveAbandoned));
                 }
             }
@@ -293,7 +301,7 @@ fn report_wakeup(spec: &Spec, w: &WakeRef) -> WakeupReport {
         step: w.step,
         waker: spec.task_name(w.waker).into(),
         queue: spec.queues[w.queue.index()].clone(),
-        call: spec.code(w.waker, w.pc).into(),
+        call: crate::describe::call(spec.code(w.waker, w.pc)).into(),
         exclusive: w.exclusive,
     }
 }
@@ -305,7 +313,7 @@ fn report_loss(spec: &Spec, victim: TaskId, loss: &Loss) -> LostWakeup {
     let reason = match loss.kind {
         LossKind::Rearmed { step, pc } => format!(
             "state re-armed by {} at step {step} after {from} set {who} RUNNING; {who} slept at step {} without testing its condition",
-            spec.code(loss.task, pc),
+            crate::describe::call(spec.code(loss.task, pc)),
             loss.step
         ),
         LossKind::ExclusiveAbandoned => format!(

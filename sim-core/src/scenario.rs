@@ -253,7 +253,7 @@ fn check_len(what: &str, text: &str, max: usize) -> Result<(), Error> {
 fn one_line(msg: &str) -> String {
     let mut lines = msg.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('|') && !l.starts_with('^'));
     let first = lines.next().unwrap_or("malformed TOML").to_string();
-    match lines.last() {
+    match lines.next_back() {
         Some(last) if last != first => format!("{first}: {last}"),
         _ => first,
     }

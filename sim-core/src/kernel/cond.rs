@@ -52,10 +52,19 @@ impl Cond {
         }
     }
 
-    /// Whether testing this predicate is the waiter testing the thing it waits for: the test
-    /// that the `set_current_state()` rule puts between queueing and `schedule()` [ref §0].
-    /// A signal check or a peek at a queue is not.
-    pub fn is_wait_condition(self) -> bool {
-        !matches!(self, Cond::SignalPending(_) | Cond::QueueActive(_))
+    /// When the predicate is one a waiter tests for the thing it waits for (the test the
+    /// `set_current_state()` rule puts between queueing and `schedule()` [ref §0]): whether
+    /// `value` means the wait is over. `None` for a signal check or a peek at a queue.
+    pub fn wait_satisfied(self, value: bool) -> Option<bool> {
+        match self {
+            Cond::PipeReadable
+            | Cond::PipeWritable
+            | Cond::PipeHasWriters
+            | Cond::PageUnlocked
+            | Cond::Condition
+            | Cond::EntryWoken(_) => Some(value),
+            Cond::PipeEmpty | Cond::PipeFull | Cond::PageLocked => Some(!value),
+            Cond::SignalPending(_) | Cond::QueueActive(_) => None,
+        }
     }
 }

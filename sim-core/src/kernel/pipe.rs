@@ -37,10 +37,6 @@ impl Pipe {
     pub fn writable(&self) -> bool {
         !self.full() || self.readers == 0
     }
-
-    pub fn len(&self) -> u32 {
-        self.head.wrapping_sub(self.tail)
-    }
 }
 
 impl Kernel {

@@ -1,8 +1,9 @@
-//! A discrete-event clock. Every task runs on its own CPU; each of its steps takes a virtual
-//! duration (a base cost per kind of step, with seeded jitter, and now and then a long delay
-//! such as an interrupt); the next step is the one that starts earliest in virtual time. A task
-//! that was asleep or blocked starts again a wakeup latency after it became runnable. Fatal
-//! signals arrive at seeded virtual times.
+//! A discrete-event clock. Every task runs on its own CPU, starting at a seeded offset; each of
+//! its steps takes a virtual duration (a base cost per kind of step, with seeded jitter, and now
+//! and then a delay such as an interrupt or a cache miss, of any scale between two bounds); the
+//! next step is the one that starts earliest in virtual time. A task that was asleep or blocked
+//! starts again a wakeup latency after it became runnable. Fatal signals arrive at seeded
+//! virtual times. Integers only, so the clock runs the same in wasm.
 
 use rand_chacha::rand_core::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -17,10 +18,14 @@ use crate::world::{Choice, World};
 pub struct TimedConfig {
     /// Each step's duration varies uniformly by ± this percentage.
     pub jitter_pct: u32,
-    /// Chance per step, in thousandths, of a long delay (an interrupt, a preemption).
+    /// Chance per step, in thousandths, of a delay (an interrupt, a cache miss, a preemption).
     pub delay_per_mille: u32,
-    /// A long delay lasts 1 to 4 times this.
-    pub delay_ns: u64,
+    /// Delays are log-uniform between these bounds: every scale is as likely, so a race window
+    /// of any width is opened now and then.
+    pub delay_min_ns: u64,
+    pub delay_max_ns: u64,
+    /// Tasks start uniformly within this window.
+    pub start_window_ns: u64,
     /// From a sleeper becoming runnable to it running again.
     pub wakeup_latency_ns: u64,
     /// Signals arrive uniformly within this window from the start.
@@ -31,8 +36,10 @@ impl Default for TimedConfig {
     fn default() -> Self {
         TimedConfig {
             jitter_pct: 50,
-            delay_per_mille: 20,
-            delay_ns: 2_000,
+            delay_per_mille: 50,
+            delay_min_ns: 16,
+            delay_max_ns: 16_384,
+            start_window_ns: 2_000,
             wakeup_latency_ns: 500,
             signal_window_ns: 5_000,
         }
@@ -82,7 +89,9 @@ impl Timed {
         let n = world.spec().tasks.len();
         let window = cfg.signal_window_ns.max(1);
         let signal_at = (0..n).map(|_| rng.next_u64() % window).collect();
-        Timed { rng, cfg, now: 0, ready: vec![0; n], was_enabled: vec![true; n], signal_at }
+        let start = cfg.start_window_ns.max(1);
+        let ready = (0..n).map(|_| rng.next_u64() % start).collect();
+        Timed { rng, cfg, now: 0, ready, was_enabled: vec![true; n], signal_at }
     }
 
     fn duration(&mut self, op: Op) -> u64 {
@@ -91,9 +100,19 @@ impl Timed {
         let pct = 100 - j + below(&mut self.rng, (2 * j + 1) as usize) as u64;
         let mut d = base * pct / 100;
         if below(&mut self.rng, 1000) < self.cfg.delay_per_mille as usize {
-            d += self.cfg.delay_ns * (1 + below(&mut self.rng, 4) as u64);
+            d += self.log_uniform(self.cfg.delay_min_ns, self.cfg.delay_max_ns);
         }
         d
+    }
+
+    /// A value between `lo` and `hi` whose logarithm is near uniform: a power-of-two bucket
+    /// chosen uniformly, then a uniform value inside it.
+    fn log_uniform(&mut self, lo: u64, hi: u64) -> u64 {
+        let (lo, hi) = (lo.max(1), hi.max(lo.max(1)));
+        let (b_lo, b_hi) = (lo.ilog2(), hi.ilog2());
+        let bucket = b_lo + below(&mut self.rng, (b_hi - b_lo + 1) as usize) as u32;
+        let base = 1u64 << bucket;
+        (base + self.rng.next_u64() % base).clamp(lo, hi)
     }
 }
 

@@ -1,0 +1,155 @@
+//! What `wqsim` prints: text for people, JSON for tools.
+
+use std::fmt::Write;
+
+use serde_json::json;
+use sim_core::strategy::StrategyKind;
+use sim_core::trace::Trace;
+use sim_core::{describe, library, Choice, Outcome, Scenario, Schedule, Spec, Verdict};
+
+pub fn list() {
+    for s in library::scenarios() {
+        println!("{}  {}", s.id, s.title);
+        for v in &s.variants {
+            let default = if v.id == s.default_variant { " (default)" } else { "" };
+            println!("    --variant {:<22} {}{default}", v.id, v.label);
+        }
+        for p in s.protocol().params() {
+            let value = s.params.get(p.name).map(|v| v.to_string()).unwrap_or_default();
+            println!("    --param {}={value:<4} {}..={}: {}", p.name, p.min, p.max, p.about);
+        }
+        println!("    default seed {}\n", s.default_seed);
+    }
+}
+
+pub struct Run<'a> {
+    pub scenario: &'a Scenario,
+    pub spec: &'a Spec,
+    pub strategy: StrategyKind,
+    pub seed: u64,
+    pub trace: &'a Trace,
+    pub outcome: &'a Outcome,
+}
+
+impl Run<'_> {
+    fn schedule(&self) -> String {
+        Schedule(self.trace.choices()).display(self.spec)
+    }
+
+    fn params(&self) -> String {
+        self.spec.params.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" ")
+    }
+
+    /// Function and source line of a step.
+    fn site(&self, choice: Choice, pc: Option<u16>) -> (&'static str, &'static str) {
+        match (choice, pc) {
+            (Choice::Step(t), Some(pc)) => {
+                let i = &self.spec.program(t).instrs[usize::from(pc)];
+                (i.func, i.code)
+            }
+            _ => ("signal_wake_up", "send_sig(SIGKILL, task, 1);"),
+        }
+    }
+
+    pub fn text(&self) -> String {
+        let mut s = String::new();
+        let _ = writeln!(s, "{}", self.scenario.title);
+        let _ = writeln!(
+            s,
+            "scenario {} variant {}  strategy {} seed {}  {}\n",
+            self.spec.scenario,
+            self.spec.variant,
+            self.strategy.id(),
+            self.seed,
+            self.params()
+        );
+        let _ = writeln!(s, "{:>5}  {:<4}  {:<4}  {:<24}  {:<58}  effect", "step", "cpu", "task", "function", "line");
+        for e in &self.trace.events {
+            let t = e.choice.task();
+            let (func, code) = self.site(e.choice, e.pc);
+            let cpu = if matches!(e.choice, Choice::Signal(_)) { "-".to_string() } else { format!("CPU{}", t.0) };
+            let _ = writeln!(
+                s,
+                "{:>5}  {:<4}  {:<4}  {:<24}  {:<58}  {}",
+                e.step,
+                cpu,
+                self.spec.task_name(t),
+                clip(func, 24),
+                clip(code, 58),
+                describe::effects(self.spec, &e.effects)
+            );
+        }
+        let _ = writeln!(s, "\nverdict: {}", verdict_text(&self.outcome.verdict));
+        let _ = writeln!(s, "steps: {}  trace hash: {:016x}", self.outcome.steps, self.outcome.trace_hash);
+        let _ = writeln!(
+            s,
+            "replay: wqsim run {} --variant {} --schedule \"{}\"",
+            self.spec.scenario,
+            self.spec.variant,
+            self.schedule()
+        );
+        s
+    }
+
+    pub fn json(&self) -> String {
+        let trace: Vec<_> = self
+            .trace
+            .events
+            .iter()
+            .map(|e| {
+                let (func, code) = self.site(e.choice, e.pc);
+                let t = e.choice.task();
+                json!({
+                    "step": e.step,
+                    "cpu": matches!(e.choice, Choice::Step(_)).then_some(t.0),
+                    "task": self.spec.task_name(t),
+                    "signal": matches!(e.choice, Choice::Signal(_)),
+                    "function": func,
+                    "line": code,
+                    "effects": e.effects.iter().map(|f| describe::effect(self.spec, f)).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        json!({
+            "scenario": self.spec.scenario,
+            "variant": self.spec.variant,
+            "strategy": self.strategy.id(),
+            "seed": self.seed,
+            "params": self.spec.params,
+            "steps": self.outcome.steps,
+            "verdict": self.outcome.verdict,
+            "trace_hash": format!("{:016x}", self.outcome.trace_hash),
+            "schedule": self.schedule(),
+            "trace": trace,
+        })
+        .to_string()
+    }
+}
+
+fn verdict_text(v: &Verdict) -> String {
+    match v {
+        Verdict::Finished { recovered } if recovered.is_empty() => "finished: every task returned".into(),
+        Verdict::Finished { recovered } => format!(
+            "finished, but {} wakeup(s) were lost on the way and made good later: {}",
+            recovered.len(),
+            recovered[0].reason
+        ),
+        Verdict::LostWakeup(l) => {
+            format!("LOST WAKEUP: {} sleeps forever (lost at step {}).\n  {}", l.waiter, l.lost_at_step, l.reason)
+        }
+        Verdict::Deadlock { asleep, blocked } => {
+            format!("deadlock: asleep {asleep:?}, blocked {blocked:?}; no sleeper's condition holds")
+        }
+        Verdict::StepLimit { limit } => format!("step limit: stopped after {limit} steps"),
+    }
+}
+
+fn clip(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        s.to_string()
+    } else {
+        let mut out: String = s.chars().take(width - 1).collect();
+        out.push('…');
+        out
+    }
+}

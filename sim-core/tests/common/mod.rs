@@ -1,0 +1,41 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use sim_core::strategy::{Random, Replay, Strategy, StrategyKind};
+use sim_core::trace::Trace;
+use sim_core::{library, run, Outcome, Schedule, Spec, World};
+
+pub fn spec(scenario: &str, variant: &str, params: &[(&str, i64)]) -> Arc<Spec> {
+    let overrides: Vec<_> = params.iter().map(|&(k, v)| (k.to_string(), v)).collect();
+    library::find(scenario).unwrap().spec(Some(variant), &overrides).unwrap()
+}
+
+/// Run `schedule` exactly, then (if tasks can still run) a seeded random continuation.
+pub fn replay(spec: &Arc<Spec>, schedule: &str, then_seed: u64) -> (World, Outcome, Trace) {
+    let s = Schedule::parse(schedule, spec).unwrap();
+    let mut strategy = Replay::strict(s, Some(Box::new(Random::new(then_seed))));
+    drive(spec, &mut strategy)
+}
+
+/// Run `schedule` as far as it applies, skipping choices that cannot happen, then random.
+pub fn replay_lenient(spec: &Arc<Spec>, schedule: &str, then_seed: u64) -> (World, Outcome, Trace) {
+    let s = Schedule::parse(schedule, spec).unwrap();
+    let mut strategy = Replay::lenient(s, Some(Box::new(Random::new(then_seed))));
+    drive(spec, &mut strategy)
+}
+
+pub fn drive(spec: &Arc<Spec>, strategy: &mut dyn Strategy) -> (World, Outcome, Trace) {
+    let mut world = World::new(spec.clone());
+    let mut trace = Trace::default();
+    let outcome = run::run(&mut world, strategy, &mut trace).unwrap();
+    (world, outcome, trace)
+}
+
+/// Run one seed without recording a trace.
+pub fn seed_run(spec: &Arc<Spec>, kind: StrategyKind, seed: u64) -> Outcome {
+    let mut world = World::new(spec.clone());
+    let mut strategy = kind.build(seed, &world);
+    run::run(&mut world, &mut *strategy, &mut ()).unwrap()
+}
