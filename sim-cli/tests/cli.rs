@@ -1,0 +1,142 @@
+//! `wqsim` as a user runs it: output, JSON contract, and one-line errors with exit code 2.
+
+use std::process::{Command, Output};
+
+fn wqsim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_wqsim")).args(args).output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Exit code 2 and one line on stderr that contains `needle`.
+fn assert_error(args: &[&str], needle: &str) {
+    let o = wqsim(args);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+    assert!(err.contains(needle), "{args:?}: expected {needle:?} in {err:?}");
+    assert!(o.stdout.is_empty(), "{args:?} printed to stdout");
+    assert!(!err.contains("panicked"), "{args:?}: {err}");
+}
+
+#[test]
+fn list_names_every_scenario_and_variant() {
+    let out = stdout(&wqsim(&["list"]));
+    for id in ["check-then-sleep", "pipe-splice", "page-lock-killable"] {
+        assert!(out.contains(id), "{out}");
+    }
+    for v in ["v5.8", "v5.9", "josef-set-state-once", "v5.4-single-queue", "v4.13", "a8b169afbf06", "v5.8-handoff"] {
+        assert!(out.contains(&format!("--variant {v} ")), "{v} missing from {out}");
+    }
+}
+
+#[test]
+fn run_prints_trace_lines_and_the_verdict() {
+    let o = wqsim(&["run", "pipe-splice", "--variant", "v5.8", "--schedule", "W*6 R*11 W R*3"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("CPU0  R     pipe_wait                 prepare_to_wait(&pipe->rd_wait"), "{out}");
+    assert!(out.contains("verdict: LOST WAKEUP: R sleeps forever (lost at step 21)"), "{out}");
+    assert!(out.contains("replay: wqsim run pipe-splice --variant v5.8 --schedule \"W*6 R*11 W R*3"), "{out}");
+}
+
+#[test]
+fn json_has_the_contracted_fields() {
+    let o = wqsim(&["run", "page-lock-killable", "--variant", "v4.13", "--seed", "185", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["scenario"], "page-lock-killable");
+    assert_eq!(v["variant"], "v4.13");
+    assert_eq!(v["seed"], 185);
+    assert_eq!(v["verdict"]["kind"], "lost_wakeup");
+    assert_eq!(v["verdict"]["waiter"], "T2");
+    assert!(v["steps"].as_u64().unwrap() > 0);
+    assert_eq!(v["trace_hash"].as_str().unwrap().len(), 16);
+    assert_eq!(v["trace"].as_array().unwrap().len() as u64, v["steps"].as_u64().unwrap());
+}
+
+#[test]
+fn the_printed_schedule_replays_the_same_run() {
+    let first: serde_json::Value = serde_json::from_str(&stdout(&wqsim(&[
+        "run",
+        "pipe-splice",
+        "--strategy",
+        "timed",
+        "--seed",
+        "3300",
+        "--json",
+    ])))
+    .unwrap();
+    let schedule = first["schedule"].as_str().unwrap();
+    let again: serde_json::Value =
+        serde_json::from_str(&stdout(&wqsim(&["run", "pipe-splice", "--schedule", schedule, "--json"]))).unwrap();
+    assert_eq!(first["trace_hash"], again["trace_hash"]);
+    assert_eq!(first["verdict"], again["verdict"]);
+}
+
+#[test]
+fn params_override_the_scenario() {
+    let o = wqsim(&["run", "page-lock-killable", "--param", "lockers=3", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["params"]["lockers"], 3);
+}
+
+#[test]
+fn a_scenario_file_runs_by_path() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../scenarios/check-then-sleep.toml");
+    let o = wqsim(&["run", path, "--schedule", "A B*2 A*2"]);
+    assert!(stdout(&o).contains("LOST WAKEUP: A sleeps forever"), "{}", stdout(&o));
+}
+
+#[test]
+fn bad_input_is_one_line_and_exit_code_2() {
+    assert_error(&["run", "no-such-scenario"], "unknown scenario 'no-such-scenario' (known: check-then-sleep");
+    assert_error(&["run", "pipe-splice", "--variant", "v9.9"], "unknown variant 'v9.9' of scenario 'pipe-splice'");
+    assert_error(
+        &["run", "page-lock-killable", "--param", "lockers=99"],
+        "parameter 'lockers' = 99 is out of range 2..=6",
+    );
+    assert_error(
+        &["run", "page-lock-killable", "--param", "signals=3"],
+        "parameter 'signals' = 3 is out of range 0..=2",
+    );
+    assert_error(&["run", "pipe-splice", "--param", "colour=3"], "unknown parameter 'colour'");
+    assert_error(&["run", "pipe-splice", "--param", "capacity"], "'capacity' is not NAME=VALUE");
+    assert_error(&["run", "pipe-splice", "--strategy", "psychic"], "unknown strategy 'psychic'");
+    assert_error(&["run", "pipe-splice", "--schedule", "R X"], "token 2 'X': no task of that name (tasks: R, W)");
+    assert_error(&["run", "pipe-splice", "--schedule", "R*7 R"], "step 8: a step of R cannot happen now: R is asleep");
+    assert_error(&["run", "pipe-splice", "--seed", "-1"], "-1");
+    assert_error(&["run", "/no/such/file.toml"], "cannot read /no/such/file.toml");
+}
+
+#[test]
+fn malformed_scenario_files_are_reported() {
+    let dir = std::env::temp_dir().join(format!("wqsim-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let write = |name: &str, body: &[u8]| {
+        let p = dir.join(name);
+        std::fs::write(&p, body).unwrap();
+        p.to_string_lossy().into_owned()
+    };
+    let good =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../scenarios/check-then-sleep.toml")).unwrap();
+    assert_error(&["run", &write("not.toml", b"this is [not toml")], "scenario file:");
+    assert_error(&["run", &write("bytes.toml", &[0xff, 0xfe, 0x00, 0x80])], "is not UTF-8 text");
+    let proto = good.replace("protocol = \"check-then-sleep\"", "protocol = \"x\"");
+    assert_error(&["run", &write("proto.toml", proto.as_bytes())], "unknown protocol 'x'");
+    assert_error(&["run", &write("extra.toml", format!("{good}\ncolour = 1\n").as_bytes())], "unknown field `colour`");
+    assert_error(
+        &["run", &write("big.toml", &[b'#'; 70_000])],
+        "scenario file size in bytes is 70000, over the limit of 65536",
+    );
+    // A title with HTML is only text: the terminal prints it as it is.
+    let html = good.replace("title = \"Check, then sleep", "title = \"<script>alert(1)</script> Check");
+    assert!(
+        stdout(&wqsim(&["run", &write("html.toml", html.as_bytes())])).starts_with("<script>alert(1)</script> Check")
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
