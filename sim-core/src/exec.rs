@@ -42,7 +42,10 @@ pub fn step(k: &mut Kernel, prog: &Program, t: TaskId, out: &mut impl Sink) {
         Op::FinishWait { queue, entry } => k.finish_wait(t, queue, entry, out),
         Op::AddWaitQueue { queue, entry } => k.add_wait_queue(t, queue, entry, out),
         Op::SetCurrentState { state } => k.set_current_state(t, state, out),
-        Op::Schedule { .. } => k.schedule(t, out),
+        Op::Schedule { waits_for } => {
+            k.task_mut(t).waits_for = Some(waits_for);
+            k.schedule(t, out);
+        }
         Op::WakeUp { queue, mode, nr_exclusive } => {
             k.wake_up(queue, mode.bits(), nr_exclusive, out);
         }

@@ -14,3 +14,9 @@ pub const MAX_SCHEDULE_LEN: usize = 100_000;
 /// Characters of a scenario title and description.
 pub const MAX_TITLE_CHARS: usize = 120;
 pub const MAX_DESCRIPTION_CHARS: usize = 4_000;
+/// Wait queues in one world (the pipe has two).
+pub const MAX_QUEUES: usize = 2;
+/// On-stack wait entries per task (`rdwait`, `wrwait`).
+pub const MAX_ENTRIES: usize = 2;
+/// Entries linked on one queue at once: every entry of every task.
+pub const MAX_LINKS: usize = MAX_TASKS * MAX_ENTRIES;

@@ -6,7 +6,8 @@ use serde::Serialize;
 
 use crate::effect::Effect;
 use crate::ids::{QueueId, TaskId};
-use crate::kernel::task::TaskState;
+use crate::kernel::task::{Task, TaskState};
+use crate::kernel::Kernel;
 use crate::spec::Spec;
 use crate::world::World;
 
@@ -54,8 +55,6 @@ struct Watch {
     last_check: Option<u32>,
     /// What that test said: the wait is over.
     satisfied: bool,
-    /// The instruction it sleeps in.
-    sleep_pc: u16,
 }
 
 /// The oracle's memory of one run. Not part of a state's identity: two runs that reach the same
@@ -119,7 +118,6 @@ impl Oracle {
             // §1.5 check 1: sleeping with a wakeup received since the last test of the condition.
             Effect::Sleep { task } => {
                 let w = &mut self.watch[task.index()];
-                w.sleep_pc = cx.pc;
                 if let Some(wakeup) = w.woken.take() {
                     let (step, pc) = w.rearmed.take().unwrap_or((cx.step, cx.pc));
                     return Some(self.record(cx.step, task, wakeup, LossKind::Rearmed { step, pc }));
@@ -221,36 +219,40 @@ impl VerdictKind {
     }
 }
 
-/// The terminal check of a world in which no task can step [ref §1.5 check 2, §2.2 terminal]:
-/// every task returned → finished; else a sleeper whose condition holds is a lost wakeup;
-/// else a deadlock.
+/// The terminal check of a kernel in which no task can step [ref §1.5 check 2, §2.2 terminal]:
+/// every task returned → finished; else a sleeper whose condition holds was left behind by a
+/// lost wakeup (the first such task is returned); else a deadlock. Needs no history, so the
+/// explorer uses it on bare kernel states.
+pub fn classify(spec: &Spec, k: &Kernel) -> (VerdictKind, Option<TaskId>) {
+    if k.tasks.iter().all(|t| t.exit.is_some()) {
+        return (VerdictKind::Finished, None);
+    }
+    let victim = spec.task_ids().find(|&t| {
+        let task = k.task(t);
+        task.asleep() && task.waits_for.is_some_and(|c| c.eval(k, t))
+    });
+    match victim {
+        Some(v) => (VerdictKind::LostWakeup, Some(v)),
+        None => (VerdictKind::Deadlock, None),
+    }
+}
+
+/// The verdict of a world in which no task can step, with the oracle's account of the loss.
 pub fn judge(world: &World) -> Verdict {
     let k = &world.kernel;
     let spec = world.spec();
-    let oracle = &world.oracle;
-    if k.tasks.iter().all(|t| t.exit.is_some()) {
-        let recovered = oracle.losses.iter().map(|l| report_loss(spec, l.task, l)).collect();
-        return Verdict::Finished { recovered };
-    }
-    let victim = (0..k.tasks.len()).map(|i| TaskId(i as u8)).find(|&t| {
-        let task = k.task(t);
-        task.asleep() && waits_for(spec, oracle, t).is_some_and(|c| c.eval(k, t))
-    });
-    if let Some(v) = victim {
-        return Verdict::LostWakeup(explain(world, v));
-    }
-    let names = |pick: &dyn Fn(&crate::kernel::task::Task) -> bool| {
-        k.tasks.iter().zip(&spec.tasks).filter(|(t, _)| pick(t)).map(|(_, s)| s.name.clone()).collect()
-    };
-    Verdict::Deadlock { asleep: names(&|t| t.asleep()), blocked: names(&|t| t.on_rq && t.exit.is_none()) }
-}
-
-/// The condition a sleeping task waits for: from the `schedule()` it sleeps in.
-fn waits_for(spec: &Spec, oracle: &Oracle, t: TaskId) -> Option<crate::kernel::cond::Cond> {
-    let pc = oracle.watch[t.index()].sleep_pc;
-    match spec.program(t).instrs.get(usize::from(pc))?.op {
-        crate::program::Op::Schedule { waits_for } => Some(waits_for),
-        _ => None,
+    match classify(spec, k) {
+        (VerdictKind::Finished, _) => {
+            let recovered = world.oracle.losses.iter().map(|l| report_loss(spec, l.task, l)).collect();
+            Verdict::Finished { recovered }
+        }
+        (_, Some(victim)) => Verdict::LostWakeup(explain(world, victim)),
+        _ => {
+            let names = |pick: &dyn Fn(&Task) -> bool| {
+                k.tasks.iter().zip(&spec.tasks).filter(|(t, _)| pick(t)).map(|(_, s)| s.name.clone()).collect()
+            };
+            Verdict::Deadlock { asleep: names(&|t| t.asleep()), blocked: names(&|t| t.on_rq && t.exit.is_none()) }
+        }
     }
 }
 

@@ -202,13 +202,13 @@ impl Scenario {
             for i in 0..count {
                 let name = if count > 1 { format!("{}{}", decl.name, i + 1) } else { decl.name.clone() };
                 tasks.push(TaskSpec { name, role: role.id.into(), program, signalable: i < signals });
-                let entries = rp
+                let entries: Vec<_> = rp
                     .program
                     .entries
                     .iter()
                     .map(|e| WaitEntry { flags: EntryFlags::default(), func: e.func })
                     .collect();
-                let mut task = Task::new(entries);
+                let mut task = Task::new(&entries);
                 for &(local, value) in &rp.locals {
                     task.locals[local.index()] = value;
                 }
@@ -216,8 +216,8 @@ impl Scenario {
             }
         }
         let mut initial = Kernel {
-            tasks: kernel_tasks,
-            queues: vec![WaitQueueHead::default(); model.queues.len()],
+            tasks: kernel_tasks.into_iter().collect(),
+            queues: (0..model.queues.len()).map(|_| WaitQueueHead::default()).collect(),
             pipe: model.pipe,
             page: model.page,
             condition: false,

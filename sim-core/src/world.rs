@@ -94,37 +94,19 @@ impl World {
         self.spec.program(t).instrs.get(usize::from(task.pc))
     }
 
-    fn task_can_step(&self, t: TaskId) -> bool {
-        exec::enabled(&self.kernel, self.spec.program(t), t)
-    }
-
     /// Whether any task can take a step. When none can, the run is over: signals are not
     /// delivered into a world where nothing runs any more.
     pub fn can_step(&self) -> bool {
-        self.spec.task_ids().any(|t| self.task_can_step(t))
+        can_step(&self.spec, &self.kernel)
     }
 
     pub fn is_enabled(&self, c: Choice) -> bool {
-        let t = c.task();
-        if t.index() >= self.kernel.tasks.len() {
-            return false;
-        }
-        match c {
-            Choice::Step(t) => self.task_can_step(t),
-            Choice::Signal(t) => {
-                let task = self.kernel.task(t);
-                self.spec.tasks[t.index()].signalable && !task.fatal_signal && task.exit.is_none() && self.can_step()
-            }
-        }
+        is_enabled(&self.spec, &self.kernel, c)
     }
 
     /// The enabled choices, in canonical order: task steps by task, then signals by task.
     pub fn choices(&self, out: &mut Vec<Choice>) {
-        out.clear();
-        out.extend(self.spec.task_ids().filter(|&t| self.task_can_step(t)).map(Choice::Step));
-        if !out.is_empty() {
-            out.extend(self.spec.task_ids().map(Choice::Signal).filter(|&c| self.is_enabled(c)));
-        }
+        choices(&self.spec, &self.kernel, out);
     }
 
     /// Take one atomic step. Effects go to `sink` (after `sink.begin`), watched by the oracle.
@@ -140,16 +122,8 @@ impl World {
         };
         sink.begin(step, c, pc);
         let World { spec, kernel, oracle, .. } = self;
-        match c {
-            Choice::Step(t) => {
-                let cx = StepCtx { step, actor: Some(t), pc: kernel.task(t).pc };
-                exec::step(kernel, spec.program(t), t, &mut Tap { oracle, inner: sink, cx });
-            }
-            Choice::Signal(t) => {
-                let cx = StepCtx { step, actor: None, pc: 0 };
-                kernel.send_fatal_signal(t, &mut Tap { oracle, inner: sink, cx });
-            }
-        }
+        let cx = StepCtx { step, actor: pc.map(|_| c.task()), pc: pc.unwrap_or(0) };
+        apply(spec, kernel, c, &mut Tap { oracle, inner: sink, cx });
         Ok(())
     }
 
@@ -181,5 +155,49 @@ impl World {
             Choice::Signal(_) => format!("a signal to {name}"),
         };
         Error::NotEnabled { step, choice, why }
+    }
+}
+
+/// Whether task `t` can take its next step.
+fn task_can_step(spec: &Spec, k: &Kernel, t: TaskId) -> bool {
+    exec::enabled(k, spec.program(t), t)
+}
+
+/// Whether any task of `k` can take a step.
+pub fn can_step(spec: &Spec, k: &Kernel) -> bool {
+    spec.task_ids().any(|t| task_can_step(spec, k, t))
+}
+
+/// Whether a signal to `t` can be delivered, given that some task can step.
+fn signal_deliverable(spec: &Spec, k: &Kernel, t: TaskId) -> bool {
+    let task = k.task(t);
+    spec.tasks[t.index()].signalable && !task.fatal_signal && task.exit.is_none()
+}
+
+pub fn is_enabled(spec: &Spec, k: &Kernel, c: Choice) -> bool {
+    let t = c.task();
+    if t.index() >= k.tasks.len() {
+        return false;
+    }
+    match c {
+        Choice::Step(t) => task_can_step(spec, k, t),
+        Choice::Signal(t) => signal_deliverable(spec, k, t) && can_step(spec, k),
+    }
+}
+
+/// The enabled choices of `k`, in canonical order: task steps by task, then signals by task.
+pub fn choices(spec: &Spec, k: &Kernel, out: &mut Vec<Choice>) {
+    out.clear();
+    out.extend(spec.task_ids().filter(|&t| task_can_step(spec, k, t)).map(Choice::Step));
+    if !out.is_empty() {
+        out.extend(spec.task_ids().filter(|&t| signal_deliverable(spec, k, t)).map(Choice::Signal));
+    }
+}
+
+/// Do `c` on `k` (which must be enabled), sending its effects to `sink`.
+pub fn apply(spec: &Spec, k: &mut Kernel, c: Choice, sink: &mut impl Sink) {
+    match c {
+        Choice::Step(t) => exec::step(k, spec.program(t), t, sink),
+        Choice::Signal(t) => k.send_fatal_signal(t, sink),
     }
 }

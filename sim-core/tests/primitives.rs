@@ -18,10 +18,10 @@ const E: EntryId = EntryId(0);
 
 /// Three tasks with two entries each (wake function `func`), two empty queues.
 fn kernel(func: WakeFn) -> Kernel {
-    let task = || Task::new(vec![WaitEntry { flags: EntryFlags::default(), func }; 2]);
+    let task = || Task::new(&[WaitEntry { flags: EntryFlags::default(), func }; 2]);
     Kernel {
-        tasks: vec![task(), task(), task()],
-        queues: vec![WaitQueueHead::default(); 2],
+        tasks: (0..3).map(|_| task()).collect(),
+        queues: (0..2).map(|_| WaitQueueHead::default()).collect(),
         pipe: Pipe::default(),
         page: Page::default(),
         condition: false,

@@ -10,18 +10,21 @@ pub mod task;
 pub mod waitqueue;
 pub mod wake;
 
+use arrayvec::ArrayVec;
+
 use crate::ids::{QueueId, TaskId};
+use crate::limits::{MAX_QUEUES, MAX_TASKS};
 use page::Page;
 use pipe::Pipe;
 use task::Task;
 use waitqueue::WaitQueueHead;
 
-/// Everything the modelled kernel holds. Cheap to clone (a few small vectors), and `Hash + Eq`
-/// so that explorers can recognise a state they have seen.
+/// Everything the modelled kernel holds. Fixed-size, so a clone is a copy with no allocation,
+/// and `Hash + Eq`, so that explorers can recognise a state they have seen.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Kernel {
-    pub tasks: Vec<Task>,
-    pub queues: Vec<WaitQueueHead>,
+    pub tasks: ArrayVec<Task, MAX_TASKS>,
+    pub queues: ArrayVec<WaitQueueHead, MAX_QUEUES>,
     pub pipe: Pipe,
     pub page: Page,
     /// The shared flag of the check-then-sleep scenario [ref §3 C1].

@@ -1,9 +1,12 @@
 //! `task_struct`, reduced to what the wait-queue API touches: the state word, whether the task
 //! is on a run queue, its pending fatal signal, and its on-stack wait entries.
 
+use arrayvec::ArrayVec;
 use serde::{Deserialize, Serialize};
 
+use crate::kernel::cond::Cond;
 use crate::kernel::waitqueue::WaitEntry;
+use crate::limits::MAX_ENTRIES;
 use crate::program::N_LOCALS;
 
 // include/linux/sched.h [ref §0: "task.state ∈ RUNNING 0, INTERRUPTIBLE 1, UNINTERRUPTIBLE 2,
@@ -68,11 +71,16 @@ pub struct Task {
     /// The C locals of the functions the program models (`was_empty`, `ret`, ...).
     pub locals: [i32; N_LOCALS],
     /// The task's on-stack wait entries (`DEFINE_WAIT(rdwait)` ...), linked or not.
-    pub entries: Vec<WaitEntry>,
+    pub entries: ArrayVec<WaitEntry, MAX_ENTRIES>,
+    /// What the task's last `schedule()` waited for: model bookkeeping, so the end-of-run check
+    /// can tell whether a sleeper waits for something that already holds [ref §1.5, §2.2].
+    pub waits_for: Option<Cond>,
 }
 
 impl Task {
-    pub fn new(entries: Vec<WaitEntry>) -> Task {
+    /// A running task with these wait entries (at most `MAX_ENTRIES`; more are a bug in a
+    /// protocol builder).
+    pub fn new(entries: &[WaitEntry]) -> Task {
         Task {
             state: TaskState::Running,
             on_rq: true,
@@ -80,7 +88,8 @@ impl Task {
             exit: None,
             fatal_signal: false,
             locals: [0; N_LOCALS],
-            entries,
+            entries: entries.iter().copied().take(MAX_ENTRIES).collect(),
+            waits_for: None,
         }
     }
 

@@ -1,12 +1,14 @@
 //! `wait_queue_head` and `wait_queue_entry`, and the primitives that link and unlink entries
 //! (kernel/sched/wait.c) [ref §0].
 
+use arrayvec::ArrayVec;
 use serde::{Deserialize, Serialize};
 
 use crate::effect::{Effect, Sink};
 use crate::ids::{EntryId, QueueId, TaskId};
 use crate::kernel::task::TaskState;
 use crate::kernel::Kernel;
+use crate::limits::MAX_LINKS;
 
 /// `wait_queue_entry.flags` (include/linux/wait.h).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -40,10 +42,11 @@ impl EntryFlags {
 }
 
 /// `wait_queue_entry.func`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum WakeFn {
     /// `default_wake_function` (`DECLARE_WAITQUEUE`).
+    #[default]
     Default,
     /// `autoremove_wake_function` (`DEFINE_WAIT`, `___wait_event`).
     Autoremove,
@@ -74,7 +77,7 @@ pub enum PageWake {
 }
 
 /// One on-stack `wait_queue_entry` of a task. Whether it is linked is told by the queues.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct WaitEntry {
     pub flags: EntryFlags,
     pub func: WakeFn,
@@ -91,14 +94,15 @@ pub struct EntryRef {
 /// takes it is one atomic step.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct WaitQueueHead {
-    pub list: Vec<EntryRef>,
+    pub list: ArrayVec<EntryRef, MAX_LINKS>,
 }
 
 /// `-ERESTARTSYS`, returned by `prepare_to_wait_event()` when a signal is pending.
 pub const ERESTARTSYS: i32 = -512;
 
 impl Kernel {
-    /// The queue `entry` is linked on, if any (`!list_empty(&wait->entry)`).
+    /// The queue `entry` is linked on, if any (`!list_empty(&wait->entry)`). Programs link each
+    /// entry on one queue only, which the explorer's independence relation relies on.
     pub fn linked_on(&self, task: TaskId, entry: EntryId) -> Option<QueueId> {
         let r = EntryRef { task, entry };
         (0..self.queues.len()).map(|i| QueueId(i as u8)).find(|&q| self.queue(q).list.contains(&r))
