@@ -66,3 +66,60 @@ impl Hasher for StableHasher {
         self.fold(i as u64);
     }
 }
+
+/// A map keyed by fingerprints: they are hashes already, so the map uses their low bits as they
+/// are instead of hashing them again.
+pub type FingerprintMap<V> = std::collections::HashMap<u128, V, std::hash::BuildHasherDefault<PassThrough>>;
+pub type FingerprintSet = std::collections::HashSet<u128, std::hash::BuildHasherDefault<PassThrough>>;
+
+#[derive(Default)]
+pub struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes.iter().take(8) {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u128(&mut self, i: u128) {
+        self.0 = i as u64;
+    }
+}
+
+/// 128-bit fingerprints of states for the explorers' visited sets: the state's `Hash` output
+/// gathered as bytes, then xxh3-128. With n states the chance that two distinct states share a
+/// fingerprint is about n²/2¹²⁹: for 10⁸ states, below 10⁻²² (the birthday bound), so the
+/// visited set keeps fingerprints instead of whole states.
+#[derive(Default)]
+pub struct Fingerprinter {
+    buf: Vec<u8>,
+}
+
+impl Fingerprinter {
+    pub fn fingerprint<T: std::hash::Hash>(&mut self, value: &T) -> u128 {
+        self.buf.clear();
+        value.hash(self);
+        xxhash_rust::xxh3::xxh3_128(&self.buf)
+    }
+}
+
+impl Hasher for Fingerprinter {
+    fn finish(&self) -> u64 {
+        xxhash_rust::xxh3::xxh3_64(&self.buf)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        self.buf.extend_from_slice(bytes);
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.buf.push(i);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.buf.extend_from_slice(&(i as u64).to_le_bytes());
+    }
+    fn write_isize(&mut self, i: isize) {
+        self.buf.extend_from_slice(&(i as u64).to_le_bytes());
+    }
+}

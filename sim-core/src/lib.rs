@@ -20,6 +20,7 @@ pub mod describe;
 pub mod effect;
 pub mod error;
 pub mod exec;
+pub mod explore;
 pub mod hash;
 pub mod ids;
 pub mod kernel;

@@ -1,429 +1,1141 @@
-//! One test per primitive of reference §0 (and the page primitives of §2.1 and §2.3): the
-//! exact atomic effect on kernel state, and the effects it reports.
+//! One focused test per kernel primitive: the exact atomic effect on kernel state and the exact
+//! effects it emits, checked against `shared/reference/kernel-protocols.md` §0 (wait-queue
+//! primitives), §1.1 (pipe), §2.1 and §2.3 (page lock and its historical versions).
+//!
+//! Every test builds a small `Kernel` by hand and puts tasks to sleep by hand (`park`), so that
+//! each test depends only on the primitive it checks.
 
 use sim_core::effect::Effect;
 use sim_core::kernel::page::Page;
 use sim_core::kernel::pipe::Pipe;
 use sim_core::kernel::task::{Task, TaskState, TASK_INTERRUPTIBLE, TASK_NORMAL, TASK_UNINTERRUPTIBLE, TASK_WAKEKILL};
-use sim_core::kernel::waitqueue::{EntryFlags, PageWake, WaitEntry, WaitQueueHead, WakeFn, ERESTARTSYS};
+use sim_core::kernel::waitqueue::{EntryFlags, EntryRef, PageWake, WaitEntry, WaitQueueHead, WakeFn, ERESTARTSYS};
+use sim_core::kernel::wake::WakeKey;
 use sim_core::kernel::Kernel;
 use sim_core::{EntryId, QueueId, TaskId};
 
-const A: TaskId = TaskId(0);
-const B: TaskId = TaskId(1);
-const C: TaskId = TaskId(2);
-const Q: QueueId = QueueId(0);
-const Q2: QueueId = QueueId(1);
-const E: EntryId = EntryId(0);
+const T0: TaskId = TaskId(0);
+const T1: TaskId = TaskId(1);
+const T2: TaskId = TaskId(2);
+const T3: TaskId = TaskId(3);
+const Q0: QueueId = QueueId(0);
+const Q1: QueueId = QueueId(1);
+const E0: EntryId = EntryId(0);
+const E1: EntryId = EntryId(1);
 
-/// Three tasks with two entries each (wake function `func`), two empty queues.
-fn kernel(func: WakeFn) -> Kernel {
-    let task = || Task::new(&[WaitEntry { flags: EntryFlags::default(), func }; 2]);
+const EXCL: EntryFlags = EntryFlags::EXCLUSIVE;
+
+use TaskState::{Interruptible, Killable, Running, Uninterruptible};
+
+/// Four tasks, each with two unlinked entries whose wake function is `func`; two empty queues;
+/// an empty pipe; an unlocked page with no waiters.
+fn kernel_with(func: WakeFn) -> Kernel {
+    let entry = WaitEntry { flags: EntryFlags::default(), func };
     Kernel {
-        tasks: (0..3).map(|_| task()).collect(),
-        queues: (0..2).map(|_| WaitQueueHead::default()).collect(),
+        tasks: (0..4).map(|_| Task::new(&[entry, entry])).collect(),
+        queues: [WaitQueueHead::default(), WaitQueueHead::default()].into_iter().collect(),
         pipe: Pipe::default(),
         page: Page::default(),
         condition: false,
     }
 }
 
-fn order(k: &Kernel, q: QueueId) -> Vec<TaskId> {
-    k.queue(q).list.iter().map(|e| e.task).collect()
+/// `kernel_with(autoremove_wake_function)`: what `DEFINE_WAIT` and `___wait_event` use.
+fn kernel() -> Kernel {
+    kernel_with(WakeFn::Autoremove)
 }
 
-fn exclusive(k: &Kernel, t: TaskId, e: EntryId) -> bool {
-    k.task(t).entries[e.index()].flags.contains(EntryFlags::EXCLUSIVE)
+fn r(task: TaskId, entry: EntryId) -> EntryRef {
+    EntryRef { task, entry }
 }
 
-/// Put `t` to sleep in `state`, as a task does after queueing.
-fn asleep(k: &mut Kernel, t: TaskId, state: TaskState) {
-    k.set_current_state(t, state, &mut ());
-    k.schedule(t, &mut ());
-    assert!(k.task(t).asleep());
+fn list(k: &Kernel, q: QueueId) -> Vec<EntryRef> {
+    k.queue(q).list.to_vec()
 }
 
-/// §0 prepare_to_wait: clear EXCL; [q.lock: if unlinked → insert at HEAD; state:=S].
+fn flags(k: &Kernel, t: TaskId, e: EntryId) -> EntryFlags {
+    k.task(t).entries[e.index()].flags
+}
+
+fn none() -> EntryFlags {
+    EntryFlags::default()
+}
+
+fn excl_woken() -> EntryFlags {
+    EXCL.with(EntryFlags::WOKEN, true)
+}
+
+/// By hand, as if the task had queued and called `schedule()`: entry `e` linked at the tail of
+/// `q` (EXCLUSIVE if `exclusive`), `state`, off the run queue.
+fn park(k: &mut Kernel, t: TaskId, q: QueueId, e: EntryId, state: TaskState, exclusive: bool) {
+    k.tasks[t.index()].entries[e.index()].flags = none().with(EXCL, exclusive);
+    k.queues[q.index()].list.push(r(t, e));
+    k.tasks[t.index()].state = state;
+    k.tasks[t.index()].on_rq = false;
+}
+
+/// `park`, but the task is back on its run queue and RUNNING with its entry still linked: a
+/// fatal signal woke it (reference §2.3 "Model tip": the signal leaves the entry linked).
+fn park_running(k: &mut Kernel, t: TaskId, q: QueueId, e: EntryId, exclusive: bool) {
+    park(k, t, q, e, Running, exclusive);
+    k.tasks[t.index()].on_rq = true;
+    k.tasks[t.index()].fatal_signal = true;
+}
+
+fn state(from: TaskState, to: TaskState, task: TaskId) -> Effect {
+    Effect::State { task, from, to }
+}
+
+fn wake_call(task: TaskId, ret: i8, woke: bool, exclusive: bool, handoff: bool) -> Effect {
+    Effect::WakeCall { queue: Q0, task, entry: E0, ret, woke, exclusive, handoff }
+}
+
+fn wake_calls(fx: &[Effect]) -> Vec<Effect> {
+    fx.iter().filter(|e| matches!(e, Effect::WakeCall { .. })).copied().collect()
+}
+
+fn page_fx(locked: bool, waiters: bool, owner: Option<TaskId>) -> Effect {
+    Effect::Page { locked, waiters, owner }
+}
+
+// ---------------------------------------------------------------------------------------------
+// §0: linking and unlinking
+// ---------------------------------------------------------------------------------------------
+
+/// §0 `prepare_to_wait(q,e,S)`: clear EXCL; `[q.lock: if e unlinked → insert at HEAD; state:=S]`.
+/// A second call does not link the entry again, but stores the state again.
 #[test]
-fn prepare_to_wait_links_at_the_head_once_and_sets_the_state() {
-    let mut k = kernel(WakeFn::Autoremove);
-    k.prepare_to_wait_exclusive(A, Q, E, TaskState::Interruptible, &mut ());
+fn prepare_to_wait_clears_excl_links_at_head_once_and_sets_state() {
+    let mut k = kernel();
+    park(&mut k, T1, Q0, E0, Uninterruptible, true);
+    k.tasks[0].entries[0].flags = EXCL;
+
     let mut fx = Vec::new();
-    k.prepare_to_wait(B, Q, E, TaskState::Interruptible, &mut fx);
-    assert_eq!(order(&k, Q), [B, A], "B goes in front of the exclusive A");
-    assert_eq!(k.task(B).state, TaskState::Interruptible);
+    k.prepare_to_wait(T0, Q0, E0, Interruptible, &mut fx);
+    assert_eq!(list(&k, Q0), vec![r(T0, E0), r(T1, E0)], "inserted at the head");
+    assert_eq!(flags(&k, T0, E0), none(), "EXCL cleared");
+    assert_eq!((k.task(T0).state, k.task(T0).on_rq), (Interruptible, true));
     assert_eq!(
         fx,
-        [
-            Effect::Link { queue: Q, task: B, entry: E, at_head: true, exclusive: false },
-            Effect::State { task: B, from: TaskState::Running, to: TaskState::Interruptible },
+        vec![
+            Effect::Flags { task: T0, entry: E0, flags: none() },
+            Effect::Link { queue: Q0, task: T0, entry: E0, at_head: true, exclusive: false },
+            state(Running, Interruptible, T0),
         ]
     );
-    // Already linked: not linked again; the state is stored again; EXCL is cleared.
-    k.prepare_to_wait(A, Q, E, TaskState::Uninterruptible, &mut ());
-    assert_eq!(order(&k, Q), [B, A]);
-    assert!(!exclusive(&k, A, E));
-    assert_eq!(k.task(A).state, TaskState::Uninterruptible);
-}
 
-/// §0 prepare_to_wait_exclusive: set EXCL; [q.lock: if unlinked → insert at TAIL; state:=S].
-#[test]
-fn prepare_to_wait_exclusive_links_at_the_tail() {
-    let mut k = kernel(WakeFn::Autoremove);
-    k.prepare_to_wait(A, Q, E, TaskState::Interruptible, &mut ());
-    k.prepare_to_wait_exclusive(B, Q, E, TaskState::Uninterruptible, &mut ());
-    k.prepare_to_wait_exclusive(C, Q, E, TaskState::Killable, &mut ());
-    assert_eq!(order(&k, Q), [A, B, C]);
-    assert!(exclusive(&k, B, E) && exclusive(&k, C, E) && !exclusive(&k, A, E));
-    assert_eq!(k.task(C).state, TaskState::Killable);
-}
-
-/// §0 prepare_to_wait_event: a pending signal for S → unlink, -ERESTARTSYS, no state store;
-/// else link (TAIL if EXCL, else HEAD) and state:=S.
-#[test]
-fn prepare_to_wait_event_fails_on_a_signal_and_otherwise_links_by_exclusivity() {
-    let mut k = kernel(WakeFn::Autoremove);
-    assert_eq!(k.prepare_to_wait_event(A, Q, E, TaskState::Interruptible, &mut ()), 0);
-    k.task_mut(B).entries[0].flags = EntryFlags::EXCLUSIVE;
-    assert_eq!(k.prepare_to_wait_event(B, Q, E, TaskState::Interruptible, &mut ()), 0);
-    k.prepare_to_wait_event(C, Q, E, TaskState::Interruptible, &mut ());
-    assert_eq!(order(&k, Q), [C, A, B], "non-exclusive at the head, exclusive at the tail");
-    // A signal arrives for A: its next pass unlinks it and fails, leaving the state alone.
-    k.send_fatal_signal(A, &mut ());
-    assert_eq!(k.task(A).state, TaskState::Running, "the signal woke it");
     let mut fx = Vec::new();
-    assert_eq!(k.prepare_to_wait_event(A, Q, E, TaskState::Interruptible, &mut fx), ERESTARTSYS);
-    assert_eq!(order(&k, Q), [C, B]);
-    assert_eq!(k.task(A).state, TaskState::Running);
-    assert_eq!(fx, [Effect::Unlink { queue: Q, task: A, entry: E }]);
-    // An UNINTERRUPTIBLE wait does not see signals.
-    assert_eq!(k.prepare_to_wait_event(A, Q, E, TaskState::Uninterruptible, &mut ()), 0);
+    k.prepare_to_wait(T0, Q0, E0, Uninterruptible, &mut fx);
+    assert_eq!(list(&k, Q0), vec![r(T0, E0), r(T1, E0)], "not linked twice");
+    assert_eq!(k.task(T0).state, Uninterruptible);
+    assert_eq!(fx, vec![state(Interruptible, Uninterruptible, T0)]);
 }
 
-/// §0 finish_wait: state:=RUNNING (plain store); if still linked → [q.lock: unlink].
+/// §0 `prepare_to_wait(q,e,S)` on a second queue: each entry is linked on its own queue, and the
+/// second call re-arms the sleep state (the pipe_wait P1/P2 pattern of §1.2).
 #[test]
-fn finish_wait_sets_running_and_unlinks_only_if_linked() {
-    let mut k = kernel(WakeFn::Autoremove);
-    k.prepare_to_wait(A, Q, E, TaskState::Interruptible, &mut ());
+fn prepare_to_wait_on_two_queues_links_each_entry_and_rearms_state() {
+    let mut k = kernel();
     let mut fx = Vec::new();
-    k.finish_wait(A, Q, E, &mut fx);
-    assert!(order(&k, Q).is_empty());
-    assert_eq!(
-        fx,
-        [
-            Effect::State { task: A, from: TaskState::Interruptible, to: TaskState::Running },
-            Effect::Unlink { queue: Q, task: A, entry: E },
-            Effect::FinishWait { task: A, queue: Q },
-        ]
-    );
+    k.prepare_to_wait(T0, Q0, E0, Interruptible, &mut fx);
+    k.task_mut(T0).state = Running; // a waker's RUNNING store lands in between (§1.4 step 5)
     fx.clear();
-    k.finish_wait(A, Q, E, &mut fx);
-    assert!(!fx.iter().any(|f| matches!(f, Effect::Unlink { .. })), "nothing to unlink: {fx:?}");
-}
-
-/// add_wait_queue (Josef Bacik's patch): clear EXCL; [q.lock: insert at HEAD]; no state change.
-#[test]
-fn add_wait_queue_links_without_touching_the_state() {
-    let mut k = kernel(WakeFn::Autoremove);
-    k.prepare_to_wait(A, Q, E, TaskState::Interruptible, &mut ());
-    k.add_wait_queue(B, Q, E, &mut ());
-    assert_eq!(order(&k, Q), [B, A]);
-    assert_eq!(k.task(B).state, TaskState::Running);
-}
-
-/// §0 try_to_wake_up: (p.state & mode)==0 → 0, no change; else RUNNING, re-enqueue, 1.
-#[test]
-fn try_to_wake_up_matches_the_mode_against_the_state() {
-    let mut k = kernel(WakeFn::Default);
-    asleep(&mut k, A, TaskState::Uninterruptible);
-    let mut fx = Vec::new();
-    assert!(!k.try_to_wake_up(A, TASK_INTERRUPTIBLE, &mut fx), "INTERRUPTIBLE wake of an UNINTERRUPTIBLE sleeper");
-    assert!(fx.is_empty() && k.task(A).asleep());
-    assert!(k.try_to_wake_up(A, TASK_NORMAL, &mut fx));
+    k.prepare_to_wait(T0, Q1, E1, Interruptible, &mut fx);
+    assert_eq!(list(&k, Q0), vec![r(T0, E0)]);
+    assert_eq!(list(&k, Q1), vec![r(T0, E1)]);
+    assert_eq!(k.linked_on(T0, E0), Some(Q0));
+    assert_eq!(k.linked_on(T0, E1), Some(Q1));
+    assert_eq!(k.task(T0).state, Interruptible);
     assert_eq!(
         fx,
-        [
-            Effect::State { task: A, from: TaskState::Uninterruptible, to: TaskState::Running },
-            Effect::Enqueue { task: A }
+        vec![
+            Effect::Link { queue: Q1, task: T0, entry: E1, at_head: true, exclusive: false },
+            state(Running, Interruptible, T0),
         ]
     );
-    assert!(k.task(A).on_rq);
-    // A task that is RUNNING is not woken: ttwu returns 0.
-    assert!(!k.try_to_wake_up(A, TASK_NORMAL, &mut ()));
-    // KILLABLE = WAKEKILL|UNINTERRUPTIBLE is woken by TASK_NORMAL, not by INTERRUPTIBLE alone.
-    asleep(&mut k, B, TaskState::Killable);
-    assert!(!k.try_to_wake_up(B, TASK_INTERRUPTIBLE, &mut ()));
-    assert!(k.try_to_wake_up(B, TASK_NORMAL, &mut ()));
-    // Woken before it slept: RUNNING again, no re-enqueue.
-    k.set_current_state(C, TaskState::Interruptible, &mut ());
+}
+
+/// §0 `prepare_to_wait_exclusive(q,e,S)`: set EXCL; `[q.lock: if unlinked → insert at TAIL;
+/// state:=S]`.
+#[test]
+fn prepare_to_wait_exclusive_sets_excl_and_links_at_tail_once() {
+    let mut k = kernel();
+    park(&mut k, T1, Q0, E0, Interruptible, false);
+
     let mut fx = Vec::new();
-    assert!(k.try_to_wake_up(C, TASK_INTERRUPTIBLE, &mut fx));
-    assert_eq!(fx, [Effect::State { task: C, from: TaskState::Interruptible, to: TaskState::Running }]);
-}
-
-/// §0 default_wake_function wakes and leaves the entry linked; autoremove_wake_function unlinks
-/// it, but only on a real wakeup.
-#[test]
-fn default_and_autoremove_wake_functions() {
-    let mut k = kernel(WakeFn::Default);
-    k.prepare_to_wait(A, Q, E, TaskState::Interruptible, &mut ());
-    assert_eq!(k.wake_up(Q, TASK_INTERRUPTIBLE, 1, &mut ()), 1);
-    assert_eq!(order(&k, Q), [A], "default_wake_function leaves the entry");
-
-    let mut k = kernel(WakeFn::Autoremove);
-    k.prepare_to_wait(A, Q, E, TaskState::Interruptible, &mut ());
-    k.prepare_to_wait(B, Q, E, TaskState::Uninterruptible, &mut ());
-    assert_eq!(k.wake_up(Q, TASK_INTERRUPTIBLE, 1, &mut ()), 1);
-    assert_eq!(order(&k, Q), [B], "A unlinked; B (not woken by INTERRUPTIBLE) stays");
-}
-
-/// §0 __wake_up_common: walk from HEAD; every non-exclusive entry; stop after nr_exclusive
-/// exclusive entries that really woke.
-#[test]
-fn wake_up_common_wakes_all_non_exclusive_and_nr_exclusive_exclusive() {
-    let mut k = kernel(WakeFn::Autoremove);
-    k.prepare_to_wait_exclusive(A, Q, E, TaskState::Interruptible, &mut ());
-    k.prepare_to_wait_exclusive(B, Q, E, TaskState::Interruptible, &mut ());
-    k.prepare_to_wait(C, Q, E, TaskState::Interruptible, &mut ());
-    for t in [A, B, C] {
-        k.schedule(t, &mut ());
-    }
-    let mut fx = Vec::new();
-    assert_eq!(k.wake_up(Q, TASK_INTERRUPTIBLE, 1, &mut fx), 2, "C, then A, which spends the one exclusive wakeup");
-    assert_eq!(order(&k, Q), [B]);
-    assert!(k.task(B).asleep());
-    assert_eq!(fx.first(), Some(&Effect::WakeBegin { queue: Q, mode: TASK_INTERRUPTIBLE, nr_exclusive: 1 }));
-    assert_eq!(fx.last(), Some(&Effect::WakeEnd { queue: Q, woken: 2 }));
-    let calls: Vec<(TaskId, i8, bool)> = fx
-        .iter()
-        .filter_map(|f| match *f {
-            Effect::WakeCall { task, ret, exclusive, .. } => Some((task, ret, exclusive)),
-            _ => None,
-        })
-        .collect();
-    assert_eq!(calls, [(C, 1, false), (A, 1, true)]);
-}
-
-/// §0 and §2.2 step 4: an exclusive entry whose ttwu returns 0 (its task is RUNNING) does not
-/// spend the exclusive wakeup; the walk goes on to the next exclusive waiter.
-#[test]
-fn an_exclusive_wakeup_is_spent_only_on_a_real_wakeup() {
-    let mut k = kernel(WakeFn::Autoremove);
-    k.prepare_to_wait_exclusive(A, Q, E, TaskState::Killable, &mut ());
-    k.prepare_to_wait_exclusive(B, Q, E, TaskState::Killable, &mut ());
-    k.schedule(B, &mut ());
-    // A signal woke A: RUNNING, still linked.
-    k.send_fatal_signal(A, &mut ());
-    assert_eq!(order(&k, Q), [A, B]);
-    assert_eq!(k.wake_up(Q, TASK_NORMAL, 1, &mut ()), 1);
-    assert!(k.task(B).on_rq, "B got the wakeup A could not take");
-    assert_eq!(order(&k, Q), [A]);
-}
-
-/// 3510ca20ece0: a wake function returning < 0 stops the walk [ref §0, §2.3 item 1].
-#[test]
-fn a_negative_wake_function_result_stops_the_walk() {
-    let mut k = kernel(WakeFn::Page(PageWake::StopIfRelocked));
-    k.page.locked = true;
-    k.link_page_waiter(A, Q, E, TaskState::Killable, &mut ());
-    k.link_page_waiter(B, Q, E, TaskState::Killable, &mut ());
-    let mut fx = Vec::new();
-    assert_eq!(k.wake_up_common(Q, TASK_NORMAL, 1, &mut Default::default(), &mut fx), 0);
-    let calls: Vec<(TaskId, i8)> = fx
-        .iter()
-        .filter_map(|f| match *f {
-            Effect::WakeCall { task, ret, .. } => Some((task, ret)),
-            _ => None,
-        })
-        .collect();
-    assert_eq!(calls, [(A, -1)], "B is never called");
-}
-
-/// An empty queue: the walk reports that nobody was woken.
-#[test]
-fn a_wakeup_on_an_empty_queue_wakes_nobody() {
-    let mut k = kernel(WakeFn::Autoremove);
-    let mut fx = Vec::new();
-    assert_eq!(k.wake_up(Q2, TASK_NORMAL, 1, &mut fx), 0);
+    k.prepare_to_wait_exclusive(T0, Q0, E0, Killable, &mut fx);
+    assert_eq!(list(&k, Q0), vec![r(T1, E0), r(T0, E0)], "inserted at the tail");
+    assert_eq!(flags(&k, T0, E0), EXCL);
+    assert_eq!(k.task(T0).state, Killable);
     assert_eq!(
         fx,
-        [Effect::WakeBegin { queue: Q2, mode: TASK_NORMAL, nr_exclusive: 1 }, Effect::WakeEnd { queue: Q2, woken: 0 }]
+        vec![
+            Effect::Flags { task: T0, entry: E0, flags: EXCL },
+            Effect::Link { queue: Q0, task: T0, entry: E0, at_head: false, exclusive: true },
+            state(Running, Killable, T0),
+        ]
+    );
+
+    let mut fx = Vec::new();
+    k.prepare_to_wait_exclusive(T0, Q0, E0, Uninterruptible, &mut fx);
+    assert_eq!(list(&k, Q0), vec![r(T1, E0), r(T0, E0)], "not linked twice");
+    assert_eq!(k.task(T0).state, Uninterruptible);
+    assert_eq!(fx, vec![state(Killable, Uninterruptible, T0)]);
+}
+
+/// §0 `prepare_to_wait_event(q,e,S)`: `signal_pending_state(S)` → unlink e, return
+/// -ERESTARTSYS, and the state is NOT stored. Checked for INTERRUPTIBLE and KILLABLE, with the
+/// entry linked (a later pass of `___wait_event`) and unlinked (the first pass).
+#[test]
+fn prepare_to_wait_event_with_pending_signal_unlinks_and_returns_erestartsys() {
+    for s in [Interruptible, Killable] {
+        let mut k = kernel();
+        park(&mut k, T1, Q0, E0, s, true);
+        k.queues[0].list.push(r(T0, E0));
+        k.tasks[0].entries[0].flags = EXCL;
+        k.tasks[0].fatal_signal = true;
+
+        let mut fx = Vec::new();
+        assert_eq!(k.prepare_to_wait_event(T0, Q0, E0, s, &mut fx), ERESTARTSYS, "{s:?}");
+        assert_eq!(list(&k, Q0), vec![r(T1, E0)], "{s:?}: unlinked");
+        assert_eq!(k.task(T0).state, Running, "{s:?}: state not stored");
+        assert_eq!(fx, vec![Effect::Unlink { queue: Q0, task: T0, entry: E0 }], "{s:?}");
+
+        let mut fx = Vec::new();
+        assert_eq!(k.prepare_to_wait_event(T0, Q0, E0, s, &mut fx), ERESTARTSYS, "{s:?}");
+        assert_eq!(list(&k, Q0), vec![r(T1, E0)], "{s:?}: not linked");
+        assert_eq!(k.task(T0).state, Running, "{s:?}");
+        assert_eq!(fx, vec![], "{s:?}: no Unlink when already unlinked");
+    }
+}
+
+/// §0 `prepare_to_wait_event(q,e,S)`, no signal: link if unlinked, at the TAIL if EXCL, else at
+/// the HEAD; state:=S; return 0. A second pass does not link again.
+#[test]
+fn prepare_to_wait_event_links_tail_if_excl_else_head_and_sets_state() {
+    let mut k = kernel();
+    park(&mut k, T1, Q0, E0, Interruptible, false);
+    k.tasks[0].entries[0].flags = EXCL;
+
+    let mut fx = Vec::new();
+    assert_eq!(k.prepare_to_wait_event(T0, Q0, E0, Interruptible, &mut fx), 0);
+    assert_eq!(
+        fx,
+        vec![
+            Effect::Link { queue: Q0, task: T0, entry: E0, at_head: false, exclusive: true },
+            state(Running, Interruptible, T0),
+        ]
+    );
+    let mut fx = Vec::new();
+    assert_eq!(k.prepare_to_wait_event(T2, Q0, E0, Killable, &mut fx), 0);
+    assert_eq!(
+        fx,
+        vec![
+            Effect::Link { queue: Q0, task: T2, entry: E0, at_head: true, exclusive: false },
+            state(Running, Killable, T2),
+        ]
+    );
+    assert_eq!(list(&k, Q0), vec![r(T2, E0), r(T1, E0), r(T0, E0)]);
+    assert_eq!((flags(&k, T0, E0), flags(&k, T2, E0)), (EXCL, none()), "flags untouched");
+    assert_eq!((k.task(T0).state, k.task(T2).state), (Interruptible, Killable));
+
+    // Second pass (woken, RUNNING, entry still linked): state stored again, no second link.
+    k.task_mut(T0).state = Running;
+    let mut fx = Vec::new();
+    assert_eq!(k.prepare_to_wait_event(T0, Q0, E0, Interruptible, &mut fx), 0);
+    assert_eq!(list(&k, Q0), vec![r(T2, E0), r(T1, E0), r(T0, E0)]);
+    assert_eq!(fx, vec![state(Running, Interruptible, T0)]);
+}
+
+/// §0 `prepare_to_wait_event(q,e,S)` with S = UNINTERRUPTIBLE: `signal_pending_state` is false
+/// for it, so a pending fatal signal does not stop the wait: link and store the state.
+#[test]
+fn prepare_to_wait_event_uninterruptible_ignores_a_pending_signal() {
+    let mut k = kernel();
+    k.tasks[0].fatal_signal = true;
+    let mut fx = Vec::new();
+    assert_eq!(k.prepare_to_wait_event(T0, Q0, E0, Uninterruptible, &mut fx), 0);
+    assert_eq!(list(&k, Q0), vec![r(T0, E0)]);
+    assert_eq!(k.task(T0).state, Uninterruptible);
+    assert_eq!(
+        fx,
+        vec![
+            Effect::Link { queue: Q0, task: T0, entry: E0, at_head: true, exclusive: false },
+            state(Running, Uninterruptible, T0),
+        ]
     );
 }
 
-/// §0 schedule(): RUNNING → returns; a pending signal for the state → RUNNING; else sleep.
+/// §0 `finish_wait(q,e)`: state:=RUNNING; if e still linked → `[q.lock: unlink]`. Emits
+/// FinishWait. Other entries stay.
 #[test]
-fn schedule_sleeps_unless_running_or_signalled() {
-    let mut k = kernel(WakeFn::Autoremove);
+fn finish_wait_sets_running_and_unlinks_a_linked_entry() {
+    let mut k = kernel();
+    park(&mut k, T1, Q0, E0, Interruptible, false);
+    park(&mut k, T0, Q0, E0, Interruptible, false);
+    park(&mut k, T2, Q0, E0, Interruptible, true);
+    k.tasks[0].on_rq = true; // the caller runs
+
     let mut fx = Vec::new();
-    k.schedule(A, &mut fx);
-    assert!(fx.is_empty() && k.task(A).on_rq, "RUNNING: schedule() returns");
-    for (t, state) in [(A, TaskState::Interruptible), (B, TaskState::Killable)] {
-        k.task_mut(t).fatal_signal = true;
-        k.set_current_state(t, state, &mut ());
-        k.schedule(t, &mut ());
-        assert!(k.task(t).on_rq && k.task(t).state == TaskState::Running, "{state:?} with a signal stays awake");
-    }
-    k.task_mut(C).fatal_signal = true;
-    k.set_current_state(C, TaskState::Uninterruptible, &mut ());
-    let mut fx = Vec::new();
-    k.schedule(C, &mut fx);
-    assert_eq!(fx, [Effect::Sleep { task: C }], "UNINTERRUPTIBLE ignores signals");
-    assert!(k.task(C).asleep());
+    k.finish_wait(T0, Q0, E0, &mut fx);
+    assert_eq!(list(&k, Q0), vec![r(T1, E0), r(T2, E0)]);
+    assert_eq!(k.task(T0).state, Running);
+    assert_eq!(
+        fx,
+        vec![
+            state(Interruptible, Running, T0),
+            Effect::Unlink { queue: Q0, task: T0, entry: E0 },
+            Effect::FinishWait { task: T0, queue: Q0 },
+        ]
+    );
 }
 
-/// Signals: pending, and a wakeup of INTERRUPTIBLE and KILLABLE sleepers that leaves their
-/// entries linked [ref §2.3 "Model tip"].
+/// §0 `finish_wait(q,e)` when autoremove already unlinked e: state:=RUNNING, no Unlink effect,
+/// the queue is untouched.
 #[test]
-fn a_fatal_signal_wakes_interruptible_and_killable_sleepers_only() {
-    let mut k = kernel(WakeFn::Autoremove);
-    k.prepare_to_wait(A, Q, E, TaskState::Interruptible, &mut ());
-    k.prepare_to_wait(B, Q, E, TaskState::Killable, &mut ());
-    k.prepare_to_wait(C, Q, E, TaskState::Uninterruptible, &mut ());
-    for t in [A, B, C] {
-        k.schedule(t, &mut ());
+fn finish_wait_on_an_unlinked_entry_emits_no_unlink() {
+    let mut k = kernel();
+    park(&mut k, T1, Q0, E0, Interruptible, false);
+    k.tasks[0].state = Interruptible; // re-armed by a later prepare_to_wait (§1.2 P2)
+
+    let mut fx = Vec::new();
+    k.finish_wait(T0, Q0, E0, &mut fx);
+    assert_eq!(list(&k, Q0), vec![r(T1, E0)]);
+    assert_eq!(k.task(T0).state, Running);
+    assert_eq!(fx, vec![state(Interruptible, Running, T0), Effect::FinishWait { task: T0, queue: Q0 }]);
+}
+
+/// §1.3 (Josef Bacik's patch) `add_wait_queue(q,e)`: `[q.lock: insert at HEAD]`, non-exclusive,
+/// and no state change: the caller stored the state once before.
+#[test]
+fn add_wait_queue_links_at_head_without_changing_state() {
+    let mut k = kernel();
+    park(&mut k, T1, Q0, E0, Interruptible, true);
+    k.tasks[0].state = Interruptible;
+
+    let mut fx = Vec::new();
+    k.add_wait_queue(T0, Q0, E0, &mut fx);
+    k.add_wait_queue(T0, Q1, E1, &mut fx);
+    assert_eq!(list(&k, Q0), vec![r(T0, E0), r(T1, E0)]);
+    assert_eq!(list(&k, Q1), vec![r(T0, E1)]);
+    assert_eq!((flags(&k, T0, E0), flags(&k, T0, E1)), (none(), none()));
+    assert_eq!((k.task(T0).state, k.task(T0).on_rq), (Interruptible, true));
+    assert_eq!(
+        fx,
+        vec![
+            Effect::Link { queue: Q0, task: T0, entry: E0, at_head: true, exclusive: false },
+            Effect::Link { queue: Q1, task: T0, entry: E1, at_head: true, exclusive: false },
+        ]
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// §0: try_to_wake_up
+// ---------------------------------------------------------------------------------------------
+
+/// §0 `try_to_wake_up(p,mode)`: `(p.state & mode)==0` → return 0, no change. An INTERRUPTIBLE
+/// wakeup does not wake an UNINTERRUPTIBLE or a KILLABLE sleeper.
+#[test]
+fn try_to_wake_up_mode_mismatch_returns_false_and_changes_nothing() {
+    for s in [Uninterruptible, Killable] {
+        let mut k = kernel();
+        park(&mut k, T0, Q0, E0, s, false);
+        let before = k.clone();
+        let mut fx = Vec::new();
+        assert!(!k.try_to_wake_up(T0, TASK_INTERRUPTIBLE, &mut fx), "{s:?}");
+        assert_eq!(k, before, "{s:?}: no change");
+        assert_eq!(fx, vec![], "{s:?}");
+        assert!(k.task(T0).asleep());
     }
-    for t in [A, B, C] {
-        k.send_fatal_signal(t, &mut ());
+    // A signal-style wakeup (WAKEKILL) does not wake a plain UNINTERRUPTIBLE sleeper either.
+    let mut k = kernel();
+    park(&mut k, T0, Q0, E0, Uninterruptible, false);
+    let mut fx = Vec::new();
+    assert!(!k.try_to_wake_up(T0, TASK_WAKEKILL, &mut fx));
+    assert_eq!((k.task(T0).state, k.task(T0).on_rq), (Uninterruptible, false));
+    assert_eq!(fx, vec![]);
+}
+
+/// §0 `try_to_wake_up(p,mode)`: state matches → p.state:=RUNNING, re-enqueue because it was
+/// dequeued, return 1. The wait entry is not touched.
+#[test]
+fn try_to_wake_up_wakes_and_reenqueues_a_sleeper() {
+    let mut k = kernel();
+    park(&mut k, T0, Q0, E0, Interruptible, true);
+    let mut fx = Vec::new();
+    assert!(k.try_to_wake_up(T0, TASK_INTERRUPTIBLE, &mut fx));
+    assert_eq!((k.task(T0).state, k.task(T0).on_rq), (Running, true));
+    assert_eq!(list(&k, Q0), vec![r(T0, E0)], "ttwu does not unlink");
+    assert_eq!(fx, vec![state(Interruptible, Running, T0), Effect::Enqueue { task: T0 }]);
+}
+
+/// §0 `try_to_wake_up(p,mode)` on a task that stored a sleep state but has not yet reached
+/// `schedule()`: RUNNING, return 1, and no Enqueue (it never left the run queue).
+#[test]
+fn try_to_wake_up_before_schedule_stores_running_without_enqueue() {
+    let mut k = kernel();
+    k.tasks[0].state = Interruptible;
+    let mut fx = Vec::new();
+    assert!(k.try_to_wake_up(T0, TASK_NORMAL, &mut fx));
+    assert_eq!((k.task(T0).state, k.task(T0).on_rq), (Running, true));
+    assert_eq!(fx, vec![state(Interruptible, Running, T0)]);
+}
+
+/// §0 `try_to_wake_up(p,mode)` on a RUNNING task: RUNNING & mode == 0 → return 0, no change,
+/// whatever the mode.
+#[test]
+fn try_to_wake_up_of_a_running_task_returns_false() {
+    for mode in [TASK_INTERRUPTIBLE, TASK_UNINTERRUPTIBLE, TASK_NORMAL, TASK_WAKEKILL | TASK_INTERRUPTIBLE] {
+        let mut k = kernel();
+        let before = k.clone();
+        let mut fx = Vec::new();
+        assert!(!k.try_to_wake_up(T0, mode, &mut fx), "mode {mode:#x}");
+        assert_eq!(k, before);
+        assert_eq!(fx, vec![]);
+    }
+}
+
+/// §0 task states: KILLABLE = WAKEKILL|UNINTERRUPTIBLE, so `wake_up()`'s TASK_NORMAL wakes a
+/// KILLABLE sleeper (and an UNINTERRUPTIBLE one), as `unlock_page` needs (§2.1).
+#[test]
+fn try_to_wake_up_task_normal_wakes_killable_and_uninterruptible() {
+    assert_eq!(Killable.bits(), TASK_WAKEKILL | TASK_UNINTERRUPTIBLE);
+    for s in [Killable, Uninterruptible, Interruptible] {
+        let mut k = kernel();
+        park(&mut k, T0, Q0, E0, s, true);
+        let mut fx = Vec::new();
+        assert!(k.try_to_wake_up(T0, TASK_NORMAL, &mut fx), "{s:?}");
+        assert_eq!((k.task(T0).state, k.task(T0).on_rq), (Running, true), "{s:?}");
+        assert_eq!(fx, vec![state(s, Running, T0), Effect::Enqueue { task: T0 }], "{s:?}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// §0: wake functions and __wake_up_common
+// ---------------------------------------------------------------------------------------------
+
+/// §0 `default_wake_function(e)` = `try_to_wake_up(e.private, mode)`: wakes, and leaves the
+/// entry linked (through `__wake_up_common`).
+#[test]
+fn default_wake_function_wakes_and_leaves_the_entry_linked() {
+    let mut k = kernel_with(WakeFn::Default);
+    park(&mut k, T0, Q0, E0, Interruptible, false);
+    let mut fx = Vec::new();
+    assert_eq!(k.wake_up(Q0, TASK_INTERRUPTIBLE, 1, &mut fx), 1);
+    assert_eq!(list(&k, Q0), vec![r(T0, E0)]);
+    assert_eq!((k.task(T0).state, k.task(T0).on_rq), (Running, true));
+    assert_eq!(
+        fx,
+        vec![
+            Effect::WakeBegin { queue: Q0, mode: TASK_INTERRUPTIBLE, nr_exclusive: 1 },
+            state(Interruptible, Running, T0),
+            Effect::Enqueue { task: T0 },
+            wake_call(T0, 1, true, false, false),
+            Effect::WakeEnd { queue: Q0, woken: 1 },
+        ]
+    );
+}
+
+/// §0 `autoremove_wake_function(e)`: r = default_wake_function; if r → unlink e. An entry whose
+/// task is not woken (mode mismatch) stays linked (through `__wake_up_common`).
+#[test]
+fn autoremove_wake_function_unlinks_only_on_a_real_wakeup() {
+    let mut k = kernel();
+    park(&mut k, T0, Q0, E0, Interruptible, false);
+    park(&mut k, T1, Q0, E0, Uninterruptible, false);
+    let mut fx = Vec::new();
+    assert_eq!(k.wake_up(Q0, TASK_INTERRUPTIBLE, 1, &mut fx), 1);
+    assert_eq!(list(&k, Q0), vec![r(T1, E0)]);
+    assert_eq!((k.task(T0).state, k.task(T0).on_rq), (Running, true));
+    assert_eq!((k.task(T1).state, k.task(T1).on_rq), (Uninterruptible, false));
+    assert_eq!(
+        fx,
+        vec![
+            Effect::WakeBegin { queue: Q0, mode: TASK_INTERRUPTIBLE, nr_exclusive: 1 },
+            state(Interruptible, Running, T0),
+            Effect::Enqueue { task: T0 },
+            Effect::Unlink { queue: Q0, task: T0, entry: E0 },
+            wake_call(T0, 1, true, false, false),
+            wake_call(T1, 0, false, false, false),
+            Effect::WakeEnd { queue: Q0, woken: 1 },
+        ]
+    );
+}
+
+/// §0 `__wake_up_common(q,mode,nr_excl)`: walk from HEAD; every non-exclusive entry is woken;
+/// `r>0 && e.EXCL && --nr_excl==0` → stop. With nr_excl=1: the non-exclusive head entry and
+/// the first exclusive one are woken, the rest are not called.
+#[test]
+fn wake_up_common_wakes_non_exclusive_entries_and_one_exclusive() {
+    let mut k = kernel();
+    park(&mut k, T0, Q0, E0, Interruptible, false);
+    park(&mut k, T1, Q0, E0, Interruptible, true);
+    park(&mut k, T2, Q0, E0, Interruptible, true);
+    let mut fx = Vec::new();
+    assert_eq!(k.wake_up(Q0, TASK_INTERRUPTIBLE, 1, &mut fx), 2);
+    assert_eq!(list(&k, Q0), vec![r(T2, E0)]);
+    assert!(!k.task(T0).asleep() && !k.task(T1).asleep());
+    assert_eq!((k.task(T2).state, k.task(T2).on_rq), (Interruptible, false));
+    assert_eq!(wake_calls(&fx), vec![wake_call(T0, 1, true, false, false), wake_call(T1, 1, true, true, false)]);
+    assert_eq!(fx.first(), Some(&Effect::WakeBegin { queue: Q0, mode: TASK_INTERRUPTIBLE, nr_exclusive: 1 }));
+    assert_eq!(fx.last(), Some(&Effect::WakeEnd { queue: Q0, woken: 2 }));
+}
+
+/// §0 `__wake_up_common`: nr_excl counts exclusive entries only, and non-exclusive entries met
+/// between exclusive ones are woken too. nr_excl=2 over [X, N, X, X] wakes the first three.
+#[test]
+fn wake_up_common_stops_after_nr_exclusive_real_exclusive_wakeups() {
+    let mut k = kernel();
+    park(&mut k, T0, Q0, E0, Uninterruptible, true);
+    park(&mut k, T1, Q0, E0, Uninterruptible, false);
+    park(&mut k, T2, Q0, E0, Uninterruptible, true);
+    park(&mut k, T3, Q0, E0, Uninterruptible, true);
+    let mut fx = Vec::new();
+    assert_eq!(k.wake_up(Q0, TASK_NORMAL, 2, &mut fx), 3);
+    assert_eq!(list(&k, Q0), vec![r(T3, E0)]);
+    assert!(k.task(T3).asleep());
+    assert_eq!(
+        wake_calls(&fx),
+        vec![
+            wake_call(T0, 1, true, true, false),
+            wake_call(T1, 1, true, false, false),
+            wake_call(T2, 1, true, true, false),
+        ]
+    );
+    assert_eq!(fx.last(), Some(&Effect::WakeEnd { queue: Q0, woken: 3 }));
+}
+
+/// §0 `__wake_up_common` walks from HEAD and stops at the first spent exclusive wakeup, so a
+/// non-exclusive entry behind it is not woken.
+#[test]
+fn wake_up_common_walks_from_head_and_stops_before_later_entries() {
+    let mut k = kernel();
+    park(&mut k, T1, Q0, E0, Interruptible, true);
+    park(&mut k, T0, Q0, E0, Interruptible, false);
+    let mut fx = Vec::new();
+    assert_eq!(k.wake_up(Q0, TASK_INTERRUPTIBLE, 1, &mut fx), 1);
+    assert_eq!(list(&k, Q0), vec![r(T0, E0)]);
+    assert!(k.task(T0).asleep());
+    assert_eq!(wake_calls(&fx), vec![wake_call(T1, 1, true, true, false)]);
+}
+
+/// §0 `__wake_up_common`: "an exclusive wakeup is spent only when func reports a real wakeup"
+/// — and §2.2's timing note: an exclusive waiter already RUNNING (woken by its signal, entry
+/// still linked) gets ttwu()=0, the wakeup is not spent, and the next exclusive waiter is woken.
+#[test]
+fn wake_up_common_does_not_spend_the_exclusive_wakeup_on_a_running_waiter() {
+    let mut k = kernel();
+    park_running(&mut k, T0, Q0, E0, true);
+    park(&mut k, T1, Q0, E0, Killable, true);
+    park(&mut k, T2, Q0, E0, Killable, true);
+    let mut fx = Vec::new();
+    assert_eq!(k.wake_up(Q0, TASK_NORMAL, 1, &mut fx), 1);
+    assert_eq!(list(&k, Q0), vec![r(T0, E0), r(T2, E0)], "T0 stays linked, T1 autoremoved");
+    assert_eq!((k.task(T1).state, k.task(T1).on_rq), (Running, true));
+    assert!(k.task(T2).asleep());
+    assert_eq!(
+        fx,
+        vec![
+            Effect::WakeBegin { queue: Q0, mode: TASK_NORMAL, nr_exclusive: 1 },
+            wake_call(T0, 0, false, true, false),
+            state(Killable, Running, T1),
+            Effect::Enqueue { task: T1 },
+            Effect::Unlink { queue: Q0, task: T1, entry: E0 },
+            wake_call(T1, 1, true, true, false),
+            Effect::WakeEnd { queue: Q0, woken: 1 },
+        ]
+    );
+}
+
+/// §0 `__wake_up_common`: `r<0` → stop (rule of 3510ca20ece0, §2.3 item 1). With the page
+/// re-locked, the StopIfRelocked `wake_page_function` returns -1 on the first entry and the walk
+/// ends there, even with exclusive wakeups left.
+#[test]
+fn wake_up_common_stops_on_a_negative_return() {
+    let mut k = kernel_with(WakeFn::Page(PageWake::StopIfRelocked));
+    k.page = Page { locked: true, waiters: true, owner: Some(T3) };
+    park(&mut k, T0, Q0, E0, Killable, true);
+    park(&mut k, T1, Q0, E0, Killable, false);
+    let before = k.clone();
+    let mut key = WakeKey::default();
+    let mut fx = Vec::new();
+    assert_eq!(k.wake_up_common(Q0, TASK_NORMAL, 2, &mut key, &mut fx), 0);
+    assert_eq!(k, before, "nothing changes");
+    assert!(key.page_match);
+    assert_eq!(
+        fx,
+        vec![
+            Effect::WakeBegin { queue: Q0, mode: TASK_NORMAL, nr_exclusive: 2 },
+            wake_call(T0, -1, false, true, false),
+            Effect::WakeEnd { queue: Q0, woken: 0 },
+        ]
+    );
+}
+
+/// §0 `__wake_up_common` on an empty queue: nothing to walk, WakeEnd reports 0 woken (§3 C1's
+/// waker finds nobody).
+#[test]
+fn wake_up_on_an_empty_queue_wakes_nobody() {
+    let mut k = kernel();
+    k.tasks[0].state = Interruptible; // not queued: invisible to the waker
+    let before = k.clone();
+    let mut fx = Vec::new();
+    assert_eq!(k.wake_up(Q0, TASK_NORMAL, 1, &mut fx), 0);
+    assert_eq!(k, before);
+    assert!(!k.waitqueue_active(Q0));
+    assert_eq!(
+        fx,
+        vec![
+            Effect::WakeBegin { queue: Q0, mode: TASK_NORMAL, nr_exclusive: 1 },
+            Effect::WakeEnd { queue: Q0, woken: 0 },
+        ]
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// §0: schedule and signals
+// ---------------------------------------------------------------------------------------------
+
+/// §0 `schedule()`: state==RUNNING → returns, nothing changes.
+#[test]
+fn schedule_when_running_returns_without_effect() {
+    let mut k = kernel();
+    let before = k.clone();
+    let mut fx = Vec::new();
+    k.schedule(T0, &mut fx);
+    assert_eq!(k, before);
+    assert_eq!(fx, vec![]);
+}
+
+/// §0 `schedule()`: sleeping state and no signal → dequeue (sleep).
+#[test]
+fn schedule_in_a_sleeping_state_dequeues() {
+    for s in [Interruptible, Uninterruptible, Killable] {
+        let mut k = kernel();
+        k.tasks[0].state = s;
+        let mut fx = Vec::new();
+        k.schedule(T0, &mut fx);
+        assert_eq!((k.task(T0).state, k.task(T0).on_rq), (s, false), "{s:?}");
+        assert!(k.task(T0).asleep());
+        assert_eq!(fx, vec![Effect::Sleep { task: T0 }], "{s:?}");
+    }
+}
+
+/// §0 `schedule()`: a pending signal for the state (INTERRUPTIBLE or KILLABLE) → state:=RUNNING,
+/// and the task stays on its run queue.
+#[test]
+fn schedule_with_a_pending_signal_for_the_state_returns_running() {
+    for s in [Interruptible, Killable] {
+        let mut k = kernel();
+        k.tasks[0].state = s;
+        k.tasks[0].fatal_signal = true;
+        let mut fx = Vec::new();
+        k.schedule(T0, &mut fx);
+        assert_eq!((k.task(T0).state, k.task(T0).on_rq), (Running, true), "{s:?}");
+        assert_eq!(fx, vec![state(s, Running, T0)], "{s:?}");
+    }
+}
+
+/// §0 `schedule()`: UNINTERRUPTIBLE does not see signals, so it sleeps even with one pending.
+#[test]
+fn schedule_uninterruptible_sleeps_despite_a_pending_signal() {
+    let mut k = kernel();
+    k.tasks[0].state = Uninterruptible;
+    k.tasks[0].fatal_signal = true;
+    let mut fx = Vec::new();
+    k.schedule(T0, &mut fx);
+    assert_eq!((k.task(T0).state, k.task(T0).on_rq), (Uninterruptible, false));
+    assert_eq!(fx, vec![Effect::Sleep { task: T0 }]);
+}
+
+/// §0 `signal_pending_state(S)` (used by `prepare_to_wait_event` and `schedule`): only
+/// INTERRUPTIBLE and WAKEKILL states see the (fatal) signal; nothing is pending without one.
+#[test]
+fn signal_pending_state_for_each_state() {
+    let mut k = kernel();
+    for s in [Running, Interruptible, Uninterruptible, Killable] {
+        assert!(!k.signal_pending_state(T0, s), "{s:?} without a signal");
+    }
+    k.tasks[0].fatal_signal = true;
+    let got: Vec<_> = [Running, Interruptible, Uninterruptible, Killable]
+        .into_iter()
+        .map(|s| (s, k.signal_pending_state(T0, s)))
+        .collect();
+    assert_eq!(got, vec![(Running, false), (Interruptible, true), (Uninterruptible, false), (Killable, true)]);
+    assert!(!k.signal_pending_state(T1, Killable), "per task");
+}
+
+/// §2.3 "Model tip": a fatal signal is an external ttwu(WAKEKILL|INTERRUPTIBLE) that leaves the
+/// entry linked: it wakes INTERRUPTIBLE and KILLABLE sleepers, leaves an UNINTERRUPTIBLE one
+/// asleep, and marks the signal pending in every case.
+#[test]
+fn send_fatal_signal_wakes_interruptible_and_killable_and_leaves_entries_linked() {
+    let mut k = kernel();
+    park(&mut k, T0, Q0, E0, Interruptible, false);
+    park(&mut k, T1, Q0, E0, Killable, true);
+    park(&mut k, T2, Q0, E0, Uninterruptible, true);
+    let queued = list(&k, Q0);
+
+    for (t, s) in [(T0, Interruptible), (T1, Killable)] {
+        let mut fx = Vec::new();
+        k.send_fatal_signal(t, &mut fx);
         assert!(k.task(t).fatal_signal);
+        assert_eq!((k.task(t).state, k.task(t).on_rq), (Running, true), "{s:?}");
+        assert_eq!(fx, vec![Effect::Signal { task: t }, state(s, Running, t), Effect::Enqueue { task: t }]);
     }
-    assert!(k.task(A).on_rq && k.task(B).on_rq && k.task(C).asleep());
-    assert_eq!(order(&k, Q), [C, B, A], "entries stay linked");
-}
-
-/// signal_pending_state(): only INTERRUPTIBLE and WAKEKILL sleeps see a (fatal) signal.
-#[test]
-fn signal_pending_state_by_state() {
-    let mut k = kernel(WakeFn::Autoremove);
-    assert!(!k.signal_pending_state(A, TaskState::Interruptible), "no signal yet");
-    k.task_mut(A).fatal_signal = true;
-    let seen: Vec<bool> =
-        [TaskState::Running, TaskState::Interruptible, TaskState::Uninterruptible, TaskState::Killable]
-            .into_iter()
-            .map(|s| k.signal_pending_state(A, s))
-            .collect();
-    assert_eq!(seen, [false, true, false, true]);
-    assert_eq!(TaskState::Killable.bits(), TASK_WAKEKILL | TASK_UNINTERRUPTIBLE);
-}
-
-/// The pipe's predicates [ref §1.1]: empty head==tail; full head-tail>=max_usage; readable
-/// !empty||!writers; writable !full||!readers. Mutex and ring updates.
-#[test]
-fn pipe_predicates_and_updates() {
-    let mut k = kernel(WakeFn::Autoremove);
-    k.pipe = Pipe { max_usage: 2, readers: 1, writers: 1, ..Pipe::default() };
-    assert!(k.pipe.empty() && !k.pipe.readable() && k.pipe.writable());
-    k.pipe.writers = 0;
-    assert!(k.pipe.readable(), "no writers: readable (EOF)");
-    k.pipe.writers = 1;
-    k.pipe_push_page(&mut ());
-    k.pipe_push_page(&mut ());
-    assert!(k.pipe.full() && k.pipe.readable() && !k.pipe.writable());
-    k.pipe.readers = 0;
-    assert!(k.pipe.writable(), "no readers: writable (EPIPE)");
     let mut fx = Vec::new();
-    k.pipe_pop_page(&mut fx);
-    assert_eq!(fx, [Effect::Pipe { head: 2, tail: 1 }]);
-    k.mutex_lock(B, &mut ());
-    assert_eq!(k.pipe.mutex, Some(B));
-    k.mutex_unlock(&mut ());
+    k.send_fatal_signal(T2, &mut fx);
+    assert!(k.task(T2).fatal_signal);
+    assert_eq!((k.task(T2).state, k.task(T2).on_rq), (Uninterruptible, false));
+    assert_eq!(fx, vec![Effect::Signal { task: T2 }]);
+
+    assert_eq!(list(&k, Q0), queued, "entries stay linked");
+    assert_eq!((flags(&k, T0, E0), flags(&k, T1, E0), flags(&k, T2, E0)), (none(), EXCL, EXCL));
+}
+
+// ---------------------------------------------------------------------------------------------
+// §1.1: pipe
+// ---------------------------------------------------------------------------------------------
+
+fn pipe(head: u32, tail: u32, max_usage: u32, readers: u32, writers: u32) -> Pipe {
+    Pipe { mutex: None, head, tail, max_usage, readers, writers }
+}
+
+/// §1.1: empty ⇔ head==tail; full ⇔ head-tail >= max_usage (wrapping); readable = !empty ||
+/// !writers; writable = !full || !readers.
+#[test]
+fn pipe_predicates_empty_full_readable_writable() {
+    // (pipe, empty, full, readable, writable)
+    let cases = [
+        (pipe(3, 3, 4, 1, 1), true, false, false, true),
+        (pipe(5, 3, 4, 1, 1), false, false, true, true),
+        (pipe(7, 3, 4, 1, 1), false, true, true, false),
+        (pipe(9, 3, 4, 1, 1), false, true, true, false),
+        // no writers: an empty pipe is readable (EOF)
+        (pipe(3, 3, 4, 1, 0), true, false, true, true),
+        // no readers: a full pipe is writable (EPIPE)
+        (pipe(7, 3, 4, 0, 1), false, true, true, true),
+        // head wrapped past u32::MAX: 3 buffers in use
+        (pipe(1, u32::MAX - 1, 3, 1, 1), false, true, true, false),
+        (pipe(1, u32::MAX - 1, 4, 1, 1), false, false, true, true),
+    ];
+    for (p, empty, full, readable, writable) in cases {
+        assert_eq!((p.empty(), p.full(), p.readable(), p.writable()), (empty, full, readable, writable), "{p:?}");
+    }
+}
+
+/// §1.1 `pipe->mutex`: mutex_lock records the owner, mutex_unlock frees it; each emits Mutex.
+#[test]
+fn pipe_mutex_lock_and_unlock() {
+    let mut k = kernel();
+    let mut fx = Vec::new();
+    k.mutex_lock(T1, &mut fx);
+    assert_eq!(k.pipe.mutex, Some(T1));
+    k.mutex_unlock(&mut fx);
     assert_eq!(k.pipe.mutex, None);
+    assert_eq!(fx, vec![Effect::Mutex { owner: Some(T1) }, Effect::Mutex { owner: None }]);
 }
 
-/// trylock_page / clear_bit_unlock_is_negative_byte [ref §2.1].
+/// §1.1 W2 (`pipe->head = head + 1`) and the reader's `pipe->tail = ++tail`; both wrap.
 #[test]
-fn page_trylock_and_unlock() {
-    let mut k = kernel(WakeFn::Page(PageWake::Rc));
-    assert!(k.trylock_page(A, &mut ()));
-    assert!(k.page.locked && k.page.owner == Some(A));
-    assert!(!k.trylock_page(B, &mut ()), "already locked");
-    assert_eq!(k.page.owner, Some(A));
-    assert!(!k.clear_page_locked(&mut ()), "PG_waiters was clear");
-    k.page.waiters = true;
-    assert!(k.clear_page_locked(&mut ()), "PG_waiters was set");
-    assert!(!k.page.locked && k.page.owner.is_none());
-}
-
-/// wait_on_page_bit_common L1–L2 [ref §2.1]: [q.lock: if unlinked: add TAIL+EXCL;
-/// SetPageWaiters; state := S]. Linked already: only the state.
-#[test]
-fn link_page_waiter_queues_exclusive_at_the_tail_once() {
-    let mut k = kernel(WakeFn::Page(PageWake::Rc));
-    k.link_page_waiter(A, Q, E, TaskState::Killable, &mut ());
-    k.link_page_waiter(B, Q, E, TaskState::Killable, &mut ());
-    assert_eq!(order(&k, Q), [A, B]);
-    assert!(exclusive(&k, A, E) && k.page.waiters);
-    k.set_current_state(A, TaskState::Running, &mut ());
-    k.link_page_waiter(A, Q, E, TaskState::Killable, &mut ());
-    assert_eq!(order(&k, Q), [A, B], "not linked twice");
-    assert_eq!(k.task(A).state, TaskState::Killable);
-}
-
-/// 2a9127fcf229's waiter [ref §2.3 item 4]: [q.lock: SetPageWaiters; test_and_set → WOKEN;
-/// else link at TAIL].
-#[test]
-fn handoff_waiter_takes_a_free_lock_or_queues() {
-    let mut k = kernel(WakeFn::Page(PageWake::Handoff));
-    k.link_page_waiter_handoff(A, Q, E, &mut ());
-    assert!(k.page.locked && k.page.owner == Some(A));
-    assert!(k.task(A).entries[0].flags.contains(EntryFlags::WOKEN));
-    assert!(order(&k, Q).is_empty());
-    k.link_page_waiter_handoff(B, Q, E, &mut ());
-    assert_eq!(order(&k, Q), [B]);
-    assert!(k.page.waiters && exclusive(&k, B, E) && !k.task(B).entries[0].flags.contains(EntryFlags::WOKEN));
-}
-
-/// wake_up_page_bit [ref §2.1]: [q.lock: __wake_up_common(TASK_NORMAL, 1); if the queue is
-/// empty (or no page matched) → ClearPageWaiters].
-#[test]
-fn wake_up_page_bit_clears_pg_waiters_only_when_the_queue_empties() {
-    let mut k = kernel(WakeFn::Page(PageWake::Rc));
-    k.link_page_waiter(A, Q, E, TaskState::Killable, &mut ());
-    k.link_page_waiter(B, Q, E, TaskState::Killable, &mut ());
-    k.wake_up_page_bit(Q, &mut ());
-    assert_eq!(order(&k, Q), [B]);
-    assert!(k.page.waiters, "B still waits");
-    k.wake_up_page_bit(Q, &mut ());
-    assert!(order(&k, Q).is_empty() && !k.page.waiters);
-}
-
-/// ≤4.13-rc wake_page_function [ref §2.1]: the bit already set again → 0, and the walk goes on.
-#[test]
-fn rc_wake_page_function_skips_when_relocked() {
-    let mut k = kernel(WakeFn::Page(PageWake::Rc));
-    k.link_page_waiter(A, Q, E, TaskState::Killable, &mut ());
-    k.link_page_waiter(B, Q, E, TaskState::Killable, &mut ());
-    k.page.locked = true;
+fn pipe_push_and_pop_move_head_and_tail() {
+    let mut k = kernel();
+    k.pipe = pipe(u32::MAX, u32::MAX, 2, 1, 1);
     let mut fx = Vec::new();
-    k.wake_up_page_bit(Q, &mut fx);
-    let rets: Vec<i8> =
-        fx.iter().filter_map(|f| if let Effect::WakeCall { ret, .. } = f { Some(*ret) } else { None }).collect();
-    assert_eq!(rets, [0, 0], "both entries called, neither woken");
-    assert_eq!(order(&k, Q), [A, B]);
+    k.pipe_push_page(&mut fx);
+    assert_eq!((k.pipe.head, k.pipe.tail), (0, u32::MAX));
+    assert!(!k.pipe.empty());
+    k.pipe_pop_page(&mut fx);
+    assert_eq!((k.pipe.head, k.pipe.tail), (0, 0));
+    assert!(k.pipe.empty());
+    assert_eq!(fx, vec![Effect::Pipe { head: 0, tail: u32::MAX }, Effect::Pipe { head: 0, tail: 0 }]);
 }
 
-/// 2a9127fcf229's wake function [ref §2.3 item 4]: an exclusive entry gets the lock, WOKEN, a
-/// wakeup and is unlinked, and the walk stops after it; a taken bit → -1, nothing changes.
+// ---------------------------------------------------------------------------------------------
+// §2.1: page lock primitives
+// ---------------------------------------------------------------------------------------------
+
+/// §2.1 `trylock_page` = `!test_and_set_bit_lock(PG_locked)`: on a free page it sets PG_locked
+/// (and the model records the owner).
 #[test]
-fn handoff_wake_function_transfers_the_lock() {
-    let mut k = kernel(WakeFn::Page(PageWake::Handoff));
-    k.page.locked = true;
-    k.link_page_waiter_handoff(A, Q, E, &mut ());
-    k.link_page_waiter_handoff(B, Q, E, &mut ());
-    asleep(&mut k, A, TaskState::Killable);
-    asleep(&mut k, B, TaskState::Killable);
-    // The bit is still held: the walk stops at once.
+fn trylock_page_takes_a_free_page() {
+    let mut k = kernel();
     let mut fx = Vec::new();
-    k.wake_up_page_bit(Q, &mut fx);
-    assert!(fx.iter().any(|f| matches!(f, Effect::WakeCall { task: A, ret: -1, .. })));
-    assert_eq!(order(&k, Q), [A, B]);
-    // Unlocked: A is handed the lock and woken; B is not called.
-    k.clear_page_locked(&mut ());
+    assert!(k.trylock_page(T0, &mut fx));
+    assert_eq!(k.page, Page { locked: true, waiters: false, owner: Some(T0) });
+    assert_eq!(fx, vec![page_fx(true, false, Some(T0))]);
+}
+
+/// §2.1 `trylock_page` on a locked page: fails, the bit and its owner are unchanged.
+#[test]
+fn trylock_page_fails_on_a_locked_page() {
+    let mut k = kernel();
+    k.page = Page { locked: true, waiters: true, owner: Some(T1) };
     let mut fx = Vec::new();
-    k.wake_up_page_bit(Q, &mut fx);
-    assert!(fx.iter().any(|f| matches!(f, Effect::WakeCall { task: A, ret: 1, handoff: true, woke: true, .. })));
-    assert!(k.page.locked && k.page.owner == Some(A));
-    assert!(k.task(A).entries[0].flags.contains(EntryFlags::WOKEN) && k.task(A).on_rq);
-    assert_eq!(order(&k, Q), [B]);
-    assert!(k.task(B).asleep() && k.page.waiters);
+    assert!(!k.trylock_page(T0, &mut fx));
+    assert_eq!(k.page, Page { locked: true, waiters: true, owner: Some(T1) });
+    assert_eq!(fx, vec![]);
+}
+
+/// §2.1 `unlock_page`, first half (`clear_bit_unlock_is_negative_byte`): clear PG_locked and
+/// return PG_waiters, which it leaves as it was. It wakes nobody by itself.
+#[test]
+fn clear_page_locked_clears_the_bit_and_returns_pg_waiters() {
+    for waiters in [true, false] {
+        let mut k = kernel();
+        k.page = Page { locked: true, waiters, owner: Some(T0) };
+        if waiters {
+            park(&mut k, T1, Q0, E0, Killable, true);
+        }
+        let mut fx = Vec::new();
+        assert_eq!(k.clear_page_locked(&mut fx), waiters);
+        assert_eq!(k.page, Page { locked: false, waiters, owner: None });
+        assert_eq!(fx, vec![page_fx(false, waiters, None)]);
+        assert_eq!(k.task(T1).asleep(), waiters, "no wakeup here");
+    }
+}
+
+/// §2.1 `wait_on_page_bit_common` L1–L2 (lock=true): `[q.lock: if unlinked: add TAIL+EXCL;
+/// SetPageWaiters; state:=S]`. Already linked: not linked again, but the state is stored again.
+#[test]
+fn link_page_waiter_links_tail_exclusive_sets_waiters_and_state() {
+    let mut k = kernel_with(WakeFn::Page(PageWake::Rc));
+    k.page = Page { locked: true, waiters: false, owner: Some(T2) };
+
+    let mut fx = Vec::new();
+    k.link_page_waiter(T0, Q0, E0, Killable, &mut fx);
+    assert_eq!(list(&k, Q0), vec![r(T0, E0)]);
+    assert_eq!(flags(&k, T0, E0), EXCL);
+    assert_eq!(k.page, Page { locked: true, waiters: true, owner: Some(T2) });
+    assert_eq!(k.task(T0).state, Killable);
+    assert_eq!(
+        fx,
+        vec![
+            Effect::Flags { task: T0, entry: E0, flags: EXCL },
+            Effect::Link { queue: Q0, task: T0, entry: E0, at_head: false, exclusive: true },
+            page_fx(true, true, Some(T2)),
+            state(Running, Killable, T0),
+        ]
+    );
+
+    let mut fx = Vec::new();
+    k.link_page_waiter(T1, Q0, E0, Killable, &mut fx);
+    assert_eq!(list(&k, Q0), vec![r(T0, E0), r(T1, E0)], "FIFO: at the tail");
+    assert_eq!(
+        fx,
+        vec![
+            Effect::Flags { task: T1, entry: E0, flags: EXCL },
+            Effect::Link { queue: Q0, task: T1, entry: E0, at_head: false, exclusive: true },
+            state(Running, Killable, T1),
+        ],
+        "PG_waiters already set: no Page effect"
+    );
+
+    // T0 was woken (RUNNING) but its entry is still linked: the next pass only re-arms the state.
+    k.task_mut(T0).state = Running;
+    let mut fx = Vec::new();
+    k.link_page_waiter(T0, Q0, E0, Killable, &mut fx);
+    assert_eq!(list(&k, Q0), vec![r(T0, E0), r(T1, E0)]);
+    assert_eq!(k.task(T0).state, Killable);
+    assert_eq!(fx, vec![state(Running, Killable, T0)]);
+}
+
+/// §2.3 item 4 (2a9127fcf229) waiter: `[q.lock: SetPageWaiters; if EXCL: test_and_set_bit →
+/// success sets WOKEN; else link at TAIL]`. Page free: the waiter takes the lock itself, sets
+/// WOKEN and is not linked; its state is not touched.
+#[test]
+fn link_page_waiter_handoff_takes_a_free_lock_and_sets_woken() {
+    let mut k = kernel_with(WakeFn::Page(PageWake::Handoff));
+    let mut fx = Vec::new();
+    k.link_page_waiter_handoff(T0, Q0, E0, &mut fx);
+    assert_eq!(list(&k, Q0), vec![]);
+    assert_eq!(k.linked_on(T0, E0), None);
+    assert_eq!(flags(&k, T0, E0), excl_woken());
+    assert_eq!(k.page, Page { locked: true, waiters: true, owner: Some(T0) });
+    assert_eq!(k.task(T0).state, Running);
+    assert_eq!(
+        fx,
+        vec![
+            Effect::Flags { task: T0, entry: E0, flags: EXCL },
+            page_fx(false, true, None),
+            page_fx(true, true, Some(T0)),
+            Effect::Flags { task: T0, entry: E0, flags: excl_woken() },
+        ]
+    );
+}
+
+/// §2.3 item 4 waiter: page locked → link at TAIL (EXCL, no WOKEN); PG_waiters set.
+#[test]
+fn link_page_waiter_handoff_links_at_tail_when_locked() {
+    let mut k = kernel_with(WakeFn::Page(PageWake::Handoff));
+    k.page = Page { locked: true, waiters: false, owner: Some(T2) };
+    park(&mut k, T1, Q0, E0, Killable, true);
+    let mut fx = Vec::new();
+    k.link_page_waiter_handoff(T0, Q0, E0, &mut fx);
+    assert_eq!(list(&k, Q0), vec![r(T1, E0), r(T0, E0)]);
+    assert_eq!(flags(&k, T0, E0), EXCL);
+    assert_eq!(k.page, Page { locked: true, waiters: true, owner: Some(T2) });
+    assert_eq!(k.task(T0).state, Running);
+    assert_eq!(
+        fx,
+        vec![
+            Effect::Flags { task: T0, entry: E0, flags: EXCL },
+            page_fx(true, true, Some(T2)),
+            Effect::Link { queue: Q0, task: T0, entry: E0, at_head: false, exclusive: true },
+        ]
+    );
+}
+
+/// §2.1 `wake_up_page_bit`: `[q.lock: __wake_up_common(TASK_NORMAL, 1, key); if
+/// !waitqueue_active(q) → ClearPageWaiters]`. The only waiter is woken and the queue ends
+/// empty: PG_waiters is cleared.
+#[test]
+fn wake_up_page_bit_clears_pg_waiters_when_the_queue_ends_empty() {
+    let mut k = kernel_with(WakeFn::Page(PageWake::Rc));
+    k.page = Page { locked: false, waiters: true, owner: None };
+    park(&mut k, T0, Q0, E0, Killable, true);
+    let mut fx = Vec::new();
+    k.wake_up_page_bit(Q0, &mut fx);
+    assert_eq!(list(&k, Q0), vec![]);
+    assert_eq!((k.task(T0).state, k.task(T0).on_rq), (Running, true));
+    assert_eq!(k.page, Page { locked: false, waiters: false, owner: None });
+    assert_eq!(
+        fx,
+        vec![
+            Effect::WakeBegin { queue: Q0, mode: TASK_NORMAL, nr_exclusive: 1 },
+            state(Killable, Running, T0),
+            Effect::Enqueue { task: T0 },
+            Effect::Unlink { queue: Q0, task: T0, entry: E0 },
+            wake_call(T0, 1, true, true, false),
+            Effect::WakeEnd { queue: Q0, woken: 1 },
+            page_fx(false, false, None),
+        ]
+    );
+}
+
+/// §2.1 `wake_up_page_bit` with waiters left behind the woken exclusive one: PG_waiters stays
+/// set (no Page effect). Also: StopIfRelocked on an unlocked page is autoremove (§2.3 item 1).
+#[test]
+fn wake_up_page_bit_keeps_pg_waiters_when_waiters_remain() {
+    let mut k = kernel_with(WakeFn::Page(PageWake::StopIfRelocked));
+    k.page = Page { locked: false, waiters: true, owner: None };
+    park(&mut k, T0, Q0, E0, Killable, true);
+    park(&mut k, T1, Q0, E0, Killable, true);
+    let mut fx = Vec::new();
+    k.wake_up_page_bit(Q0, &mut fx);
+    assert_eq!(list(&k, Q0), vec![r(T1, E0)]);
+    assert!(!k.task(T0).asleep());
+    assert!(k.task(T1).asleep());
+    assert_eq!(k.page, Page { locked: false, waiters: true, owner: None });
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Page { .. })));
+    assert_eq!(fx.last(), Some(&Effect::WakeEnd { queue: Q0, woken: 1 }));
+}
+
+/// §2.1 `wake_up_page_bit` on an empty queue (`!waitqueue_active` and no page match): it only
+/// clears PG_waiters.
+#[test]
+fn wake_up_page_bit_on_an_empty_queue_clears_pg_waiters() {
+    let mut k = kernel_with(WakeFn::Page(PageWake::Rc));
+    k.page = Page { locked: false, waiters: true, owner: None };
+    let mut fx = Vec::new();
+    k.wake_up_page_bit(Q0, &mut fx);
+    assert!(!k.page.waiters);
+    assert_eq!(
+        fx,
+        vec![
+            Effect::WakeBegin { queue: Q0, mode: TASK_NORMAL, nr_exclusive: 1 },
+            Effect::WakeEnd { queue: Q0, woken: 0 },
+            page_fx(false, false, None),
+        ]
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// §2.1 / §2.3: wake_page_function, three versions
+// ---------------------------------------------------------------------------------------------
+
+/// §2.1 `wake_page_function` (≤4.13-rc): bit already set again → return 0, so the walk goes on
+/// to the next entry; nobody is woken or unlinked, PG_waiters stays.
+#[test]
+fn wake_page_function_rc_relocked_returns_zero_and_the_walk_continues() {
+    let mut k = kernel_with(WakeFn::Page(PageWake::Rc));
+    k.page = Page { locked: true, waiters: true, owner: Some(T2) };
+    park(&mut k, T0, Q0, E0, Killable, true);
+    park(&mut k, T1, Q0, E0, Killable, true);
+    let before = k.clone();
+    let mut fx = Vec::new();
+    k.wake_up_page_bit(Q0, &mut fx);
+    assert_eq!(k, before, "nothing changes");
+    assert_eq!(
+        fx,
+        vec![
+            Effect::WakeBegin { queue: Q0, mode: TASK_NORMAL, nr_exclusive: 1 },
+            wake_call(T0, 0, false, true, false),
+            wake_call(T1, 0, false, true, false),
+            Effect::WakeEnd { queue: Q0, woken: 0 },
+        ]
+    );
+}
+
+/// §2.1 `wake_page_function` (≤4.13-rc) on an unlocked page = autoremove; with §2.2's timing
+/// note: T0, signalled first (RUNNING, still linked), gets ttwu()=0, so the exclusive wakeup goes
+/// on to T1.
+#[test]
+fn wake_page_function_rc_passes_the_wakeup_over_a_running_waiter() {
+    let mut k = kernel_with(WakeFn::Page(PageWake::Rc));
+    k.page = Page { locked: false, waiters: true, owner: None };
+    park_running(&mut k, T0, Q0, E0, true);
+    park(&mut k, T1, Q0, E0, Killable, true);
+    let mut fx = Vec::new();
+    k.wake_up_page_bit(Q0, &mut fx);
+    assert_eq!(list(&k, Q0), vec![r(T0, E0)]);
+    assert_eq!((k.task(T1).state, k.task(T1).on_rq), (Running, true));
+    assert_eq!(k.page, Page { locked: false, waiters: true, owner: None });
+    assert_eq!(
+        fx,
+        vec![
+            Effect::WakeBegin { queue: Q0, mode: TASK_NORMAL, nr_exclusive: 1 },
+            wake_call(T0, 0, false, true, false),
+            state(Killable, Running, T1),
+            Effect::Enqueue { task: T1 },
+            Effect::Unlink { queue: Q0, task: T1, entry: E0 },
+            wake_call(T1, 1, true, true, false),
+            Effect::WakeEnd { queue: Q0, woken: 1 },
+        ]
+    );
+}
+
+/// §2.3 item 1 (3510ca20ece0) `wake_page_function`: bit already re-taken → -1, and
+/// `__wake_up_common` stops: the second waiter is not called. PG_waiters stays (queue active).
+#[test]
+fn wake_page_function_stop_if_relocked_returns_minus_one_and_the_walk_stops() {
+    let mut k = kernel_with(WakeFn::Page(PageWake::StopIfRelocked));
+    k.page = Page { locked: true, waiters: true, owner: Some(T2) };
+    park(&mut k, T0, Q0, E0, Killable, true);
+    park(&mut k, T1, Q0, E0, Killable, true);
+    let before = k.clone();
+    let mut fx = Vec::new();
+    k.wake_up_page_bit(Q0, &mut fx);
+    assert_eq!(k, before, "nothing changes");
+    assert_eq!(
+        fx,
+        vec![
+            Effect::WakeBegin { queue: Q0, mode: TASK_NORMAL, nr_exclusive: 1 },
+            wake_call(T0, -1, false, true, false),
+            Effect::WakeEnd { queue: Q0, woken: 0 },
+        ]
+    );
+}
+
+/// §2.3 item 4 (2a9127fcf229) `wake_page_function`, exclusive entry, page free: take the lock
+/// for the waiter, set WOKEN, wake it, unlink it last, return 1; one exclusive wakeup → stop.
+#[test]
+fn wake_page_function_handoff_takes_the_lock_for_one_exclusive_waiter() {
+    let mut k = kernel_with(WakeFn::Page(PageWake::Handoff));
+    k.page = Page { locked: false, waiters: true, owner: None };
+    park(&mut k, T0, Q0, E0, Killable, true);
+    park(&mut k, T1, Q0, E0, Killable, true);
+    let mut fx = Vec::new();
+    k.wake_up_page_bit(Q0, &mut fx);
+    assert_eq!(k.page, Page { locked: true, waiters: true, owner: Some(T0) });
+    assert_eq!(list(&k, Q0), vec![r(T1, E0)]);
+    assert_eq!(flags(&k, T0, E0), excl_woken());
+    assert_eq!(flags(&k, T1, E0), EXCL);
+    assert_eq!((k.task(T0).state, k.task(T0).on_rq), (Running, true));
+    assert!(k.task(T1).asleep());
+    assert_eq!(
+        fx,
+        vec![
+            Effect::WakeBegin { queue: Q0, mode: TASK_NORMAL, nr_exclusive: 1 },
+            page_fx(true, true, Some(T0)),
+            Effect::Flags { task: T0, entry: E0, flags: excl_woken() },
+            state(Killable, Running, T0),
+            Effect::Enqueue { task: T0 },
+            Effect::Unlink { queue: Q0, task: T0, entry: E0 },
+            wake_call(T0, 1, true, true, true),
+            Effect::WakeEnd { queue: Q0, woken: 1 },
+        ]
+    );
+}
+
+/// §2.3 item 4 `wake_page_function`, exclusive entry, bit already set: return -1 (the new owner
+/// will wake later); no lock change, no WOKEN, no wakeup, no unlink, the walk stops.
+#[test]
+fn wake_page_function_handoff_on_a_relocked_page_returns_minus_one_and_changes_nothing() {
+    let mut k = kernel_with(WakeFn::Page(PageWake::Handoff));
+    k.page = Page { locked: true, waiters: true, owner: Some(T2) };
+    park(&mut k, T0, Q0, E0, Killable, true);
+    park(&mut k, T1, Q0, E0, Killable, true);
+    let before = k.clone();
+    let mut fx = Vec::new();
+    k.wake_up_page_bit(Q0, &mut fx);
+    assert_eq!(k, before, "nothing changes");
+    assert_eq!(
+        fx,
+        vec![
+            Effect::WakeBegin { queue: Q0, mode: TASK_NORMAL, nr_exclusive: 1 },
+            wake_call(T0, -1, false, true, false),
+            Effect::WakeEnd { queue: Q0, woken: 0 },
+        ]
+    );
+}
+
+/// §2.3 item 4: "a spent exclusive wakeup *is* a lock transfer". An exclusive waiter already
+/// RUNNING (signalled, entry still linked) still gets the lock and WOKEN, is unlinked, and the
+/// function returns 1 although ttwu() returned 0; the next waiter is not called.
+#[test]
+fn wake_page_function_handoff_transfers_the_lock_to_a_signalled_waiter() {
+    let mut k = kernel_with(WakeFn::Page(PageWake::Handoff));
+    k.page = Page { locked: false, waiters: true, owner: None };
+    park_running(&mut k, T0, Q0, E0, true);
+    park(&mut k, T1, Q0, E0, Killable, true);
+    let mut fx = Vec::new();
+    k.wake_up_page_bit(Q0, &mut fx);
+    assert_eq!(k.page, Page { locked: true, waiters: true, owner: Some(T0) });
+    assert_eq!(list(&k, Q0), vec![r(T1, E0)]);
+    assert_eq!(flags(&k, T0, E0), excl_woken());
+    assert!(k.task(T1).asleep());
+    assert_eq!(
+        fx,
+        vec![
+            Effect::WakeBegin { queue: Q0, mode: TASK_NORMAL, nr_exclusive: 1 },
+            page_fx(true, true, Some(T0)),
+            Effect::Flags { task: T0, entry: E0, flags: excl_woken() },
+            Effect::Unlink { queue: Q0, task: T0, entry: E0 },
+            wake_call(T0, 1, false, true, true),
+            Effect::WakeEnd { queue: Q0, woken: 0 },
+        ]
+    );
+}
+
+/// §2.3 item 4 `wake_page_function`, non-exclusive entry: no lock taken; WOKEN, wake, unlink,
+/// return 0 ("return 1 only for EXCL entries"), so the walk goes on to the exclusive waiter.
+#[test]
+fn wake_page_function_handoff_non_exclusive_entry_returns_zero_and_the_walk_continues() {
+    let mut k = kernel_with(WakeFn::Page(PageWake::Handoff));
+    k.page = Page { locked: false, waiters: true, owner: None };
+    park(&mut k, T0, Q0, E0, Uninterruptible, false);
+    park(&mut k, T1, Q0, E0, Killable, true);
+    park(&mut k, T2, Q0, E0, Killable, true);
+    let mut fx = Vec::new();
+    k.wake_up_page_bit(Q0, &mut fx);
+    assert_eq!(k.page, Page { locked: true, waiters: true, owner: Some(T1) });
+    assert_eq!(list(&k, Q0), vec![r(T2, E0)]);
+    assert_eq!(flags(&k, T0, E0), none().with(EntryFlags::WOKEN, true));
+    assert_eq!(flags(&k, T1, E0), excl_woken());
+    assert!(!k.task(T0).asleep() && !k.task(T1).asleep() && k.task(T2).asleep());
+    assert_eq!(wake_calls(&fx), vec![wake_call(T0, 0, true, false, false), wake_call(T1, 1, true, true, true)]);
+    assert_eq!(fx.last(), Some(&Effect::WakeEnd { queue: Q0, woken: 2 }));
+}
+
+/// `wake_up_all()`: nr_exclusive = 0 never reaches 0 on `--nr_exclusive`, so every exclusive
+/// waiter is woken (an `int` in the kernel) [ref §0 __wake_up_common].
+#[test]
+fn nr_exclusive_zero_wakes_every_exclusive_waiter() {
+    let mut k = kernel();
+    for t in [TaskId(0), TaskId(1), TaskId(2)] {
+        k.prepare_to_wait_exclusive(t, QueueId(0), EntryId(0), Interruptible, &mut ());
+    }
+    assert_eq!(k.wake_up(QueueId(0), TASK_NORMAL, 0, &mut ()), 3);
+    assert!(k.queue(QueueId(0)).list.is_empty());
 }

@@ -34,7 +34,9 @@ impl Kernel {
         out: &mut impl Sink,
     ) -> u8 {
         out.emit(Effect::WakeBegin { queue: q, mode, nr_exclusive });
-        let mut nr_exclusive = nr_exclusive;
+        // An int, as in the kernel: 0 means "wake every exclusive waiter" (`wake_up_all`), because
+        // `--nr_exclusive` then never reaches 0.
+        let mut nr_exclusive = i32::from(nr_exclusive);
         let mut woken = 0;
         let mut i = 0;
         // list_for_each_entry_safe: the wake function may unlink the entry it is called on.

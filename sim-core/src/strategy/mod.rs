@@ -5,6 +5,7 @@
 
 pub mod random;
 pub mod replay;
+pub mod sequential;
 pub mod timed;
 
 use std::str::FromStr;
@@ -17,6 +18,7 @@ use crate::world::{Choice, World};
 
 pub use random::Random;
 pub use replay::Replay;
+pub use sequential::Sequential;
 pub use timed::{Timed, TimedConfig};
 
 pub trait Strategy {

@@ -1,0 +1,277 @@
+//! Exhaustive exploration: every interleaving of the tasks' steps and of signal deliveries, from
+//! the scenario's start, with a visited set of state fingerprints and sleep sets for partial-
+//! order reduction; optionally bounded in preemptions (CHESS's iterative context bounding).
+//!
+//! What it checks is the oracle's terminal judgement: every state where no task can step is
+//! classified (finished, lost wakeup, deadlock). Sleep sets with state caching preserve every
+//! reachable terminal state (Godefroid 1996, "Partial-Order Methods for the Verification of
+//! Concurrent Systems", §5.4: a revisited state is explored again for the transitions its new,
+//! smaller sleep set no longer excludes). Sleep sets are not sound together with a preemption
+//! bound, so bounded runs explore without them.
+//!
+//! No clock here: the caller's `progress` callback can stop a long run, which then reports
+//! itself incomplete; a run never passes silently.
+
+pub mod footprint;
+pub mod shortest;
+pub mod shrink;
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::hash::{FingerprintMap, Fingerprinter};
+use crate::ids::TaskId;
+use crate::kernel::Kernel;
+use crate::oracle::{classify, VerdictKind};
+use crate::schedule::Schedule;
+use crate::spec::Spec;
+use crate::world::{self, Choice};
+use footprint::{footprint, Footprint};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// Stop (incomplete) after this many distinct states.
+    pub max_states: u64,
+    /// Explore only schedules with at most this many preemptions (a switch away from a task
+    /// that could have gone on).
+    pub max_preemptions: Option<u32>,
+    /// Use sleep sets (ignored under a preemption bound).
+    pub reduction: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config { max_states: 5_000_000, max_preemptions: None, reduction: true }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Stats {
+    /// Distinct states reached (terminal ones included).
+    pub states: u64,
+    /// Steps taken.
+    pub transitions: u64,
+    /// Distinct terminal states: the ends of maximal executions.
+    pub executions: u64,
+    /// The longest path from the start.
+    pub max_depth: u32,
+}
+
+/// Terminal states found, by verdict.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Ends {
+    pub finished: u64,
+    pub lost_wakeup: u64,
+    pub deadlock: u64,
+    pub step_limit: u64,
+}
+
+/// The first bad end the search reached, and the path to it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Found {
+    pub kind: VerdictKind,
+    pub victim: Option<TaskId>,
+    pub schedule: Schedule,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Report {
+    /// Every reachable state (within the preemption bound) was explored.
+    pub complete: bool,
+    pub stats: Stats,
+    pub ends: Ends,
+    pub found: Option<Found>,
+}
+
+/// A choice as a bit: steps of task t are bit t, signals to t are bit 8 + t.
+fn bit(c: Choice) -> u16 {
+    match c {
+        Choice::Step(t) => 1 << t.0,
+        Choice::Signal(t) => 1 << (8 + t.0),
+    }
+}
+
+fn from_bit(i: u32) -> Choice {
+    if i < 8 {
+        Choice::Step(TaskId(i as u8))
+    } else {
+        Choice::Signal(TaskId((i - 8) as u8))
+    }
+}
+
+struct Frame {
+    kernel: Kernel,
+    /// Choices still to explore here.
+    todo: u16,
+    /// Choices that need not be explored here (the sleep set).
+    sleep: u16,
+    /// Choices already explored here.
+    done: u16,
+    /// The task of the last step, and preemptions so far (for the bound).
+    last: Option<TaskId>,
+    preemptions: u32,
+    /// The choice that led here.
+    via: Option<Choice>,
+    /// Footprints of the enabled choices, by choice bit (for the sleep sets).
+    footprints: [Footprint; 16],
+}
+
+struct Search<'a> {
+    spec: &'a Spec,
+    cfg: Config,
+    visited: FingerprintMap<u16>,
+    fp: Fingerprinter,
+    stats: Stats,
+    ends: Ends,
+    found: Option<Found>,
+    complete: bool,
+    choices: Vec<Choice>,
+}
+
+/// Explore every interleaving of `spec`. `progress` is called now and then; returning false
+/// stops the search, which is then reported incomplete.
+pub fn explore(spec: &Arc<Spec>, cfg: Config, progress: &mut dyn FnMut(&Stats) -> bool) -> Report {
+    let mut s = Search {
+        spec,
+        cfg,
+        visited: FingerprintMap::default(),
+        fp: Fingerprinter::default(),
+        stats: Stats::default(),
+        ends: Ends::default(),
+        found: None,
+        complete: true,
+        choices: Vec::with_capacity(16),
+    };
+    let bounded = cfg.max_preemptions.is_some();
+    let use_sleep = cfg.reduction && !bounded;
+    let mut stack: Vec<Frame> = Vec::new();
+    if let Some(root) = s.visit(spec.initial.clone(), 0, None, 0, None, &stack) {
+        stack.push(root);
+    }
+    while let Some(top) = stack.last_mut() {
+        if top.todo == 0 {
+            stack.pop();
+            continue;
+        }
+        let i = top.todo.trailing_zeros();
+        let c = from_bit(i);
+        top.todo &= !(1 << i);
+        // Preemption: switching away from the last task while it could go on.
+        let mut preemptions = top.preemptions;
+        let mut last = top.last;
+        if let Choice::Step(t) = c {
+            if top.last.is_some_and(|l| l != t && world::is_enabled(s.spec, &top.kernel, Choice::Step(l))) {
+                preemptions += 1;
+            }
+            last = Some(t);
+        }
+        if cfg.max_preemptions.is_some_and(|k| preemptions > k) {
+            continue;
+        }
+        // The child's sleep set: the choices asleep or done here that commute with `c`.
+        let mut sleep = 0;
+        if use_sleep {
+            let fc = top.footprints[i as usize];
+            let mut candidates = top.sleep | top.done;
+            while candidates != 0 {
+                let j = candidates.trailing_zeros();
+                candidates &= candidates - 1;
+                if top.footprints[j as usize].independent(fc) {
+                    sleep |= 1 << j;
+                }
+            }
+        }
+        top.done |= 1 << i;
+        let mut kernel = top.kernel.clone();
+        world::apply(s.spec, &mut kernel, c, &mut ());
+        s.stats.transitions += 1;
+        if let Some(frame) = s.visit(kernel, sleep, last, preemptions, Some(c), &stack) {
+            stack.push(frame);
+            s.stats.max_depth = s.stats.max_depth.max(stack.len() as u32 - 1);
+        }
+        if s.stats.transitions.is_multiple_of(4096) && !progress(&s.stats) {
+            s.complete = false;
+            break;
+        }
+    }
+    progress(&s.stats);
+    Report { complete: s.complete, stats: s.stats, ends: s.ends, found: s.found }
+}
+
+impl Search<'_> {
+    /// Arrive at `kernel` with sleep set `sleep`: classify it if terminal, else return the frame
+    /// to explore (or nothing when the visited set says it is covered).
+    fn visit(
+        &mut self,
+        kernel: Kernel,
+        sleep: u16,
+        last: Option<TaskId>,
+        preemptions: u32,
+        via: Option<Choice>,
+        stack: &[Frame],
+    ) -> Option<Frame> {
+        world::choices(self.spec, &kernel, &mut self.choices);
+        let enabled = self.choices.iter().fold(0, |m, &c| m | bit(c));
+        let key = match self.cfg.max_preemptions {
+            // Under a bound, the same state with more preemptions spent has fewer futures.
+            Some(_) => self.fp.fingerprint(&(&kernel, last, preemptions)),
+            None => self.fp.fingerprint(&kernel),
+        };
+        let depth = stack.len() as u32;
+        let at_limit = depth >= self.spec.step_limit;
+        if enabled == 0 || at_limit {
+            if self.visited.insert(key, 0).is_none() {
+                self.stats.states += 1;
+                self.stats.executions += 1;
+                let (kind, victim) =
+                    if at_limit { (VerdictKind::StepLimit, None) } else { classify(self.spec, &kernel) };
+                self.end(kind, victim, stack, via);
+            }
+            return None;
+        }
+        let todo = match self.visited.get(&key).copied() {
+            Some(old) => {
+                if old & !sleep == 0 {
+                    return None;
+                }
+                self.visited.insert(key, old & sleep);
+                enabled & old & !sleep
+            }
+            None => {
+                if self.stats.states >= self.cfg.max_states {
+                    self.complete = false;
+                    return None;
+                }
+                self.visited.insert(key, sleep);
+                self.stats.states += 1;
+                enabled & !sleep
+            }
+        };
+        let mut footprints = [Footprint::default(); 16];
+        if self.cfg.reduction && self.cfg.max_preemptions.is_none() {
+            for &c in &self.choices {
+                footprints[bit(c).trailing_zeros() as usize] = footprint(self.spec, &kernel, c);
+            }
+        }
+        Some(Frame { kernel, todo, sleep, done: 0, last, preemptions, via, footprints })
+    }
+
+    fn end(&mut self, kind: VerdictKind, victim: Option<TaskId>, stack: &[Frame], via: Option<Choice>) {
+        match kind {
+            VerdictKind::Finished => self.ends.finished += 1,
+            VerdictKind::LostWakeup => self.ends.lost_wakeup += 1,
+            VerdictKind::Deadlock => self.ends.deadlock += 1,
+            VerdictKind::StepLimit => self.ends.step_limit += 1,
+        }
+        // Keep the first bad end, preferring a lost wakeup to a deadlock or a cut-off run.
+        let better = match &self.found {
+            None => kind != VerdictKind::Finished,
+            Some(f) => f.kind != VerdictKind::LostWakeup && kind == VerdictKind::LostWakeup,
+        };
+        if better {
+            let path = stack.iter().filter_map(|f| f.via).chain(via).collect();
+            self.found = Some(Found { kind, victim, schedule: Schedule(path) });
+        }
+    }
+}

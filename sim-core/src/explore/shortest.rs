@@ -1,0 +1,79 @@
+//! The shortest counterexample: breadth-first search from the start, so the first lost wakeup
+//! found is one with the fewest steps. No reduction (sleep sets would prune the shortest path);
+//! fine for the small sizes at which exhaustive exploration is run.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use crate::explore::Stats;
+use crate::hash::{FingerprintSet, Fingerprinter};
+use crate::kernel::Kernel;
+use crate::oracle::{classify, VerdictKind};
+use crate::schedule::Schedule;
+use crate::spec::Spec;
+use crate::world::{self, Choice};
+
+/// How the search ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Shortest {
+    /// A shortest schedule that ends in a lost wakeup.
+    Found(Schedule),
+    /// Every reachable state was seen: no lost wakeup exists.
+    None,
+    /// Stopped at the state limit or by `progress` before either.
+    Incomplete,
+}
+
+/// Find a shortest schedule of `spec` that ends in a lost wakeup.
+pub fn shortest_lost_wakeup(
+    spec: &Arc<Spec>,
+    max_states: u64,
+    progress: &mut dyn FnMut(&Stats) -> bool,
+) -> (Shortest, Stats) {
+    // Parent links: node i was reached from node parent[i].0 by choice parent[i].1.
+    let mut parent: Vec<(u32, Option<Choice>)> = vec![(0, None)];
+    let mut frontier: VecDeque<(Kernel, u32, u32)> = VecDeque::from([(spec.initial.clone(), 0, 0)]);
+    let mut fp = Fingerprinter::default();
+    let mut seen = FingerprintSet::default();
+    seen.insert(fp.fingerprint(&spec.initial));
+    let mut stats = Stats { states: 1, ..Stats::default() };
+    let mut choices = Vec::new();
+    let path = |parent: &[(u32, Option<Choice>)], mut i: u32| {
+        let mut out = Vec::new();
+        while let (p, Some(c)) = parent[i as usize] {
+            out.push(c);
+            i = p;
+        }
+        out.reverse();
+        Schedule(out)
+    };
+    while let Some((kernel, node, depth)) = frontier.pop_front() {
+        world::choices(spec, &kernel, &mut choices);
+        for &c in &choices {
+            let mut child = kernel.clone();
+            world::apply(spec, &mut child, c, &mut ());
+            stats.transitions += 1;
+            if !seen.insert(fp.fingerprint(&child)) {
+                continue;
+            }
+            stats.states += 1;
+            stats.max_depth = stats.max_depth.max(depth + 1);
+            parent.push((node, Some(c)));
+            let id = (parent.len() - 1) as u32;
+            if !world::can_step(spec, &child) {
+                stats.executions += 1;
+                if classify(spec, &child).0 == VerdictKind::LostWakeup {
+                    return (Shortest::Found(path(&parent, id)), stats);
+                }
+                continue;
+            }
+            if stats.states >= max_states || (stats.states.is_multiple_of(4096) && !progress(&stats)) {
+                return (Shortest::Incomplete, stats);
+            }
+            if depth + 1 < spec.step_limit {
+                frontier.push_back((child, id, depth + 1));
+            }
+        }
+    }
+    (Shortest::None, stats)
+}
