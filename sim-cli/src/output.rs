@@ -2,10 +2,9 @@
 
 use std::fmt::Write;
 
-use serde_json::json;
-use sim_core::strategy::StrategyKind;
+use serde_json::{json, Value};
 use sim_core::trace::Trace;
-use sim_core::{describe, library, Choice, Outcome, Scenario, Schedule, Spec, Verdict};
+use sim_core::{describe, library, Choice, Outcome, Schedule, Spec, Verdict};
 
 pub fn list() {
     for s in library::scenarios() {
@@ -22,22 +21,21 @@ pub fn list() {
     }
 }
 
+/// `capacity=2 writers=1 writes=4`
+pub fn params(spec: &Spec) -> String {
+    spec.params.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" ")
+}
+
+/// A finished run: its spec, the trace it recorded and how it ended.
 pub struct Run<'a> {
-    pub scenario: &'a Scenario,
     pub spec: &'a Spec,
-    pub strategy: StrategyKind,
-    pub seed: u64,
     pub trace: &'a Trace,
     pub outcome: &'a Outcome,
 }
 
 impl Run<'_> {
-    fn schedule(&self) -> String {
+    pub fn schedule(&self) -> String {
         Schedule(self.trace.choices()).display(self.spec)
-    }
-
-    fn params(&self) -> String {
-        self.spec.params.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" ")
     }
 
     /// Function and source line of a step.
@@ -51,18 +49,9 @@ impl Run<'_> {
         }
     }
 
+    /// One line per step, then the verdict, the hash and the command that replays the run.
     pub fn text(&self) -> String {
         let mut s = String::new();
-        let _ = writeln!(s, "{}", self.scenario.title);
-        let _ = writeln!(
-            s,
-            "scenario {} variant {}  strategy {} seed {}  {}\n",
-            self.spec.scenario,
-            self.spec.variant,
-            self.strategy.id(),
-            self.seed,
-            self.params()
-        );
         let _ = writeln!(s, "{:>5}  {:<4}  {:<4}  {:<24}  {:<58}  effect", "step", "cpu", "task", "function", "line");
         for e in &self.trace.events {
             let t = e.choice.task();
@@ -91,7 +80,8 @@ impl Run<'_> {
         s
     }
 
-    pub fn json(&self) -> String {
+    /// The run's fields for a JSON report.
+    pub fn json(&self) -> Value {
         let trace: Vec<_> = self
             .trace
             .events
@@ -111,22 +101,16 @@ impl Run<'_> {
             })
             .collect();
         json!({
-            "scenario": self.spec.scenario,
-            "variant": self.spec.variant,
-            "strategy": self.strategy.id(),
-            "seed": self.seed,
-            "params": self.spec.params,
             "steps": self.outcome.steps,
             "verdict": self.outcome.verdict,
             "trace_hash": format!("{:016x}", self.outcome.trace_hash),
             "schedule": self.schedule(),
             "trace": trace,
         })
-        .to_string()
     }
 }
 
-fn verdict_text(v: &Verdict) -> String {
+pub fn verdict_text(v: &Verdict) -> String {
     match v {
         Verdict::Finished { recovered } if recovered.is_empty() => "finished: every task returned".into(),
         Verdict::Finished { recovered } => format!(

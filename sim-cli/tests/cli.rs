@@ -140,3 +140,43 @@ fn malformed_scenario_files_are_reported() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn explore_proves_a_fix_and_finds_the_shortest_race() {
+    let o = wqsim(&["explore", "pipe-splice", "--variant", "v5.9", "--param", "writes=3", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["complete"], true);
+    assert_eq!(v["verdict"]["kind"], "finished");
+    assert!(v["states"].as_u64().unwrap() > 100);
+    assert!(v["counterexample"].is_null());
+
+    let o = wqsim(&["explore", "pipe-splice", "--variant", "v5.8", "--param", "writes=3", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["complete"], true);
+    assert_eq!(v["verdict"]["kind"], "lost_wakeup");
+    assert_eq!(v["counterexample"]["schedule"], "W*6 R*11 W R*3 W*13");
+    assert_eq!(v["counterexample"]["shortest"], true);
+
+    let text = stdout(&wqsim(&["explore", "check-then-sleep"]));
+    assert!(text.contains("complete: every reachable state was explored"), "{text}");
+    assert!(text.contains("shortest counterexample (5 steps): A B*2 A*2"), "{text}");
+}
+
+#[test]
+fn explore_at_its_limits_says_incomplete() {
+    let o = wqsim(&["explore", "page-lock-killable", "--variant", "v5.8-handoff", "--max-states", "50", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["complete"], false);
+    let text = stdout(&wqsim(&["explore", "page-lock-killable", "--max-states", "50"]));
+    assert!(text.contains("INCOMPLETE: explored"), "{text}");
+}
+
+#[test]
+fn shrink_keeps_the_failure_with_fewer_preemptions() {
+    let o = wqsim(&["shrink", "pipe-splice", "--seed", "3005", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["run"]["verdict"]["kind"], "lost_wakeup");
+    assert!(v["shrunk"]["steps"].as_u64() <= v["original"]["steps"].as_u64());
+    assert!(v["shrunk"]["preemptions"].as_u64() < v["original"]["preemptions"].as_u64());
+    assert_error(&["shrink", "pipe-splice", "--variant", "v5.9"], "does not lose a wakeup");
+}

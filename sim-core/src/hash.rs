@@ -104,6 +104,14 @@ impl Fingerprinter {
         value.hash(self);
         xxhash_rust::xxh3::xxh3_128(&self.buf)
     }
+
+    /// The fingerprint of a kernel state, from its dense encoding, and `extra` (what else
+    /// identifies the search state, e.g. preemptions spent).
+    pub fn kernel(&mut self, k: &crate::kernel::Kernel, extra: u64) -> u128 {
+        let mut buf = [0u8; crate::kernel::ENCODED_MAX];
+        let n = k.encode(&mut buf);
+        xxhash_rust::xxh3::xxh3_128_with_seed(&buf[..n], extra)
+    }
 }
 
 impl Hasher for Fingerprinter {

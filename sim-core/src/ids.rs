@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// A task, by its index in the scenario. Task `i` runs on virtual CPU `i`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct TaskId(pub u8);
 
@@ -14,7 +14,7 @@ impl TaskId {
 }
 
 /// A wait queue head, by its index in the world (`rd_wait`, `wr_wait`, the page's hashed queue, ...).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct QueueId(pub u8);
 
@@ -26,7 +26,7 @@ impl QueueId {
 
 /// One of a task's on-stack `wait_queue_entry`s (`DEFINE_WAIT(rdwait)`), by its index in the
 /// task's program.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct EntryId(pub u8);
 

@@ -15,35 +15,35 @@ use crate::world::Choice;
 /// shared.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Footprint {
-    pub reads: u64,
-    pub writes: u64,
+    pub reads: u32,
+    pub writes: u32,
 }
 
-const fn state(t: usize) -> u64 {
+const fn state(t: usize) -> u32 {
     1 << t
 }
-const fn queue(q: usize) -> u64 {
+const fn queue(q: usize) -> u32 {
     1 << (8 + q)
 }
-const MUTEX: u64 = 1 << 10;
-const RING: u64 = 1 << 11;
-const PAGE: u64 = 1 << 12;
-const CONDITION: u64 = 1 << 13;
-const fn flags(t: usize) -> u64 {
+const MUTEX: u32 = 1 << 10;
+const RING: u32 = 1 << 11;
+const PAGE: u32 = 1 << 12;
+const CONDITION: u32 = 1 << 13;
+const fn flags(t: usize) -> u32 {
     1 << (16 + t)
 }
-const fn signal(t: usize) -> u64 {
+const fn signal(t: usize) -> u32 {
     1 << (24 + t)
 }
 
 impl Footprint {
-    const ALL: Footprint = Footprint { reads: u64::MAX, writes: u64::MAX };
+    const ALL: Footprint = Footprint { reads: u32::MAX, writes: u32::MAX };
 
-    fn write(writes: u64) -> Footprint {
+    fn write(writes: u32) -> Footprint {
         Footprint { reads: 0, writes }
     }
 
-    fn read(reads: u64) -> Footprint {
+    fn read(reads: u32) -> Footprint {
         Footprint { reads, writes: 0 }
     }
 
@@ -90,7 +90,7 @@ pub fn footprint(spec: &Spec, k: &Kernel, c: Choice) -> Footprint {
     }
 }
 
-fn reads(cond: Cond, t: usize) -> u64 {
+fn reads(cond: Cond, t: usize) -> u32 {
     match cond {
         Cond::PipeEmpty | Cond::PipeFull | Cond::PipeReadable | Cond::PipeWritable | Cond::PipeHasWriters => RING,
         Cond::PageLocked | Cond::PageUnlocked => PAGE,

@@ -16,6 +16,7 @@ pub mod footprint;
 pub mod shortest;
 pub mod shrink;
 
+use std::collections::hash_map::Entry;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -135,7 +136,7 @@ pub fn explore(spec: &Arc<Spec>, cfg: Config, progress: &mut dyn FnMut(&Stats) -
     let mut s = Search {
         spec,
         cfg,
-        visited: FingerprintMap::default(),
+        visited: FingerprintMap::with_capacity_and_hasher(1 << 16, Default::default()),
         fp: Fingerprinter::default(),
         stats: Stats::default(),
         ends: Ends::default(),
@@ -145,9 +146,18 @@ pub fn explore(spec: &Arc<Spec>, cfg: Config, progress: &mut dyn FnMut(&Stats) -
     };
     let bounded = cfg.max_preemptions.is_some();
     let use_sleep = cfg.reduction && !bounded;
-    let mut stack: Vec<Frame> = Vec::new();
-    if let Some(root) = s.visit(spec.initial.clone(), 0, None, 0, None, &stack) {
-        stack.push(root);
+    let mut stack = vec![Frame {
+        kernel: spec.initial.clone(),
+        todo: 0,
+        sleep: 0,
+        done: 0,
+        last: None,
+        preemptions: 0,
+        via: None,
+        footprints: [Footprint::default(); 16],
+    }];
+    if !s.visit(&mut stack) {
+        stack.pop();
     }
     while let Some(top) = stack.last_mut() {
         if top.todo == 0 {
@@ -183,12 +193,25 @@ pub fn explore(spec: &Arc<Spec>, cfg: Config, progress: &mut dyn FnMut(&Stats) -
             }
         }
         top.done |= 1 << i;
-        let mut kernel = top.kernel.clone();
-        world::apply(s.spec, &mut kernel, c, &mut ());
+        // The child is built in place on the stack, and popped again if it needs no visit.
+        let child = Frame {
+            kernel: top.kernel.clone(),
+            todo: 0,
+            sleep,
+            done: 0,
+            last,
+            preemptions,
+            via: Some(c),
+            footprints: [Footprint::default(); 16],
+        };
+        stack.push(child);
+        let depth = stack.len() - 1;
+        world::apply(s.spec, &mut stack[depth].kernel, c, &mut ());
         s.stats.transitions += 1;
-        if let Some(frame) = s.visit(kernel, sleep, last, preemptions, Some(c), &stack) {
-            stack.push(frame);
-            s.stats.max_depth = s.stats.max_depth.max(stack.len() as u32 - 1);
+        if s.visit(&mut stack) {
+            s.stats.max_depth = s.stats.max_depth.max(depth as u32);
+        } else {
+            stack.pop();
         }
         if s.stats.transitions.is_multiple_of(4096) && !progress(&s.stats) {
             s.complete = false;
@@ -200,61 +223,59 @@ pub fn explore(spec: &Arc<Spec>, cfg: Config, progress: &mut dyn FnMut(&Stats) -
 }
 
 impl Search<'_> {
-    /// Arrive at `kernel` with sleep set `sleep`: classify it if terminal, else return the frame
-    /// to explore (or nothing when the visited set says it is covered).
-    fn visit(
-        &mut self,
-        kernel: Kernel,
-        sleep: u16,
-        last: Option<TaskId>,
-        preemptions: u32,
-        via: Option<Choice>,
-        stack: &[Frame],
-    ) -> Option<Frame> {
-        world::choices(self.spec, &kernel, &mut self.choices);
+    /// Arrive at the state on top of `stack` (its sleep set already set): classify it if it is
+    /// terminal, and fill in what to explore. Returns false when there is nothing to explore
+    /// there (terminal, or covered by an earlier visit), and the caller pops it.
+    fn visit(&mut self, stack: &mut [Frame]) -> bool {
+        let depth = stack.len() - 1;
+        let (frames, top) = stack.split_at_mut(depth);
+        let top = &mut top[0];
+        world::choices(self.spec, &top.kernel, &mut self.choices);
         let enabled = self.choices.iter().fold(0, |m, &c| m | bit(c));
-        let key = match self.cfg.max_preemptions {
-            // Under a bound, the same state with more preemptions spent has fewer futures.
-            Some(_) => self.fp.fingerprint(&(&kernel, last, preemptions)),
-            None => self.fp.fingerprint(&kernel),
+        // Under a bound, the same state with more preemptions spent has fewer futures.
+        let extra = match self.cfg.max_preemptions {
+            Some(_) => u64::from(top.preemptions) << 8 | top.last.map_or(0xff, |t| u64::from(t.0)),
+            None => 0,
         };
-        let depth = stack.len() as u32;
-        let at_limit = depth >= self.spec.step_limit;
+        let key = self.fp.kernel(&top.kernel, extra);
+        let at_limit = depth as u32 >= self.spec.step_limit;
         if enabled == 0 || at_limit {
             if self.visited.insert(key, 0).is_none() {
                 self.stats.states += 1;
                 self.stats.executions += 1;
                 let (kind, victim) =
-                    if at_limit { (VerdictKind::StepLimit, None) } else { classify(self.spec, &kernel) };
-                self.end(kind, victim, stack, via);
+                    if at_limit { (VerdictKind::StepLimit, None) } else { classify(self.spec, &top.kernel) };
+                self.end(kind, victim, frames, top.via);
             }
-            return None;
+            return false;
         }
-        let todo = match self.visited.get(&key).copied() {
-            Some(old) => {
+        let sleep = top.sleep;
+        let full = self.stats.states >= self.cfg.max_states;
+        top.todo = match self.visited.entry(key) {
+            Entry::Occupied(mut e) => {
+                let old = *e.get();
                 if old & !sleep == 0 {
-                    return None;
+                    return false;
                 }
-                self.visited.insert(key, old & sleep);
+                e.insert(old & sleep);
                 enabled & old & !sleep
             }
-            None => {
-                if self.stats.states >= self.cfg.max_states {
-                    self.complete = false;
-                    return None;
-                }
-                self.visited.insert(key, sleep);
+            Entry::Vacant(_) if full => {
+                self.complete = false;
+                return false;
+            }
+            Entry::Vacant(e) => {
+                e.insert(sleep);
                 self.stats.states += 1;
                 enabled & !sleep
             }
         };
-        let mut footprints = [Footprint::default(); 16];
         if self.cfg.reduction && self.cfg.max_preemptions.is_none() {
             for &c in &self.choices {
-                footprints[bit(c).trailing_zeros() as usize] = footprint(self.spec, &kernel, c);
+                top.footprints[bit(c).trailing_zeros() as usize] = footprint(self.spec, &top.kernel, c);
             }
         }
-        Some(Frame { kernel, todo, sleep, done: 0, last, preemptions, via, footprints })
+        true
     }
 
     fn end(&mut self, kind: VerdictKind, victim: Option<TaskId>, stack: &[Frame], via: Option<Choice>) {

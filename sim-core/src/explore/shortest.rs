@@ -35,7 +35,7 @@ pub fn shortest_lost_wakeup(
     let mut frontier: VecDeque<(Kernel, u32, u32)> = VecDeque::from([(spec.initial.clone(), 0, 0)]);
     let mut fp = Fingerprinter::default();
     let mut seen = FingerprintSet::default();
-    seen.insert(fp.fingerprint(&spec.initial));
+    seen.insert(fp.kernel(&spec.initial, 0));
     let mut stats = Stats { states: 1, ..Stats::default() };
     let mut choices = Vec::new();
     let path = |parent: &[(u32, Option<Choice>)], mut i: u32| {
@@ -53,7 +53,7 @@ pub fn shortest_lost_wakeup(
             let mut child = kernel.clone();
             world::apply(spec, &mut child, c, &mut ());
             stats.transitions += 1;
-            if !seen.insert(fp.fingerprint(&child)) {
+            if !seen.insert(fp.kernel(&child, 0)) {
                 continue;
             }
             stats.states += 1;

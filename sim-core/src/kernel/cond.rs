@@ -52,6 +52,24 @@ impl Cond {
         }
     }
 
+    /// A distinct non-zero number per predicate, for state encodings.
+    pub fn code(self) -> u16 {
+        let (kind, arg) = match self {
+            Cond::PipeEmpty => (1, 0),
+            Cond::PipeFull => (2, 0),
+            Cond::PipeReadable => (3, 0),
+            Cond::PipeWritable => (4, 0),
+            Cond::PipeHasWriters => (5, 0),
+            Cond::PageLocked => (6, 0),
+            Cond::PageUnlocked => (7, 0),
+            Cond::Condition => (8, 0),
+            Cond::SignalPending(s) => (9, s as u16),
+            Cond::EntryWoken(e) => (10, u16::from(e.0)),
+            Cond::QueueActive(q) => (11, u16::from(q.0)),
+        };
+        kind << 8 | arg
+    }
+
     /// When the predicate is one a waiter tests for the thing it waits for (the test the
     /// `set_current_state()` rule puts between queueing and `schedule()` [ref §0]): whether
     /// `value` means the wait is over. `None` for a signal check or a peek at a queue.

@@ -7,7 +7,7 @@ use crate::kernel::task::TaskState;
 use crate::kernel::waitqueue::EntryFlags;
 use crate::kernel::Kernel;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Page {
     /// PG_locked.
     pub locked: bool,

@@ -5,7 +5,7 @@ use crate::effect::{Effect, Sink};
 use crate::ids::TaskId;
 use crate::kernel::Kernel;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Pipe {
     /// `pipe->mutex` owner. A task whose next step is `mutex_lock` while another holds it is
     /// blocked (the mutex's own sleep is not a wait queue of this model).

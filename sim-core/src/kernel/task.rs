@@ -1,8 +1,8 @@
 //! `task_struct`, reduced to what the wait-queue API touches: the state word, whether the task
 //! is on a run queue, its pending fatal signal, and its on-stack wait entries.
 
-use arrayvec::ArrayVec;
 use serde::{Deserialize, Serialize};
+use tinyvec::ArrayVec;
 
 use crate::kernel::cond::Cond;
 use crate::kernel::waitqueue::WaitEntry;
@@ -18,9 +18,10 @@ pub const TASK_WAKEKILL: u16 = 0x0100;
 pub const TASK_NORMAL: u16 = TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE;
 
 /// The values `set_current_state()` stores.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum TaskState {
+    #[default]
     Running,
     Interruptible,
     Uninterruptible,
@@ -58,7 +59,7 @@ impl TaskState {
 }
 
 /// The run-time state of one task. Its program lives in the scenario's `Spec`; `pc` indexes it.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Task {
     pub state: TaskState,
     /// On a run queue. `schedule()` clears it when the task sleeps; `try_to_wake_up()` sets it.
@@ -71,10 +72,16 @@ pub struct Task {
     /// The C locals of the functions the program models (`was_empty`, `ret`, ...).
     pub locals: [i32; N_LOCALS],
     /// The task's on-stack wait entries (`DEFINE_WAIT(rdwait)` ...), linked or not.
-    pub entries: ArrayVec<WaitEntry, MAX_ENTRIES>,
+    pub entries: ArrayVec<[WaitEntry; MAX_ENTRIES]>,
     /// What the task's last `schedule()` waited for: model bookkeeping, so the end-of-run check
     /// can tell whether a sleeper waits for something that already holds [ref §1.5, §2.2].
     pub waits_for: Option<Cond>,
+}
+
+impl Default for Task {
+    fn default() -> Task {
+        Task::new(&[])
+    }
 }
 
 impl Task {

@@ -1,8 +1,8 @@
 //! `wait_queue_head` and `wait_queue_entry`, and the primitives that link and unlink entries
 //! (kernel/sched/wait.c) [ref §0].
 
-use arrayvec::ArrayVec;
 use serde::{Deserialize, Serialize};
+use tinyvec::ArrayVec;
 
 use crate::effect::{Effect, Sink};
 use crate::ids::{EntryId, QueueId, TaskId};
@@ -18,6 +18,10 @@ pub struct EntryFlags(u8);
 impl EntryFlags {
     pub const EXCLUSIVE: EntryFlags = EntryFlags(0x01);
     pub const WOKEN: EntryFlags = EntryFlags(0x02);
+
+    pub fn bits(self) -> u8 {
+        self.0
+    }
 
     pub fn contains(self, other: EntryFlags) -> bool {
         self.0 & other.0 == other.0
@@ -84,7 +88,7 @@ pub struct WaitEntry {
 }
 
 /// A reference from a queue's list to a task's entry.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct EntryRef {
     pub task: TaskId,
     pub entry: EntryId,
@@ -92,9 +96,9 @@ pub struct EntryRef {
 
 /// `wait_queue_head`: the list, head first. Its spinlock is implicit: every primitive that
 /// takes it is one atomic step.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct WaitQueueHead {
-    pub list: ArrayVec<EntryRef, MAX_LINKS>,
+    pub list: ArrayVec<[EntryRef; MAX_LINKS]>,
 }
 
 /// `-ERESTARTSYS`, returned by `prepare_to_wait_event()` when a signal is pending.

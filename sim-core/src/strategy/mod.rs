@@ -3,6 +3,7 @@
 //! `World::choices`); it answers with an index into them. A strategy is deterministic given its
 //! seed, so a (scenario, variant, strategy, seed) names one run.
 
+pub mod pct;
 pub mod random;
 pub mod replay;
 pub mod sequential;
@@ -16,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::Error;
 use crate::world::{Choice, World};
 
+pub use pct::Pct;
 pub use random::Random;
 pub use replay::Replay;
 pub use sequential::Sequential;
@@ -31,15 +33,17 @@ pub trait Strategy {
 pub enum StrategyKind {
     Random,
     Timed,
+    Pct,
 }
 
 impl StrategyKind {
-    pub const ALL: [StrategyKind; 2] = [StrategyKind::Random, StrategyKind::Timed];
+    pub const ALL: [StrategyKind; 3] = [StrategyKind::Random, StrategyKind::Timed, StrategyKind::Pct];
 
     pub fn id(self) -> &'static str {
         match self {
             StrategyKind::Random => "random",
             StrategyKind::Timed => "timed",
+            StrategyKind::Pct => "pct",
         }
     }
 
@@ -48,6 +52,7 @@ impl StrategyKind {
         match self {
             StrategyKind::Random => Box::new(Random::new(seed)),
             StrategyKind::Timed => Box::new(Timed::new(seed, world, TimedConfig::default())),
+            StrategyKind::Pct => Box::new(Pct::new(seed, pct::DEFAULT_DEPTH, pct::expected_steps(world))),
         }
     }
 }
@@ -59,7 +64,7 @@ impl FromStr for StrategyKind {
         StrategyKind::ALL
             .into_iter()
             .find(|k| k.id() == s)
-            .ok_or_else(|| Error::Schedule(format!("unknown strategy '{s}' (known: random, timed)")))
+            .ok_or_else(|| Error::Schedule(format!("unknown strategy '{s}' (known: random, timed, pct)")))
     }
 }
 

@@ -1,0 +1,63 @@
+//! `wqsim run`: one run, its trace and its verdict.
+
+use serde_json::json;
+use sim_core::strategy::{Replay, Strategy, StrategyKind};
+use sim_core::trace::Trace;
+use sim_core::{Schedule, World};
+
+use crate::output::{self, Run};
+use crate::Target;
+
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    target: Target,
+    /// The seed (default: the scenario's).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// How to pick the next step: seeded uniform random, the timed discrete-event clock, or PCT
+    /// (depth 3).
+    #[arg(long, default_value = "random", value_parser = crate::parse_strategy)]
+    strategy: StrategyKind,
+    /// Follow this schedule first (e.g. "W*6 R*11 W R*3", "!T1" for a signal), then the strategy.
+    #[arg(long)]
+    schedule: Option<String>,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(args: &Args) -> Result<(), sim_core::Error> {
+    let (scenario, spec) = args.target.load()?;
+    let seed = args.seed.unwrap_or(scenario.default_seed);
+    let mut world = World::new(spec.clone());
+    let seeded = args.strategy.build(seed, &world);
+    let mut strategy: Box<dyn Strategy> = match &args.schedule {
+        Some(text) => Box::new(Replay::strict(Schedule::parse(text, &spec)?, Some(seeded))),
+        None => seeded,
+    };
+    let mut trace = Trace::default();
+    let outcome = sim_core::run::run(&mut world, &mut *strategy, &mut trace)?;
+    let run = Run { spec: &spec, trace: &trace, outcome: &outcome };
+    if args.json {
+        let mut v = run.json();
+        v["scenario"] = json!(spec.scenario);
+        v["variant"] = json!(spec.variant);
+        v["strategy"] = json!(args.strategy.id());
+        v["seed"] = json!(seed);
+        v["params"] = json!(spec.params);
+        println!("{v}");
+    } else {
+        println!("{}", scenario.title);
+        println!(
+            "scenario {} variant {}  strategy {} seed {}  {}\n",
+            spec.scenario,
+            spec.variant,
+            args.strategy.id(),
+            seed,
+            output::params(&spec)
+        );
+        print!("{}", run.text());
+    }
+    Ok(())
+}
