@@ -29,6 +29,9 @@ pub struct Args {
     /// Explore without the partial-order reduction (for comparison).
     #[arg(long)]
     no_reduction: bool,
+    /// Stop at the first lost wakeup found (depth-first), without looking for the shortest.
+    #[arg(long)]
+    first: bool,
     /// Print one JSON object instead of text.
     #[arg(long)]
     json: bool,
@@ -36,8 +39,12 @@ pub struct Args {
 
 pub fn explore(args: &Args) -> Result<(), sim_core::Error> {
     let (_, spec) = args.target.load()?;
-    let cfg =
-        Config { max_states: args.max_states, max_preemptions: args.max_preemptions, reduction: !args.no_reduction };
+    let cfg = Config {
+        max_states: args.max_states,
+        max_preemptions: args.max_preemptions,
+        reduction: !args.no_reduction,
+        stop_at_first: args.first,
+    };
     let start = Instant::now();
     let deadline = start + Duration::from_secs(args.time_limit);
     let mut in_time = |_: &explore::Stats| Instant::now() < deadline;
@@ -46,7 +53,7 @@ pub fn explore(args: &Args) -> Result<(), sim_core::Error> {
     // A shortest counterexample when there is one to find (breadth-first, no reduction; within
     // the bound, the depth-first path stands in for it).
     let counterexample = match &report.found {
-        Some(found) if args.max_preemptions.is_none() => {
+        Some(found) if args.max_preemptions.is_none() && !args.first => {
             match shortest_lost_wakeup(&spec, args.max_states, &mut in_time).0 {
                 Shortest::Found(s) => Some((s, true)),
                 _ => Some((found.schedule.clone(), false)),
@@ -98,6 +105,8 @@ fn text_report(spec: &Spec, r: &Report, cfg: Config, elapsed: Duration, cx: Opti
     );
     s += &if r.complete {
         "complete: every reachable state was explored\n".to_string()
+    } else if cfg.stop_at_first && r.found.is_some() {
+        format!("stopped at the first lost wakeup (--first), after {} states\n", r.stats.states)
     } else {
         format!(
             "INCOMPLETE: explored {} states, then stopped at a limit (--max-states, --time-limit)\n",

@@ -47,3 +47,28 @@ pub fn run<St: Strategy + ?Sized, S: Sink>(
         world.apply(c, &mut hash)?;
     }
 }
+
+/// The engine's fingerprint: for every built-in scenario, variant and strategy, at the
+/// scenario's default seed and at seed 1, the verdict, the step count and the trace hash, one
+/// run per line. The test suites compare it with `sim-core/tests/golden_hashes.txt` natively
+/// and in the browser, so that a run is the same bit for bit on every platform.
+pub fn engine_fingerprint() -> String {
+    let mut out = String::from("# scenario variant strategy seed verdict steps trace_hash\n");
+    for scenario in crate::library::scenarios() {
+        for v in &scenario.variants {
+            let Ok(spec) = scenario.spec(Some(&v.id), &[]) else { continue };
+            for kind in crate::strategy::StrategyKind::ALL {
+                for seed in [scenario.default_seed, 1] {
+                    let mut world = World::new(spec.clone());
+                    let mut strategy = kind.build(seed, &world);
+                    let line = match run(&mut world, &mut *strategy, &mut ()) {
+                        Ok(o) => format!("{} {} {:016x}", o.verdict.kind().name(), o.steps, o.trace_hash),
+                        Err(e) => format!("error {e}"),
+                    };
+                    out += &format!("{} {} {} {seed} {line}\n", scenario.id, v.id, kind.id());
+                }
+            }
+        }
+    }
+    out
+}

@@ -39,11 +39,13 @@ pub struct Config {
     pub max_preemptions: Option<u32>,
     /// Use sleep sets (ignored under a preemption bound).
     pub reduction: bool,
+    /// Stop at the first lost wakeup (the run is then incomplete).
+    pub stop_at_first: bool,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Config { max_states: 5_000_000, max_preemptions: None, reduction: true }
+        Config { max_states: 5_000_000, max_preemptions: None, reduction: true, stop_at_first: false }
     }
 }
 
@@ -213,7 +215,8 @@ pub fn explore(spec: &Arc<Spec>, cfg: Config, progress: &mut dyn FnMut(&Stats) -
         } else {
             stack.pop();
         }
-        if s.stats.transitions.is_multiple_of(4096) && !progress(&s.stats) {
+        let stop_here = cfg.stop_at_first && s.found.as_ref().is_some_and(|f| f.kind == VerdictKind::LostWakeup);
+        if stop_here || (s.stats.transitions.is_multiple_of(4096) && !progress(&s.stats)) {
             s.complete = false;
             break;
         }
