@@ -116,8 +116,73 @@ struct Frame {
     preemptions: u32,
     /// The choice that led here.
     via: Option<Choice>,
-    /// Footprints of the enabled choices, by choice bit (for the sleep sets).
+    /// The enabled choices.
+    enabled: u16,
+    /// Footprints of the enabled choices, by choice bit, computed when a sleep set first needs
+    /// them.
     footprints: [Footprint; 16],
+    footprints_ready: bool,
+}
+
+impl Frame {
+    fn new(kernel: Kernel, sleep: u16, last: Option<TaskId>, preemptions: u32, via: Option<Choice>) -> Frame {
+        let mut frame = Frame {
+            kernel,
+            todo: 0,
+            sleep: 0,
+            done: 0,
+            last: None,
+            preemptions: 0,
+            via: None,
+            enabled: 0,
+            footprints: [Footprint::default(); 16],
+            footprints_ready: false,
+        };
+        frame.reset(sleep, last, preemptions, via);
+        frame
+    }
+
+    /// Everything but the kernel, for a frame arriving with sleep set `sleep`.
+    fn reset(&mut self, sleep: u16, last: Option<TaskId>, preemptions: u32, via: Option<Choice>) {
+        self.todo = 0;
+        self.sleep = sleep;
+        self.done = 0;
+        self.last = last;
+        self.preemptions = preemptions;
+        self.via = via;
+        self.enabled = 0;
+        self.footprints_ready = false;
+    }
+}
+
+/// The depth-first stack. Frames are kept when popped and reused when pushed, so a step costs
+/// one copy of the parent's kernel into the child's slot.
+struct Stack {
+    frames: Vec<Frame>,
+    len: usize,
+}
+
+impl Stack {
+    fn live(&mut self) -> &mut [Frame] {
+        &mut self.frames[..self.len]
+    }
+
+    /// Push a copy of the top frame's kernel, reached by `via`.
+    fn push_child(&mut self, sleep: u16, last: Option<TaskId>, preemptions: u32, via: Choice) {
+        let (parents, rest) = self.frames.split_at_mut(self.len);
+        let parent = &parents[self.len - 1].kernel;
+        match rest.first_mut() {
+            Some(slot) => {
+                slot.kernel.clone_from(parent);
+                slot.reset(sleep, last, preemptions, Some(via));
+            }
+            None => {
+                let frame = Frame::new(parent.clone(), sleep, last, preemptions, Some(via));
+                self.frames.push(frame);
+            }
+        }
+        self.len += 1;
+    }
 }
 
 struct Search<'a> {
@@ -148,22 +213,14 @@ pub fn explore(spec: &Arc<Spec>, cfg: Config, progress: &mut dyn FnMut(&Stats) -
     };
     let bounded = cfg.max_preemptions.is_some();
     let use_sleep = cfg.reduction && !bounded;
-    let mut stack = vec![Frame {
-        kernel: spec.initial.clone(),
-        todo: 0,
-        sleep: 0,
-        done: 0,
-        last: None,
-        preemptions: 0,
-        via: None,
-        footprints: [Footprint::default(); 16],
-    }];
-    if !s.visit(&mut stack) {
-        stack.pop();
+    let mut stack = Stack { frames: vec![Frame::new(spec.initial.clone(), 0, None, 0, None)], len: 1 };
+    if !s.visit(stack.live()) {
+        stack.len = 0;
     }
-    while let Some(top) = stack.last_mut() {
+    while stack.len > 0 {
+        let top = &mut stack.frames[stack.len - 1];
         if top.todo == 0 {
-            stack.pop();
+            stack.len -= 1;
             continue;
         }
         let i = top.todo.trailing_zeros();
@@ -183,7 +240,15 @@ pub fn explore(spec: &Arc<Spec>, cfg: Config, progress: &mut dyn FnMut(&Stats) -
         }
         // The child's sleep set: the choices asleep or done here that commute with `c`.
         let mut sleep = 0;
-        if use_sleep {
+        if use_sleep && (top.sleep | top.done) != 0 {
+            if !top.footprints_ready {
+                for j in 0..16 {
+                    if top.enabled & (1 << j) != 0 {
+                        top.footprints[j] = footprint(s.spec, &top.kernel, from_bit(j as u32));
+                    }
+                }
+                top.footprints_ready = true;
+            }
             let fc = top.footprints[i as usize];
             let mut candidates = top.sleep | top.done;
             while candidates != 0 {
@@ -195,25 +260,14 @@ pub fn explore(spec: &Arc<Spec>, cfg: Config, progress: &mut dyn FnMut(&Stats) -
             }
         }
         top.done |= 1 << i;
-        // The child is built in place on the stack, and popped again if it needs no visit.
-        let child = Frame {
-            kernel: top.kernel.clone(),
-            todo: 0,
-            sleep,
-            done: 0,
-            last,
-            preemptions,
-            via: Some(c),
-            footprints: [Footprint::default(); 16],
-        };
-        stack.push(child);
-        let depth = stack.len() - 1;
-        world::apply(s.spec, &mut stack[depth].kernel, c, &mut ());
+        let depth = stack.len;
+        stack.push_child(sleep, last, preemptions, c);
+        world::apply(s.spec, &mut stack.frames[depth].kernel, c, &mut ());
         s.stats.transitions += 1;
-        if s.visit(&mut stack) {
+        if s.visit(stack.live()) {
             s.stats.max_depth = s.stats.max_depth.max(depth as u32);
         } else {
-            stack.pop();
+            stack.len -= 1;
         }
         let stop_here = cfg.stop_at_first && s.found.as_ref().is_some_and(|f| f.kind == VerdictKind::LostWakeup);
         if stop_here || (s.stats.transitions.is_multiple_of(4096) && !progress(&s.stats)) {
@@ -273,11 +327,7 @@ impl Search<'_> {
                 enabled & !sleep
             }
         };
-        if self.cfg.reduction && self.cfg.max_preemptions.is_none() {
-            for &c in &self.choices {
-                top.footprints[bit(c).trailing_zeros() as usize] = footprint(self.spec, &top.kernel, c);
-            }
-        }
+        top.enabled = enabled;
         true
     }
 
