@@ -17,6 +17,8 @@ pub enum Error {
     ParamRange { name: String, value: i64, min: i64, max: i64 },
     #[error("{what} is {value}, over the limit of {limit}")]
     Limit { what: &'static str, value: u64, limit: u64 },
+    #[error("share link: {0}")]
+    Link(String),
     #[error("schedule: {0}")]
     Schedule(String),
     #[error("step {step}: {choice} cannot happen now: {why}")]

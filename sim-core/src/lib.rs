@@ -32,8 +32,10 @@ pub mod protocols;
 pub mod run;
 pub mod scenario;
 pub mod schedule;
+pub mod share;
 pub mod spec;
 pub mod strategy;
+pub mod sweep;
 pub mod trace;
 pub mod world;
 

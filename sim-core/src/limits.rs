@@ -20,3 +20,5 @@ pub const MAX_QUEUES: usize = 2;
 pub const MAX_ENTRIES: usize = 2;
 /// Entries linked on one queue at once: every entry of every task.
 pub const MAX_LINKS: usize = MAX_TASKS * MAX_ENTRIES;
+/// Characters of a share link.
+pub const MAX_LINK_CHARS: usize = 16 * 1024;

@@ -1,0 +1,157 @@
+//! Seed sweeps: one record per seed, and tallies per (variant, parameters) that merge in any
+//! order to the same result, so shards of a sweep add up to the unsharded sweep. Memory does not
+//! grow with the number of seeds: a tally keeps counts, histograms of step counts (one entry per
+//! distinct count, at most the step limit) and the few lowest failing seeds.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+use crate::oracle::VerdictKind;
+use crate::run;
+use crate::spec::Spec;
+use crate::strategy::StrategyKind;
+use crate::world::World;
+
+/// How many failing seeds a tally remembers (the lowest ones).
+pub const FIRST_FAILING: usize = 5;
+
+/// One seed's result: a line of a sweep's JSONL output.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Record {
+    pub scenario: String,
+    pub variant: String,
+    pub strategy: String,
+    pub params: BTreeMap<String, u32>,
+    pub seed: u64,
+    pub verdict: String,
+    pub steps: u32,
+    pub trace_hash: String,
+}
+
+/// Run one seed with no trace kept.
+pub fn run_seed(spec: &Arc<Spec>, kind: StrategyKind, seed: u64) -> Result<Record, Error> {
+    let mut world = World::new(spec.clone());
+    let mut strategy = kind.build(seed, &world);
+    let o = run::run(&mut world, &mut *strategy, &mut ())?;
+    Ok(Record {
+        scenario: spec.scenario.clone(),
+        variant: spec.variant.clone(),
+        strategy: kind.id().into(),
+        params: spec.params.clone(),
+        seed,
+        verdict: o.verdict.kind().name().into(),
+        steps: o.steps,
+        trace_hash: format!("{:016x}", o.trace_hash),
+    })
+}
+
+/// What a group of seeds came to.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    pub seeds: u64,
+    pub finished: u64,
+    pub lost_wakeup: u64,
+    pub deadlock: u64,
+    pub step_limit: u64,
+    /// Steps per run: step count → runs.
+    pub steps: BTreeMap<u32, u64>,
+    /// Steps of the runs that lost a wakeup (steps to hang).
+    pub steps_to_hang: BTreeMap<u32, u64>,
+    /// The lowest seeds that lost a wakeup.
+    pub first_failing: Vec<u64>,
+}
+
+impl Tally {
+    pub fn add(&mut self, r: &Record) -> Result<(), Error> {
+        self.seeds += 1;
+        *self.steps.entry(r.steps).or_default() += 1;
+        match r.verdict.as_str() {
+            "finished" => self.finished += 1,
+            "deadlock" => self.deadlock += 1,
+            "step_limit" => self.step_limit += 1,
+            "lost_wakeup" => {
+                self.lost_wakeup += 1;
+                *self.steps_to_hang.entry(r.steps).or_default() += 1;
+                self.first_failing.push(r.seed);
+                self.keep_lowest();
+            }
+            other => return Err(Error::Scenario(format!("unknown verdict '{other}' in a sweep record"))),
+        }
+        Ok(())
+    }
+
+    pub fn merge(&mut self, other: &Tally) {
+        self.seeds += other.seeds;
+        self.finished += other.finished;
+        self.lost_wakeup += other.lost_wakeup;
+        self.deadlock += other.deadlock;
+        self.step_limit += other.step_limit;
+        for (k, v) in &other.steps {
+            *self.steps.entry(*k).or_default() += v;
+        }
+        for (k, v) in &other.steps_to_hang {
+            *self.steps_to_hang.entry(*k).or_default() += v;
+        }
+        self.first_failing.extend(&other.first_failing);
+        self.keep_lowest();
+    }
+
+    fn keep_lowest(&mut self) {
+        self.first_failing.sort_unstable();
+        self.first_failing.dedup();
+        self.first_failing.truncate(FIRST_FAILING);
+    }
+
+    /// The fraction of seeds that lost a wakeup.
+    pub fn hit_rate(&self) -> f64 {
+        if self.seeds == 0 {
+            0.0
+        } else {
+            self.lost_wakeup as f64 / self.seeds as f64
+        }
+    }
+
+    /// The Wilson score interval of the hit rate at 95% confidence (z = 1.96): unlike the
+    /// normal approximation it stays inside [0, 1] and is honest for rare events.
+    pub fn wilson95(&self) -> (f64, f64) {
+        let n = self.seeds as f64;
+        if n == 0.0 {
+            return (0.0, 1.0);
+        }
+        let (p, z) = (self.hit_rate(), 1.96f64);
+        let centre = p + z * z / (2.0 * n);
+        let margin = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt();
+        let denom = 1.0 + z * z / n;
+        (((centre - margin) / denom).max(0.0), ((centre + margin) / denom).min(1.0))
+    }
+
+    /// Min, median and max of the steps per run.
+    pub fn steps_summary(&self) -> Option<(u32, u32, u32)> {
+        let min = *self.steps.keys().next()?;
+        let max = *self.steps.keys().next_back()?;
+        Some((min, median(&self.steps)?, max))
+    }
+}
+
+/// The median of a histogram (the lower middle value for an even count).
+pub fn median(hist: &BTreeMap<u32, u64>) -> Option<u32> {
+    let n: u64 = hist.values().sum();
+    let mut seen = 0;
+    for (&k, &v) in hist {
+        seen += v;
+        if 2 * seen >= n && n > 0 {
+            return Some(k);
+        }
+    }
+    None
+}
+
+/// The group a record belongs to: its variant and parameters.
+pub fn group_key(r: &Record) -> (String, String) {
+    let params = r.params.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" ");
+    (r.variant.clone(), params)
+}
