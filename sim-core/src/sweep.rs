@@ -9,7 +9,6 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::oracle::VerdictKind;
 use crate::run;
 use crate::spec::Spec;
 use crate::strategy::StrategyKind;
