@@ -4,8 +4,10 @@
 mod explore;
 mod load;
 mod output;
+mod plot;
 mod run;
 mod shrink;
+mod sweep;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -32,6 +34,12 @@ enum Command {
     Explore(explore::Args),
     /// Make a failing run smaller: fewer steps, then fewer preemptions.
     Shrink(shrink::Args),
+    /// Run many seeds on every core: verdict counts, hit rates, JSON lines, plots.
+    Sweep(sweep::Args),
+    /// Combine the JSON lines of sweep shards into one summary.
+    Merge(sweep::MergeArgs),
+    /// Draw the plots of saved sweep JSON lines.
+    Plot(sweep::PlotArgs),
 }
 
 /// Which scenario, variant and parameters: shared by the subcommands.
@@ -68,6 +76,9 @@ fn main() -> ExitCode {
         Command::Run(args) => run::run(&args),
         Command::Explore(args) => explore::explore(&args),
         Command::Shrink(args) => shrink::shrink(&args),
+        Command::Sweep(args) => sweep::sweep(&args),
+        Command::Merge(args) => sweep::merge(&args),
+        Command::Plot(args) => sweep::plot(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -149,6 +149,9 @@ pub fn median(hist: &BTreeMap<u32, u64>) -> Option<u32> {
     None
 }
 
+/// Tallies by group: (variant, parameters) → tally.
+pub type Groups = BTreeMap<(String, String), Tally>;
+
 /// The group a record belongs to: its variant and parameters.
 pub fn group_key(r: &Record) -> (String, String) {
     let params = r.params.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" ");

@@ -1,0 +1,383 @@
+//! `wqsim sweep`: many seeds on every core, with progress, JSON lines, a summary and plots;
+//! `wqsim merge` and `wqsim plot` read saved JSON lines.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, BufWriter, IsTerminal, Write};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+use serde_json::{json, Value};
+use sim_core::share::Link;
+use sim_core::strategy::StrategyKind;
+use sim_core::sweep::{group_key, run_seed, Groups, Record, Tally};
+use sim_core::{Error, Schedule, Spec};
+
+use crate::plot;
+
+/// Seeds run in parallel per chunk and are written in seed order, so the output does not
+/// depend on the number of threads, and an interrupted sweep stops at a chunk boundary.
+const CHUNK: u64 = 4096;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// A built-in scenario id or a path to a scenario .toml file.
+    scenario: String,
+    /// The variant (default: the scenario's).
+    #[arg(long, conflicts_with = "all_variants")]
+    variant: Option<String>,
+    /// Sweep every variant of the scenario.
+    #[arg(long)]
+    all_variants: bool,
+    #[arg(long, default_value = "random", value_parser = crate::parse_strategy)]
+    strategy: StrategyKind,
+    /// Seeds A..B (B excluded) or A..=B.
+    #[arg(long, value_parser = parse_range)]
+    seeds: Range<u64>,
+    /// Worker threads (default: every core).
+    #[arg(long)]
+    jobs: Option<usize>,
+    /// Run only slice I of N (0-based) of the seed range: N machines, one slice each.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    shard: Option<(u64, u64)>,
+    /// Write one JSON line per seed.
+    #[arg(long, value_name = "FILE.jsonl")]
+    out: Option<PathBuf>,
+    /// Draw the hit rates and steps to hang (.svg or .png).
+    #[arg(long, value_name = "FILE")]
+    plot: Option<PathBuf>,
+    /// A parameter value or a list of values to sweep, e.g. --param lockers=2,3,4 (repeatable).
+    #[arg(long = "param", value_name = "NAME=V1,V2,...", value_parser = parse_param_list)]
+    params: Vec<(String, Vec<i64>)>,
+    /// Print the summary as one JSON object, and no progress bar.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(clap::Args)]
+pub struct MergeArgs {
+    /// JSONL files written by `wqsim sweep --out` (shards of one sweep, or several sweeps).
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    #[arg(long, value_name = "FILE")]
+    plot: Option<PathBuf>,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(clap::Args)]
+pub struct PlotArgs {
+    /// JSONL files written by `wqsim sweep --out`.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// The image to write (.svg or .png).
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+}
+
+fn parse_range(s: &str) -> Result<Range<u64>, String> {
+    let num = |x: &str| x.trim().parse::<u64>().map_err(|_| format!("'{x}' is not a seed (a whole number)"));
+    let (a, b, inclusive) = if let Some((a, b)) = s.split_once("..=") {
+        (num(a)?, num(b)?, true)
+    } else if let Some((a, b)) = s.split_once("..") {
+        (num(a)?, num(b)?, false)
+    } else {
+        return Err(format!("'{s}' is not a range: write A..B or A..=B"));
+    };
+    let end = if inclusive { b.checked_add(1).ok_or("the range ends past the last seed")? } else { b };
+    if end <= a {
+        return Err(format!("the range {s} is empty (it must go up)"));
+    }
+    Ok(a..end)
+}
+
+fn parse_shard(s: &str) -> Result<(u64, u64), String> {
+    let (i, n) = s.split_once('/').ok_or_else(|| format!("'{s}' is not I/N"))?;
+    let (i, n): (u64, u64) = (
+        i.parse().map_err(|_| format!("'{i}' is not a shard index"))?,
+        n.parse().map_err(|_| format!("'{n}' is not a shard count"))?,
+    );
+    if n == 0 || i >= n {
+        return Err(format!("shard {i}/{n} does not exist: I runs from 0 to N-1"));
+    }
+    Ok((i, n))
+}
+
+fn parse_param_list(s: &str) -> Result<(String, Vec<i64>), String> {
+    let (name, values) = s.split_once('=').ok_or_else(|| format!("'{s}' is not NAME=V1,V2,..."))?;
+    let values = values
+        .split(',')
+        .map(|v| v.trim().parse::<i64>().map_err(|_| format!("'{v}' in --param {name} is not a whole number")))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((name.trim().to_string(), values))
+}
+
+/// The exact slice `i` of `n` of a range: contiguous, and together the whole range.
+fn shard(range: Range<u64>, (i, n): (u64, u64)) -> Range<u64> {
+    let len = u128::from(range.end - range.start);
+    let at = |k: u64| range.start + (len * u128::from(k) / u128::from(n)) as u64;
+    at(i)..at(i + 1)
+}
+
+/// Every combination of the swept parameter values.
+fn grid(params: &[(String, Vec<i64>)]) -> Vec<Vec<(String, i64)>> {
+    params.iter().fold(vec![vec![]], |acc, (name, values)| {
+        acc.iter()
+            .flat_map(|prefix| {
+                values.iter().map(move |&v| {
+                    let mut p = prefix.clone();
+                    p.push((name.clone(), v));
+                    p
+                })
+            })
+            .collect()
+    })
+}
+
+fn io_error(path: &Path, e: std::io::Error) -> Error {
+    Error::Scenario(format!("cannot write {}: {e}", path.display()))
+}
+
+/// Whether `--plot` names an image we can draw, checked before any work.
+fn check_plot_path(path: &Path) -> Result<(), Error> {
+    plot::Format::of(path)?;
+    File::create(path).map(drop).map_err(|e| io_error(path, e))
+}
+
+pub fn sweep(args: &Args) -> Result<(), Error> {
+    let scenario = crate::load::scenario(&args.scenario)?;
+    let variants: Vec<String> = if args.all_variants {
+        scenario.variants.iter().map(|v| v.id.clone()).collect()
+    } else {
+        vec![args.variant.clone().unwrap_or_else(|| scenario.default_variant.clone())]
+    };
+    // Every spec is built, and so checked, before any seed runs.
+    let specs: Vec<Arc<Spec>> = grid(&args.params)
+        .iter()
+        .flat_map(|p| variants.iter().map(move |v| (v, p)))
+        .map(|(v, p)| scenario.spec(Some(v), p))
+        .collect::<Result<_, _>>()?;
+    let seeds = args.shard.map_or(args.seeds.clone(), |s| shard(args.seeds.clone(), s));
+    let mut out = match &args.out {
+        Some(p) => Some(BufWriter::new(File::create(p).map_err(|e| io_error(p, e))?)),
+        None => None,
+    };
+    if let Some(p) = &args.plot {
+        check_plot_path(p)?;
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs.unwrap_or(0))
+        .build()
+        .map_err(|e| Error::Scenario(format!("cannot start worker threads: {e}")))?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    // A second handler (in tests, several sweeps in one process) is not an error worth stopping for.
+    let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
+
+    let total = (seeds.end - seeds.start) * specs.len() as u64;
+    let bar = if args.json || !std::io::stderr().is_terminal() {
+        ProgressBar::hidden()
+    } else {
+        let bar = ProgressBar::new(total);
+        let style =
+            ProgressStyle::with_template("{bar:40} {pos}/{len} seeds  {msg} lost wakeups  {per_sec}  ETA {eta}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar());
+        bar.set_style(style);
+        bar
+    };
+    let start = Instant::now();
+    let mut tallies = Groups::new();
+    let (mut runs, mut steps, mut hits) = (0u64, 0u64, 0u64);
+    'specs: for spec in &specs {
+        let mut from = seeds.start;
+        while from < seeds.end {
+            if stop.load(Ordering::SeqCst) {
+                break 'specs;
+            }
+            let to = (from + CHUNK).min(seeds.end);
+            let records: Vec<Record> = pool.install(|| {
+                (from..to).into_par_iter().map(|seed| run_seed(spec, args.strategy, seed)).collect::<Result<_, _>>()
+            })?;
+            for r in &records {
+                if let Some(w) = &mut out {
+                    serde_json::to_writer(&mut *w, r).map_err(|e| Error::Scenario(e.to_string()))?;
+                    w.write_all(b"\n").map_err(|e| io_error(args.out.as_deref().unwrap_or(Path::new("")), e))?;
+                }
+                tallies.entry(group_key(r)).or_default().add(r)?;
+                steps += u64::from(r.steps);
+                hits += u64::from(r.verdict == "lost_wakeup");
+            }
+            if let Some(w) = &mut out {
+                w.flush().map_err(|e| io_error(args.out.as_deref().unwrap_or(Path::new("")), e))?;
+            }
+            runs += to - from;
+            bar.inc(to - from);
+            bar.set_message(hits.to_string());
+            from = to;
+        }
+    }
+    bar.finish_and_clear();
+    let elapsed = start.elapsed().as_secs_f64();
+    let interrupted = stop.load(Ordering::SeqCst);
+    let speed = json!({
+        "seeds": runs,
+        "elapsed_s": elapsed,
+        "seeds_per_second": runs as f64 / elapsed.max(1e-9),
+        "steps_per_second": steps as f64 / elapsed.max(1e-9),
+        "jobs": pool.current_num_threads(),
+        "interrupted": interrupted,
+    });
+    report(&scenario.id, args.strategy.id(), &tallies, args.json, Some(speed))?;
+    if let Some(p) = &args.plot {
+        plot::draw(p, &scenario.id, &tallies)?;
+    }
+    if interrupted {
+        eprintln!("wqsim: interrupted after {runs} seeds; the output holds every finished seed");
+    }
+    Ok(())
+}
+
+/// Read JSON lines, saying which file and line is wrong.
+fn read_records(files: &[PathBuf]) -> Result<(String, String, Groups), Error> {
+    let mut tallies = Groups::new();
+    let (mut scenario, mut strategy) = (String::new(), String::new());
+    for path in files {
+        let file = File::open(path).map_err(|e| Error::Scenario(format!("cannot read {}: {e}", path.display())))?;
+        for (n, line) in BufReader::new(file).lines().enumerate() {
+            let at = || format!("{}:{}", path.display(), n + 1);
+            let line = line.map_err(|e| Error::Scenario(format!("{}: {e}", at())))?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            let r: Record = serde_json::from_str(&line).map_err(|e| Error::Scenario(format!("{}: {e}", at())))?;
+            if scenario.is_empty() {
+                (scenario, strategy) = (r.scenario.clone(), r.strategy.clone());
+            } else if (r.scenario.as_str(), r.strategy.as_str()) != (scenario.as_str(), strategy.as_str()) {
+                return Err(Error::Scenario(format!(
+                    "{}: another sweep ({} {}) than the first line's",
+                    at(),
+                    r.scenario,
+                    r.strategy
+                )));
+            }
+            tallies.entry(group_key(&r)).or_default().add(&r)?;
+        }
+    }
+    Ok((scenario, strategy, tallies))
+}
+
+pub fn merge(args: &MergeArgs) -> Result<(), Error> {
+    let (scenario, strategy, tallies) = read_records(&args.files)?;
+    report(&scenario, &strategy, &tallies, args.json, None)?;
+    if let Some(p) = &args.plot {
+        check_plot_path(p)?;
+        plot::draw(p, &scenario, &tallies)?;
+    }
+    Ok(())
+}
+
+pub fn plot(args: &PlotArgs) -> Result<(), Error> {
+    check_plot_path(&args.out)?;
+    let (scenario, _, tallies) = read_records(&args.files)?;
+    plot::draw(&args.out, &scenario, &tallies)
+}
+
+/// The replay of a failing seed: a share fragment and the `wqsim run` command.
+fn replay(scenario: &str, strategy: &str, variant: &str, params: &str, seed: u64) -> (String, String) {
+    let overrides: Vec<(String, i64)> = params
+        .split_whitespace()
+        .filter_map(|p| p.split_once('=').and_then(|(k, v)| Some((k.to_string(), v.parse().ok()?))))
+        .collect();
+    let link = Link {
+        scenario: scenario.into(),
+        variant: variant.into(),
+        strategy: strategy.parse().unwrap_or(StrategyKind::Random),
+        seed,
+        params: overrides.clone(),
+        choices: Schedule(vec![]),
+        step: 0,
+    };
+    let flags: String = overrides.iter().map(|(k, v)| format!(" --param {k}={v}")).collect();
+    (
+        format!("#{}", link.encode()),
+        format!("wqsim run {scenario} --variant {variant} --strategy {strategy} --seed {seed}{flags}"),
+    )
+}
+
+fn group_json(scenario: &str, strategy: &str, (variant, params): &(String, String), t: &Tally) -> Value {
+    let (lo, hi) = t.wilson95();
+    let steps = t.steps_summary().map(|(min, median, max)| json!({ "min": min, "median": median, "max": max }));
+    let failing: Vec<Value> = t
+        .first_failing
+        .iter()
+        .map(|&seed| {
+            let (link, command) = replay(scenario, strategy, variant, params, seed);
+            json!({ "seed": seed, "link": link, "command": command })
+        })
+        .collect();
+    json!({
+        "variant": variant,
+        "params": params,
+        "seeds": t.seeds,
+        "verdicts": { "finished": t.finished, "lost_wakeup": t.lost_wakeup, "deadlock": t.deadlock, "step_limit": t.step_limit },
+        "hit_rate": t.hit_rate(),
+        "ci95": [lo, hi],
+        "steps": steps,
+        "first_failing": failing,
+    })
+}
+
+fn report(scenario: &str, strategy: &str, tallies: &Groups, as_json: bool, speed: Option<Value>) -> Result<(), Error> {
+    let groups: Vec<Value> = tallies.iter().map(|(k, t)| group_json(scenario, strategy, k, t)).collect();
+    if as_json {
+        println!("{}", json!({ "scenario": scenario, "strategy": strategy, "groups": groups, "run": speed }));
+        return Ok(());
+    }
+    println!("sweep {scenario}, strategy {strategy}\n");
+    println!(
+        "{:<22} {:<34} {:>9} {:>9} {:>11} {:>8} {:>10}  {:<26} {:>16}",
+        "variant",
+        "params",
+        "seeds",
+        "finished",
+        "lost_wakeup",
+        "deadlock",
+        "step_limit",
+        "hit rate (95% CI)",
+        "steps min/med/max"
+    );
+    for ((variant, params), t) in tallies {
+        let (lo, hi) = t.wilson95();
+        let steps = t.steps_summary().map_or("-".into(), |(a, b, c)| format!("{a}/{b}/{c}"));
+        println!(
+            "{variant:<22} {params:<34} {:>9} {:>9} {:>11} {:>8} {:>10}  {:<26} {steps:>16}",
+            t.seeds,
+            t.finished,
+            t.lost_wakeup,
+            t.deadlock,
+            t.step_limit,
+            format!("{:.4}% ({:.4}–{:.4}%)", 100.0 * t.hit_rate(), 100.0 * lo, 100.0 * hi),
+        );
+    }
+    for ((variant, params), t) in tallies {
+        for &seed in t.first_failing.iter().take(3) {
+            let (link, command) = replay(scenario, strategy, variant, params, seed);
+            println!("  lost wakeup: {command}   {link}");
+        }
+    }
+    if let Some(s) = speed {
+        println!(
+            "\n{} seeds in {:.2} s on {} threads: {:.0} seeds/s, {:.1} M steps/s",
+            s["seeds"],
+            s["elapsed_s"].as_f64().unwrap_or(0.0),
+            s["jobs"],
+            s["seeds_per_second"].as_f64().unwrap_or(0.0),
+            s["steps_per_second"].as_f64().unwrap_or(0.0) / 1e6
+        );
+    }
+    Ok(())
+}
