@@ -14,7 +14,8 @@ use rayon::prelude::*;
 use serde_json::{json, Value};
 use sim_core::share::Link;
 use sim_core::strategy::StrategyKind;
-use sim_core::sweep::{group_key, run_seed, Groups, Record, Tally};
+use sim_core::sweep::{group_key, run_seed, Groups, Record, SeedResult, Tally};
+use sim_core::VerdictKind;
 use sim_core::{Error, Schedule, Spec};
 
 use crate::plot;
@@ -193,23 +194,34 @@ pub fn sweep(args: &Args) -> Result<(), Error> {
     let mut tallies = Groups::new();
     let (mut runs, mut steps, mut hits) = (0u64, 0u64, 0u64);
     'specs: for spec in &specs {
+        let tally = tallies.entry(group_key(&spec.variant, &spec.params)).or_default();
         let mut from = seeds.start;
         while from < seeds.end {
             if stop.load(Ordering::SeqCst) {
                 break 'specs;
             }
             let to = (from + CHUNK).min(seeds.end);
-            let records: Vec<Record> = pool.install(|| {
-                (from..to).into_par_iter().map(|seed| run_seed(spec, args.strategy, seed)).collect::<Result<_, _>>()
+            // Workers run the seeds and, when there is an output file, format its lines too.
+            let writing = out.is_some();
+            let results: Vec<(SeedResult, String)> = pool.install(|| {
+                (from..to)
+                    .into_par_iter()
+                    .map(|seed| {
+                        let r = run_seed(spec, args.strategy, seed)?;
+                        let line =
+                            if writing { json_line(&Record::new(spec, args.strategy, &r))? } else { String::new() };
+                        Ok((r, line))
+                    })
+                    .collect::<Result<_, Error>>()
             })?;
-            for r in &records {
+            for (r, line) in &results {
                 if let Some(w) = &mut out {
-                    serde_json::to_writer(&mut *w, r).map_err(|e| Error::Scenario(e.to_string()))?;
-                    w.write_all(b"\n").map_err(|e| io_error(args.out.as_deref().unwrap_or(Path::new("")), e))?;
+                    w.write_all(line.as_bytes())
+                        .map_err(|e| io_error(args.out.as_deref().unwrap_or(Path::new("")), e))?;
                 }
-                tallies.entry(group_key(r)).or_default().add(r)?;
+                tally.add(r);
                 steps += u64::from(r.steps);
-                hits += u64::from(r.verdict == "lost_wakeup");
+                hits += u64::from(r.verdict == VerdictKind::LostWakeup);
             }
             if let Some(w) = &mut out {
                 w.flush().map_err(|e| io_error(args.out.as_deref().unwrap_or(Path::new("")), e))?;
@@ -241,6 +253,13 @@ pub fn sweep(args: &Args) -> Result<(), Error> {
     Ok(())
 }
 
+/// A record as one line of JSON, newline included.
+fn json_line(r: &Record) -> Result<String, Error> {
+    let mut line = serde_json::to_string(r).map_err(|e| Error::Scenario(e.to_string()))?;
+    line.push('\n');
+    Ok(line)
+}
+
 /// Read JSON lines, saying which file and line is wrong.
 fn read_records(files: &[PathBuf]) -> Result<(String, String, Groups), Error> {
     let mut tallies = Groups::new();
@@ -264,7 +283,7 @@ fn read_records(files: &[PathBuf]) -> Result<(String, String, Groups), Error> {
                     r.strategy
                 )));
             }
-            tallies.entry(group_key(&r)).or_default().add(&r)?;
+            tallies.entry(group_key(&r.variant, &r.params)).or_default().add(&r.result()?);
         }
     }
     Ok((scenario, strategy, tallies))

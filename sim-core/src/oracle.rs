@@ -209,6 +209,13 @@ pub enum VerdictKind {
 }
 
 impl VerdictKind {
+    pub const ALL: [VerdictKind; 4] =
+        [VerdictKind::Finished, VerdictKind::LostWakeup, VerdictKind::Deadlock, VerdictKind::StepLimit];
+
+    pub fn from_name(name: &str) -> Option<VerdictKind> {
+        VerdictKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             VerdictKind::Finished => "finished",

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
+use crate::oracle::VerdictKind;
 use crate::run;
 use crate::spec::Spec;
 use crate::strategy::StrategyKind;
@@ -31,21 +32,45 @@ pub struct Record {
     pub trace_hash: String,
 }
 
+/// What one seed came to: small and `Copy`, so a sweep allocates nothing per seed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SeedResult {
+    pub seed: u64,
+    pub verdict: VerdictKind,
+    pub steps: u32,
+    pub trace_hash: u64,
+}
+
 /// Run one seed with no trace kept.
-pub fn run_seed(spec: &Arc<Spec>, kind: StrategyKind, seed: u64) -> Result<Record, Error> {
+pub fn run_seed(spec: &Arc<Spec>, kind: StrategyKind, seed: u64) -> Result<SeedResult, Error> {
     let mut world = World::new(spec.clone());
     let mut strategy = kind.build(seed, &world);
     let o = run::run(&mut world, &mut *strategy, &mut ())?;
-    Ok(Record {
-        scenario: spec.scenario.clone(),
-        variant: spec.variant.clone(),
-        strategy: kind.id().into(),
-        params: spec.params.clone(),
-        seed,
-        verdict: o.verdict.kind().name().into(),
-        steps: o.steps,
-        trace_hash: format!("{:016x}", o.trace_hash),
-    })
+    Ok(SeedResult { seed, verdict: o.verdict.kind(), steps: o.steps, trace_hash: o.trace_hash })
+}
+
+impl Record {
+    pub fn new(spec: &Spec, kind: StrategyKind, r: &SeedResult) -> Record {
+        Record {
+            scenario: spec.scenario.clone(),
+            variant: spec.variant.clone(),
+            strategy: kind.id().into(),
+            params: spec.params.clone(),
+            seed: r.seed,
+            verdict: r.verdict.name().into(),
+            steps: r.steps,
+            trace_hash: format!("{:016x}", r.trace_hash),
+        }
+    }
+
+    /// The result this record holds.
+    pub fn result(&self) -> Result<SeedResult, Error> {
+        let verdict = VerdictKind::from_name(&self.verdict)
+            .ok_or_else(|| Error::Scenario(format!("unknown verdict '{}' in a sweep record", self.verdict)))?;
+        let trace_hash = u64::from_str_radix(&self.trace_hash, 16)
+            .map_err(|_| Error::Scenario(format!("the trace hash '{}' is not 16 hex digits", self.trace_hash)))?;
+        Ok(SeedResult { seed: self.seed, verdict, steps: self.steps, trace_hash })
+    }
 }
 
 /// What a group of seeds came to.
@@ -65,22 +90,22 @@ pub struct Tally {
 }
 
 impl Tally {
-    pub fn add(&mut self, r: &Record) -> Result<(), Error> {
+    pub fn add(&mut self, r: &SeedResult) {
         self.seeds += 1;
         *self.steps.entry(r.steps).or_default() += 1;
-        match r.verdict.as_str() {
-            "finished" => self.finished += 1,
-            "deadlock" => self.deadlock += 1,
-            "step_limit" => self.step_limit += 1,
-            "lost_wakeup" => {
+        match r.verdict {
+            VerdictKind::Finished => self.finished += 1,
+            VerdictKind::Deadlock => self.deadlock += 1,
+            VerdictKind::StepLimit => self.step_limit += 1,
+            VerdictKind::LostWakeup => {
                 self.lost_wakeup += 1;
                 *self.steps_to_hang.entry(r.steps).or_default() += 1;
-                self.first_failing.push(r.seed);
-                self.keep_lowest();
+                if self.first_failing.len() < FIRST_FAILING || self.first_failing.last().is_some_and(|&s| r.seed < s) {
+                    self.first_failing.push(r.seed);
+                    self.keep_lowest();
+                }
             }
-            other => return Err(Error::Scenario(format!("unknown verdict '{other}' in a sweep record"))),
         }
-        Ok(())
     }
 
     pub fn merge(&mut self, other: &Tally) {
@@ -152,8 +177,8 @@ pub fn median(hist: &BTreeMap<u32, u64>) -> Option<u32> {
 /// Tallies by group: (variant, parameters) → tally.
 pub type Groups = BTreeMap<(String, String), Tally>;
 
-/// The group a record belongs to: its variant and parameters.
-pub fn group_key(r: &Record) -> (String, String) {
-    let params = r.params.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" ");
-    (r.variant.clone(), params)
+/// The group of a variant and parameter values: (variant, `name=value` pairs joined by spaces).
+pub fn group_key(variant: &str, params: &BTreeMap<String, u32>) -> (String, String) {
+    let params = params.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" ");
+    (variant.to_string(), params)
 }
