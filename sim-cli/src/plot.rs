@@ -54,6 +54,13 @@ fn colour(groups: &Groups, variant: &str) -> RGBAColor {
     Palette99::pick(variants.iter().position(|v| *v == variant).unwrap_or(0)).to_rgba()
 }
 
+/// The variant's colour, fainter for each further parameter set of the same variant.
+fn shade(groups: &Groups, variant: &str, params: &str) -> RGBAColor {
+    let k = groups.keys().filter(|(v, _)| v == variant).position(|(_, p)| p == params).unwrap_or(0);
+    let RGBAColor(r, g, b, _) = colour(groups, variant);
+    RGBAColor(r, g, b, 1.0 - 0.55 * (k as f64 / groups.keys().filter(|(v, _)| v == variant).count().max(1) as f64))
+}
+
 pub fn draw(path: &Path, scenario: &str, groups: &Groups) -> Result<(), Error> {
     register_font()?;
     let size = (1400, 560);
@@ -156,7 +163,15 @@ fn hit_rate_against<DB: DrawingBackend>(
         .x_label_area_size(40)
         .y_label_area_size(64)
         .build_cartesian_2d((x0 - pad)..(x1 + pad), 0.0..top)?;
-    chart.configure_mesh().x_desc(name).y_desc("seeds that lose a wakeup (%)").draw()?;
+    let distinct: std::collections::BTreeSet<u64> =
+        series.values().flat_map(|(_, p)| p.iter().map(|(x, _)| x.to_bits())).collect();
+    chart
+        .configure_mesh()
+        .x_labels(distinct.len() + 2)
+        .x_label_formatter(&|x| if x.fract() == 0.0 { format!("{x}") } else { String::new() })
+        .x_desc(name)
+        .y_desc("seeds that lose a wakeup (%)")
+        .draw()?;
     for (label, (variant, mut points)) in series {
         points.sort_by(|a, b| a.0.total_cmp(&b.0));
         let colour = colour(groups, variant);
@@ -208,7 +223,7 @@ fn steps_to_hang<DB: DrawingBackend>(
         if bins.is_empty() {
             continue;
         }
-        let colour = colour(groups, variant);
+        let colour = shade(groups, variant, params);
         let points: Vec<(f64, f64)> =
             bins.iter().flat_map(|(&b, &n)| [(b as f64, n as f64), ((b + width) as f64, n as f64)]).collect();
         let label = if params.is_empty() { variant.clone() } else { format!("{variant} {params}") };
