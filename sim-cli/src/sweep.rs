@@ -184,9 +184,8 @@ pub fn sweep(args: &Args) -> Result<(), Error> {
         ProgressBar::hidden()
     } else {
         let bar = ProgressBar::new(total);
-        let style =
-            ProgressStyle::with_template("{bar:40} {pos}/{len} seeds  {msg} lost wakeups  {per_sec}  ETA {eta}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar());
+        let style = ProgressStyle::with_template("{bar:40} {human_pos}/{human_len} seeds  {msg}  ETA {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar());
         bar.set_style(style);
         bar
     };
@@ -228,7 +227,8 @@ pub fn sweep(args: &Args) -> Result<(), Error> {
             }
             runs += to - from;
             bar.inc(to - from);
-            bar.set_message(hits.to_string());
+            let rate = runs as f64 / start.elapsed().as_secs_f64().max(1e-9);
+            bar.set_message(format!("{hits} lost wakeups  {rate:.0} seeds/s"));
             from = to;
         }
     }
@@ -249,6 +249,9 @@ pub fn sweep(args: &Args) -> Result<(), Error> {
     }
     if interrupted {
         eprintln!("wqsim: interrupted after {runs} seeds; the output holds every finished seed");
+        let _ = std::io::stdout().flush();
+        // 128 + SIGINT, as a shell reports a command stopped by Ctrl-C.
+        std::process::exit(130);
     }
     Ok(())
 }

@@ -142,6 +142,7 @@ fn an_interrupted_sweep_leaves_valid_json_lines() {
     std::thread::sleep(std::time::Duration::from_millis(1500));
     Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
     let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130), "128 + SIGINT");
     let summary: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(summary["run"]["interrupted"], true);
     let text = std::fs::read_to_string(&out).unwrap();
