@@ -32,7 +32,10 @@ pub fn shrink(args: &Args) -> Result<(), sim_core::Error> {
     let mut world = World::new(spec.clone());
     let mut strategy: Box<dyn Strategy> = match &args.schedule {
         Some(text) => Box::new(Replay::strict(Schedule::parse(text, &spec)?, None)),
-        None => args.strategy.build(args.seed.unwrap_or(scenario.default_seed), &world),
+        None => {
+            let timing = args.strategy.timing(&args.target.params)?;
+            args.strategy.build_with(args.seed.unwrap_or(scenario.default_seed), &world, &timing)
+        }
     };
     let mut trace = Trace::default();
     sim_core::run::run(&mut world, &mut *strategy, &mut trace)?;

@@ -13,8 +13,12 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use serde_json::{json, Value};
 use sim_core::share::Link;
-use sim_core::strategy::StrategyKind;
+use std::collections::BTreeMap;
+
+use sim_core::strategy::timed::PREFIX as TIMED_PREFIX;
+use sim_core::strategy::{StrategyKind, TimedConfig};
 use sim_core::sweep::{group_key, run_seed, Groups, Record, SeedResult, Tally};
+use sim_core::Scenario;
 use sim_core::VerdictKind;
 use sim_core::{Error, Schedule, Spec};
 
@@ -156,11 +160,11 @@ pub fn sweep(args: &Args) -> Result<(), Error> {
     } else {
         vec![args.variant.clone().unwrap_or_else(|| scenario.default_variant.clone())]
     };
-    // Every spec is built, and so checked, before any seed runs.
-    let specs: Vec<Arc<Spec>> = grid(&args.params)
+    // Every spec and timing is built, and so checked, before any seed runs.
+    let jobs: Vec<Job> = grid(&args.params)
         .iter()
         .flat_map(|p| variants.iter().map(move |v| (v, p)))
-        .map(|(v, p)| scenario.spec(Some(v), p))
+        .map(|(v, p)| Job::new(&scenario, v, p, args.strategy))
         .collect::<Result<_, _>>()?;
     let seeds = args.shard.map_or(args.seeds.clone(), |s| shard(args.seeds.clone(), s));
     let mut out = match &args.out {
@@ -179,7 +183,7 @@ pub fn sweep(args: &Args) -> Result<(), Error> {
     // A second handler (in tests, several sweeps in one process) is not an error worth stopping for.
     let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
 
-    let total = (seeds.end - seeds.start) * specs.len() as u64;
+    let total = (seeds.end - seeds.start) * jobs.len() as u64;
     let bar = if args.json || !std::io::stderr().is_terminal() {
         ProgressBar::hidden()
     } else {
@@ -192,12 +196,13 @@ pub fn sweep(args: &Args) -> Result<(), Error> {
     let start = Instant::now();
     let mut tallies = Groups::new();
     let (mut runs, mut steps, mut hits) = (0u64, 0u64, 0u64);
-    'specs: for spec in &specs {
-        let tally = tallies.entry(group_key(&spec.variant, &spec.params)).or_default();
+    'jobs: for job in &jobs {
+        let (spec, timing) = (&job.spec, &job.timing);
+        let tally = tallies.entry(group_key(&spec.variant, &job.params)).or_default();
         let mut from = seeds.start;
         while from < seeds.end {
             if stop.load(Ordering::SeqCst) {
-                break 'specs;
+                break 'jobs;
             }
             let to = (from + CHUNK).min(seeds.end);
             // Workers run the seeds and, when there is an output file, format its lines too.
@@ -206,9 +211,12 @@ pub fn sweep(args: &Args) -> Result<(), Error> {
                 (from..to)
                     .into_par_iter()
                     .map(|seed| {
-                        let r = run_seed(spec, args.strategy, seed)?;
-                        let line =
-                            if writing { json_line(&Record::new(spec, args.strategy, &r))? } else { String::new() };
+                        let r = run_seed(spec, args.strategy, timing, seed)?;
+                        let line = if writing {
+                            json_line(&Record::new(spec, args.strategy, &job.params, &r))?
+                        } else {
+                            String::new()
+                        };
                         Ok((r, line))
                     })
                     .collect::<Result<_, Error>>()
@@ -254,6 +262,33 @@ pub fn sweep(args: &Args) -> Result<(), Error> {
         std::process::exit(130);
     }
     Ok(())
+}
+
+/// Groups by variant, then by parameter values compared as numbers (lockers=2 before lockers=10).
+fn ordered(tallies: &Groups) -> Vec<(&(String, String), &Tally)> {
+    let numbers =
+        |p: &str| -> Vec<u64> { p.split_whitespace().filter_map(|kv| kv.split_once('=')?.1.parse().ok()).collect() };
+    let mut v: Vec<_> = tallies.iter().collect();
+    v.sort_by_key(|((variant, params), _)| (variant.clone(), numbers(params)));
+    v
+}
+
+/// One group of a sweep: a variant at one point of the parameter grid.
+struct Job {
+    spec: Arc<Spec>,
+    timing: TimedConfig,
+    /// The scenario's parameters and the strategy's `timed.*` ones: what the group is named by.
+    params: BTreeMap<String, u32>,
+}
+
+impl Job {
+    fn new(scenario: &Scenario, variant: &str, params: &[(String, i64)], kind: StrategyKind) -> Result<Job, Error> {
+        let spec = scenario.spec(Some(variant), params)?;
+        let timing = kind.timing(params)?;
+        let mut all = spec.params.clone();
+        all.extend(params.iter().filter(|(k, _)| k.starts_with(TIMED_PREFIX)).map(|(k, v)| (k.clone(), *v as u32)));
+        Ok(Job { spec, timing, params: all })
+    }
 }
 
 /// A record as one line of JSON, newline included.
@@ -354,14 +389,15 @@ fn group_json(scenario: &str, strategy: &str, (variant, params): &(String, Strin
 }
 
 fn report(scenario: &str, strategy: &str, tallies: &Groups, as_json: bool, speed: Option<Value>) -> Result<(), Error> {
-    let groups: Vec<Value> = tallies.iter().map(|(k, t)| group_json(scenario, strategy, k, t)).collect();
+    let groups: Vec<Value> = ordered(tallies).into_iter().map(|(k, t)| group_json(scenario, strategy, k, t)).collect();
     if as_json {
         println!("{}", json!({ "scenario": scenario, "strategy": strategy, "groups": groups, "run": speed }));
         return Ok(());
     }
     println!("sweep {scenario}, strategy {strategy}\n");
+    let width = tallies.keys().map(|(_, p)| p.len()).max().unwrap_or(0).max(6);
     println!(
-        "{:<22} {:<34} {:>9} {:>9} {:>11} {:>8} {:>10}  {:<26} {:>16}",
+        "{:<22} {:<width$} {:>9} {:>9} {:>11} {:>8} {:>10}  {:<26} {:>16}",
         "variant",
         "params",
         "seeds",
@@ -372,11 +408,11 @@ fn report(scenario: &str, strategy: &str, tallies: &Groups, as_json: bool, speed
         "hit rate (95% CI)",
         "steps min/med/max"
     );
-    for ((variant, params), t) in tallies {
+    for ((variant, params), t) in ordered(tallies) {
         let (lo, hi) = t.wilson95();
         let steps = t.steps_summary().map_or("-".into(), |(a, b, c)| format!("{a}/{b}/{c}"));
         println!(
-            "{variant:<22} {params:<34} {:>9} {:>9} {:>11} {:>8} {:>10}  {:<26} {steps:>16}",
+            "{variant:<22} {params:<width$} {:>9} {:>9} {:>11} {:>8} {:>10}  {:<26} {steps:>16}",
             t.seeds,
             t.finished,
             t.lost_wakeup,
@@ -385,7 +421,7 @@ fn report(scenario: &str, strategy: &str, tallies: &Groups, as_json: bool, speed
             format!("{:.4}% ({:.4}–{:.4}%)", 100.0 * t.hit_rate(), 100.0 * lo, 100.0 * hi),
         );
     }
-    for ((variant, params), t) in tallies {
+    for ((variant, params), t) in ordered(tallies) {
         for &seed in t.first_failing.iter().take(3) {
             let (link, command) = replay(scenario, strategy, variant, params, seed);
             println!("  lost wakeup: {command}   {link}");

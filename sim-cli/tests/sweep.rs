@@ -150,3 +150,31 @@ fn an_interrupted_sweep_leaves_valid_json_lines() {
     assert!(!lines.is_empty() && text.ends_with('\n'));
     assert_eq!(lines.len() as u64, summary["run"]["seeds"].as_u64().unwrap());
 }
+
+/// A timing parameter of the timed strategy is swept like a scenario parameter: without delays
+/// the pipe's window never opens; with many it does, and each failing seed replays with `run`.
+#[test]
+fn timing_parameters_change_the_odds_and_replay() {
+    let s = json(&wqsim(&[
+        "sweep",
+        "pipe-splice",
+        "--strategy",
+        "timed",
+        "--seeds",
+        "0..20000",
+        "--param",
+        "timed.delay_per_mille=0,300",
+        "--json",
+    ]));
+    let groups = s["groups"].as_array().unwrap();
+    let lost = |i: usize| groups[i]["verdicts"]["lost_wakeup"].as_u64().unwrap();
+    assert!(groups[0]["params"].as_str().unwrap().contains("timed.delay_per_mille=0"));
+    assert_eq!(lost(0), 0);
+    assert!(lost(1) > 10, "{}", lost(1));
+    let command = groups[1]["first_failing"][0]["command"].as_str().unwrap().to_string();
+    let args: Vec<&str> = command.split_whitespace().skip(1).chain(["--json"]).collect();
+    assert_eq!(json(&wqsim(&args))["verdict"]["kind"], "lost_wakeup", "{command}");
+    let o = wqsim(&["sweep", "pipe-splice", "--seeds", "0..9", "--param", "timed.jitter_pct=5"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("is for --strategy timed, not random"));
+}

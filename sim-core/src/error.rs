@@ -19,6 +19,9 @@ pub enum Error {
     Limit { what: &'static str, value: u64, limit: u64 },
     #[error("share link: {0}")]
     Link(String),
+    /// A request that cannot be met, in the message's own words.
+    #[error("{0}")]
+    Invalid(String),
     #[error("schedule: {0}")]
     Schedule(String),
     #[error("step {step}: {choice} cannot happen now: {why}")]

@@ -151,7 +151,8 @@ impl Scenario {
         let protocol = self.protocol();
         let defs = protocol.params();
         let mut values: BTreeMap<&str, i64> = self.params.iter().map(|(k, v)| (k.as_str(), *v)).collect();
-        for (k, v) in overrides {
+        // `timed.*` parameters belong to the timed strategy (see `StrategyKind::timing`).
+        for (k, v) in overrides.iter().filter(|(k, _)| !k.starts_with(crate::strategy::timed::PREFIX)) {
             values.insert(k, *v);
         }
         let mut out = Params::new();

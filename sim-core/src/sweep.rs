@@ -12,7 +12,7 @@ use crate::error::Error;
 use crate::oracle::VerdictKind;
 use crate::run;
 use crate::spec::Spec;
-use crate::strategy::StrategyKind;
+use crate::strategy::{StrategyKind, TimedConfig};
 use crate::world::World;
 
 /// How many failing seeds a tally remembers (the lowest ones).
@@ -42,20 +42,21 @@ pub struct SeedResult {
 }
 
 /// Run one seed with no trace kept.
-pub fn run_seed(spec: &Arc<Spec>, kind: StrategyKind, seed: u64) -> Result<SeedResult, Error> {
+pub fn run_seed(spec: &Arc<Spec>, kind: StrategyKind, timing: &TimedConfig, seed: u64) -> Result<SeedResult, Error> {
     let mut world = World::new(spec.clone());
-    let mut strategy = kind.build(seed, &world);
+    let mut strategy = kind.build_with(seed, &world, timing);
     let o = run::run(&mut world, &mut *strategy, &mut ())?;
     Ok(SeedResult { seed, verdict: o.verdict.kind(), steps: o.steps, trace_hash: o.trace_hash })
 }
 
 impl Record {
-    pub fn new(spec: &Spec, kind: StrategyKind, r: &SeedResult) -> Record {
+    /// `params`: the scenario's parameters and any `timed.*` ones of the strategy.
+    pub fn new(spec: &Spec, kind: StrategyKind, params: &BTreeMap<String, u32>, r: &SeedResult) -> Record {
         Record {
             scenario: spec.scenario.clone(),
             variant: spec.variant.clone(),
             strategy: kind.id().into(),
-            params: spec.params.clone(),
+            params: params.clone(),
             seed: r.seed,
             verdict: r.verdict.name().into(),
             steps: r.steps,

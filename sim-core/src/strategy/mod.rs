@@ -39,6 +39,16 @@ pub enum StrategyKind {
 impl StrategyKind {
     pub const ALL: [StrategyKind; 3] = [StrategyKind::Random, StrategyKind::Timed, StrategyKind::Pct];
 
+    /// The timing of the `timed.*` parameters among `params`; an error if they are given to
+    /// another strategy.
+    pub fn timing(self, params: &[(String, i64)]) -> Result<TimedConfig, Error> {
+        let timed: Vec<_> = params.iter().filter(|(n, _)| n.starts_with(timed::PREFIX)).collect();
+        if let (Some((name, _)), false) = (timed.first(), self == StrategyKind::Timed) {
+            return Err(Error::Invalid(format!("--param {name} is for --strategy timed, not {}", self.id())));
+        }
+        TimedConfig::from_params(params)
+    }
+
     pub fn id(self) -> &'static str {
         match self {
             StrategyKind::Random => "random",
@@ -49,9 +59,14 @@ impl StrategyKind {
 
     /// A fresh strategy of this kind for `world`'s scenario, seeded with `seed`.
     pub fn build(self, seed: u64, world: &World) -> Box<dyn Strategy> {
+        self.build_with(seed, world, &TimedConfig::default())
+    }
+
+    /// The same, with the timed strategy's clock set by `timing`.
+    pub fn build_with(self, seed: u64, world: &World, timing: &TimedConfig) -> Box<dyn Strategy> {
         match self {
             StrategyKind::Random => Box::new(Random::new(seed)),
-            StrategyKind::Timed => Box::new(Timed::new(seed, world, TimedConfig::default())),
+            StrategyKind::Timed => Box::new(Timed::new(seed, world, *timing)),
             StrategyKind::Pct => Box::new(Pct::new(seed, pct::DEFAULT_DEPTH, pct::expected_steps(world))),
         }
     }
@@ -64,7 +79,7 @@ impl FromStr for StrategyKind {
         StrategyKind::ALL
             .into_iter()
             .find(|k| k.id() == s)
-            .ok_or_else(|| Error::Schedule(format!("unknown strategy '{s}' (known: random, timed, pct)")))
+            .ok_or_else(|| Error::Invalid(format!("unknown strategy '{s}' (known: random, timed, pct)")))
     }
 }
 

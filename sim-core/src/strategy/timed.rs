@@ -46,6 +46,51 @@ impl Default for TimedConfig {
     }
 }
 
+/// The timing parameters a user may set, by name (`--param timed.NAME=VALUE`), with their ranges.
+pub const TIMED_PARAMS: [(&str, u64, u64); 7] = [
+    ("jitter_pct", 0, 100),
+    ("delay_per_mille", 0, 1000),
+    ("delay_min_ns", 1, 1_000_000),
+    ("delay_max_ns", 1, 1_000_000),
+    ("start_window_ns", 1, 1_000_000),
+    ("wakeup_latency_ns", 0, 1_000_000),
+    ("signal_window_ns", 1, 1_000_000),
+];
+
+/// The prefix that marks a parameter as the timed strategy's, not the scenario's.
+pub const PREFIX: &str = "timed.";
+
+impl TimedConfig {
+    /// The defaults with the `timed.*` overrides among `params` applied (others are ignored).
+    pub fn from_params(params: &[(String, i64)]) -> Result<TimedConfig, Error> {
+        let mut cfg = TimedConfig::default();
+        for (name, value) in params {
+            let Some(field) = name.strip_prefix(PREFIX) else { continue };
+            let Some(&(_, min, max)) = TIMED_PARAMS.iter().find(|(n, _, _)| *n == field) else {
+                let known: Vec<_> = TIMED_PARAMS.iter().map(|(n, _, _)| format!("{PREFIX}{n}")).collect();
+                return Err(Error::Invalid(format!(
+                    "unknown timed-strategy parameter '{name}' (known: {})",
+                    known.join(", ")
+                )));
+            };
+            if *value < min as i64 || *value > max as i64 {
+                return Err(Error::ParamRange { name: name.clone(), value: *value, min: min as i64, max: max as i64 });
+            }
+            let v = *value as u64;
+            match field {
+                "jitter_pct" => cfg.jitter_pct = v as u32,
+                "delay_per_mille" => cfg.delay_per_mille = v as u32,
+                "delay_min_ns" => cfg.delay_min_ns = v,
+                "delay_max_ns" => cfg.delay_max_ns = v,
+                "start_window_ns" => cfg.start_window_ns = v,
+                "wakeup_latency_ns" => cfg.wakeup_latency_ns = v,
+                _ => cfg.signal_window_ns = v,
+            }
+        }
+        Ok(cfg)
+    }
+}
+
 pub struct Timed {
     rng: ChaCha8Rng,
     cfg: TimedConfig,
