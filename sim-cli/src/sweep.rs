@@ -353,6 +353,7 @@ fn replay(scenario: &str, strategy: &str, variant: &str, params: &str, seed: u64
         scenario: scenario.into(),
         variant: variant.into(),
         strategy: strategy.parse().unwrap_or(StrategyKind::Random),
+        manual: false,
         seed,
         params: overrides.clone(),
         choices: Schedule(vec![]),

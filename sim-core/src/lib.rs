@@ -29,6 +29,7 @@ pub mod limits;
 pub mod oracle;
 pub mod program;
 pub mod protocols;
+pub mod recording;
 pub mod run;
 pub mod scenario;
 pub mod schedule;

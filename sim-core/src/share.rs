@@ -25,7 +25,10 @@ pub const VERSION: &str = "wq1";
 pub struct Link {
     pub scenario: String,
     pub variant: String,
+    /// The strategy that continues after the hand-made choices; unused when `manual`.
     pub strategy: StrategyKind,
+    /// Every choice was made by hand: the run is exactly `choices` (strategy token `manual`).
+    pub manual: bool,
     pub seed: u64,
     pub params: Vec<(String, i64)>,
     pub choices: Schedule,
@@ -61,7 +64,7 @@ impl Link {
             "{VERSION}/{}/{}/{}/{}/{params}/{}/{}",
             self.scenario,
             self.variant,
-            self.strategy.id(),
+            if self.manual { "manual" } else { self.strategy.id() },
             self.seed,
             URL_SAFE_NO_PAD.encode(bytes),
             self.step
@@ -94,8 +97,12 @@ impl Link {
         };
         check_id("scenario", scenario)?;
         check_id("variant", variant)?;
-        let strategy: StrategyKind =
-            strategy.parse().map_err(|_| bad(format!("unknown strategy '{}'", clip(strategy))))?;
+        let manual = strategy == "manual";
+        let strategy: StrategyKind = if manual {
+            StrategyKind::Random
+        } else {
+            strategy.parse().map_err(|_| bad(format!("unknown strategy '{}'", clip(strategy))))?
+        };
         let seed = seed.parse().map_err(|_| bad(format!("the seed '{}' is not a whole number", clip(seed))))?;
         let params = if params.is_empty() {
             Vec::new()
@@ -135,6 +142,7 @@ impl Link {
             scenario: scenario.into(),
             variant: variant.into(),
             strategy,
+            manual,
             seed,
             params,
             choices: Schedule(choices),

@@ -9,6 +9,7 @@ fn link() -> Link {
         scenario: "page-lock-killable".into(),
         variant: "v4.13".into(),
         strategy: StrategyKind::Timed,
+        manual: false,
         seed: 185,
         params: vec![("lockers".into(), 3), ("signals".into(), 1)],
         choices: Schedule(vec![Choice::Step(TaskId(1)), Choice::Signal(TaskId(1)), Choice::Step(TaskId(3))]),
@@ -23,8 +24,11 @@ fn links_round_trip() {
     assert_eq!(text, "wq1/page-lock-killable/v4.13/timed/185/lockers=3,signals=1/AYED/7");
     assert_eq!(Link::decode(&text).unwrap(), l);
     assert_eq!(Link::decode(&format!("http://127.0.0.1:8080/#{text}")).unwrap(), l);
-    let plain = Link { params: vec![], choices: Schedule(vec![]), ..l };
+    let plain = Link { params: vec![], choices: Schedule(vec![]), ..l.clone() };
     assert_eq!(Link::decode(&plain.encode()).unwrap(), plain);
+    let manual = Link { manual: true, strategy: StrategyKind::Random, ..l };
+    assert!(manual.encode().starts_with("wq1/page-lock-killable/v4.13/manual/"));
+    assert_eq!(Link::decode(&manual.encode()).unwrap(), manual);
 }
 
 #[test]
@@ -52,4 +56,36 @@ fn broken_links_say_what_is_wrong() {
         .unwrap_err()
         .to_string()
         .contains("share link length is 20004, over the limit of 16384"));
+}
+
+/// A link rebuilds the same run as the CLI: the same trace hash as `run::run`.
+#[test]
+fn a_link_rebuilds_the_exact_run() {
+    use sim_core::recording::Recording;
+    let link = Link::decode("wq1/pipe-splice/v5.8/random/3005//AQ/12").unwrap();
+    let rec = Recording::from_link(&link).unwrap();
+    let spec = rec.spec.clone();
+    // The same as one hand-made step of W, then the random strategy with seed 3005.
+    let mut world = sim_core::World::new(spec.clone());
+    let mut strategy = sim_core::strategy::Replay::strict(
+        Schedule(vec![Choice::Step(TaskId(1))]),
+        Some(Box::new(sim_core::strategy::Random::new(3005))),
+    );
+    let outcome = sim_core::run::run(&mut world, &mut strategy, &mut ()).unwrap();
+    assert_eq!((rec.trace_hash, rec.steps() as u32), (outcome.trace_hash, outcome.steps));
+    assert_eq!(rec.worlds.len(), rec.events.len() + 1);
+    assert_eq!(rec.worlds.last().unwrap().kernel, world.kernel);
+    // A manual link stops where its choices end.
+    let manual = Link::decode("wq1/check-then-sleep/naive/manual/0//AAEB/2").unwrap();
+    let rec = Recording::from_link(&manual).unwrap();
+    assert_eq!((rec.steps(), rec.verdict.is_none()), (3, true));
+    // Past the end, or a choice that cannot happen: a clear error.
+    let far = Link::decode("wq1/check-then-sleep/naive/manual/0//AAEB/9").unwrap();
+    assert!(Recording::from_link(&far)
+        .err()
+        .unwrap()
+        .to_string()
+        .contains("step 9 is past the end of the run (3 steps)"));
+    let bad = Link::decode("wq1/check-then-sleep/naive/manual/0//BQ/0").unwrap();
+    assert!(Recording::from_link(&bad).is_err());
 }
