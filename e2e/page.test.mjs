@@ -1,4 +1,5 @@
-// The release build, served on loopback, in Debian's Chromium driven by playwright-core.
+// The release build, served on loopback, in Debian's Chromium driven by playwright-core:
+// what a student does with the page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -13,28 +14,112 @@ before(async () => {
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+  mkdirSync('screenshots', { recursive: true });
 });
 after(async () => { await browser?.close(); });
 
 /** A page that records console errors and uncaught exceptions. */
-async function open(url) {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+async function open(hash = '') {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  await page.goto(url);
+  await page.goto(APP_URL + hash);
   return { page, errors };
 }
 
-test('the gallery shows every scenario with a lost wakeup on its default run', async () => {
-  const { page, errors } = await open(APP_URL);
-  await page.waitForSelector('#app-title');
-  for (const id of ['check-then-sleep', 'pipe-splice', 'page-lock-killable']) {
-    const text = await page.textContent(`[data-scenario="${id}"] .verdict`);
-    assert.match(text, /lost wakeup/, id);
-  }
-  mkdirSync('screenshots', { recursive: true });
-  await page.screenshot({ path: 'screenshots/home.png', fullPage: true });
+const stepText = (page) => page.textContent('#step');
+const hash = (page) => page.evaluate(() => location.hash);
+
+for (const [scenario, buggy, fix] of [
+  ['check-then-sleep', 'naive', 'set-state-first'],
+  ['pipe-splice', 'v5.8', 'v5.9'],
+  ['page-lock-killable', 'v4.13', 'v5.8-handoff'],
+]) {
+  test(`${scenario}: step to the lost wakeup on ${buggy}, then watch ${fix} survive the same steps`, async () => {
+    const { page, errors } = await open();
+    await page.waitForSelector('#scenario');
+    await page.selectOption('#scenario', scenario);
+    await page.waitForFunction((s) => location.hash.includes(`/${s}/`), scenario);
+    assert.equal(await page.inputValue('#variant'), buggy);
+    // The default seed of every scenario loses a wakeup: jump there with the keyboard.
+    await page.keyboard.press('End');
+    await page.waitForSelector('.banner.lost');
+    assert.match(await page.textContent('#verdict'), /Lost wakeup: \S+ sleeps forever/);
+    await page.click('#verdict button');
+    const lostAt = Number((await stepText(page)).match(/step (\d+)/)[1]);
+    assert.ok((await page.textContent('.narration')).includes('The wakeup is lost here'));
+    await page.screenshot({ path: `screenshots/${scenario}-lost.png` });
+    // Same choices up to here, on the fix.
+    await page.selectOption('#variant', fix);
+    await page.waitForFunction((f) => location.hash.includes(`/${f}/`), fix);
+    assert.match(await stepText(page), new RegExp(`step ${lostAt} /`));
+    await page.keyboard.press('End');
+    await page.waitForSelector('.banner.ok');
+    assert.equal(await page.$('.banner.lost'), null);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}
+
+test('step back and forth with the keyboard and the buttons; the URL follows', async () => {
+  const { page, errors } = await open();
+  await page.waitForSelector('.lane');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  assert.match(await stepText(page), /step 2 \//);
+  await page.click('button[aria-label="step back (←)"]');
+  assert.match(await stepText(page), /step 1 \//);
+  await page.waitForFunction(() => location.hash.endsWith('/1'));
+  await page.keyboard.press('Home');
+  assert.match(await stepText(page), /step 0 \//);
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('a share link opens the exact run at the exact step', async () => {
+  const link = '#wq1/pipe-splice/v5.8/random/3005///19';
+  const { page, errors } = await open(link);
+  await page.waitForSelector('.lane');
+  assert.match(await stepText(page), /step 19 \/ 41/);
+  assert.equal(await hash(page), link);
+  // R has re-armed its sleep: only on wr_wait now, rd_wait empty.
+  assert.match(await page.textContent('[data-queue="rd_wait"]'), /empty/);
+  assert.match(await page.textContent('[data-queue="wr_wait"]'), /R/);
+  assert.match(await page.textContent('[data-task="R"] .state'), /INTERRUPTIBLE/);
+  await page.screenshot({ path: 'screenshots/home.png' });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('you schedule: the page says when you produced the race', async () => {
+  const { page, errors } = await open('#wq1/check-then-sleep/naive/manual/0///0');
+  await page.waitForSelector('.choose');
+  for (const task of ['A', 'B', 'B', 'A', 'A']) {
+    await page.click(`button[aria-label="run ${task}'s next step"]`);
+  }
+  await page.waitForSelector('.banner.lost');
+  assert.match(await page.textContent('#verdict'), /A sleeps forever/);
+  assert.match(await hash(page), /^#wq1\/check-then-sleep\/naive\/manual\/0\/\/AAEBAAA\/5$/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+for (const [what, link, message] of [
+  ['garbage', '#garbage', /not a wqsim link/],
+  ['a wrong version', '#wq9/pipe-splice/v5.8/random/1///0', /version 'wq9' is not supported/],
+  ['an unknown scenario', '#wq1/no-such/v5.8/random/1///0', /unknown scenario 'no-such'/],
+  ['an out-of-range step', '#wq1/pipe-splice/v5.8/random/3005///9999', /step 9999 is past the end of the run/],
+  ['a truncated link', '#wq1/pipe-splice/v5.8', /parts where 8 were expected/],
+  ['a huge link', '#wq1/' + 'x'.repeat(20000), /share link length/],
+  ['a script in the link', '#wq1/<img src=x onerror=alert(1)>/v/random/1///0', /is not an id/],
+]) {
+  test(`a broken link (${what}) shows a clear message and the gallery`, async () => {
+    const { page, errors } = await open(link);
+    await page.waitForSelector('#notice');
+    assert.match(await page.textContent('#notice'), message);
+    assert.equal(await page.locator('.card').count(), 3);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}

@@ -1,64 +1,119 @@
-//! The wqsim page. For now: the scenario gallery, each scenario's default run computed in the
-//! browser by sim-core, with its verdict and trace hash. The teaching page is issue 4.
+//! The wqsim page: pick a scenario and a variant, step through a run, watch the wait queues,
+//! the wakeups and the moment a wakeup is lost. The URL holds the exact run and step.
 
-use sim_core::strategy::StrategyKind;
-use sim_core::{library, run, Scenario, Verdict, World};
+mod session;
+mod view;
+
+use std::rc::Rc;
+
+use gloo::events::{EventListener, EventListenerOptions};
+use gloo::timers::callback::Interval;
+use wasm_bindgen::JsCast;
+use web_sys::KeyboardEvent;
 use yew::prelude::*;
 
-/// The default run of `scenario`: its default variant, the random strategy, its default seed.
-fn default_run(scenario: &Scenario) -> Result<sim_core::Outcome, sim_core::Error> {
-    let spec = scenario.spec(None, &[])?;
-    let mut world = World::new(spec);
-    let mut strategy = StrategyKind::Random.build(scenario.default_seed, &world);
-    run::run(&mut world, &mut *strategy, &mut ())
+pub use session::{Msg, Page, Session};
+use view::board::{Banner, Lanes, Narration, Queues};
+use view::chrome::{Controls, Gallery, Header};
+use view::timeline::Timeline;
+
+fn location_hash() -> String {
+    web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
 }
 
-fn verdict_text(v: &Verdict) -> String {
-    match v {
-        Verdict::LostWakeup(l) => format!("lost wakeup: {} sleeps forever. {}", l.waiter, l.reason),
-        other => other.kind().name().to_string(),
+/// Show `fragment` in the address bar without adding a history entry per step.
+fn replace_hash(fragment: &str) {
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("#{fragment}")));
     }
 }
 
-#[function_component(ScenarioCard)]
-fn scenario_card(props: &CardProps) -> Html {
-    let s = props.scenario;
-    let result = match default_run(s) {
-        Ok(o) => format!("{} (steps {}, trace {:016x})", verdict_text(&o.verdict), o.steps, o.trace_hash),
-        Err(e) => e.to_string(),
+/// The page at start: the run the URL names, or the first scenario's default run.
+fn initial() -> Page {
+    let page = Page { speed_ms: 250, ..Page::default() };
+    let hash = location_hash();
+    let hash = hash.trim_start_matches('#');
+    let page = Rc::new(page);
+    let msg = if hash.is_empty() {
+        Msg::Open(sim_core::library::scenarios()[0].id.clone())
+    } else {
+        Msg::LoadLink(hash.to_string())
     };
-    html! {
-        <article class="card" data-scenario={s.id.clone()}>
-            <h2>{ &s.title }</h2>
-            <p class="about">{ &s.description }</p>
-            <ul class="variants">
-                { for s.variants.iter().map(|v| html! { <li>{ &v.label }</li> }) }
-            </ul>
-            <p class="verdict">
-                { format!("{} at seed {}: ", s.default_variant, s.default_seed) }{ result }
-            </p>
-        </article>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct CardProps {
-    scenario: &'static Scenario,
+    Rc::try_unwrap(yew::Reducible::reduce(page, msg)).unwrap_or_default()
 }
 
 #[function_component(App)]
 pub fn app() -> Html {
-    html! {
-        <main>
-            <header>
-                <h1 id="app-title">{ "wqsim" }</h1>
-                <p>{ "Lost wakeups in the Linux wait-queue API, step by step." }</p>
-                <p class="version" id="app-version">{ format!("sim-core {}", sim_core::version()) }</p>
-            </header>
-            <section class="gallery">
-                { for library::scenarios().iter().map(|s| html! { <ScenarioCard scenario={s} /> }) }
-            </section>
-        </main>
+    let page = use_reducer(initial);
+    let dispatch = {
+        let page = page.clone();
+        Callback::from(move |m: Msg| page.dispatch(m))
+    };
+    // The URL follows every move.
+    let fragment = page.session.as_ref().map(|s| s.link().encode());
+    use_effect_with(fragment, |f| {
+        if let Some(f) = f {
+            replace_hash(f);
+        }
+    });
+    // Keyboard: arrows step, space plays, Home and End jump.
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().and_then(|w| w.document()).map(|doc| {
+                // Not passive: the page takes arrows and space from the browser's scrolling.
+                let options = EventListenerOptions::enable_prevent_default();
+                EventListener::new_with_options(&doc, "keydown", options, move |e| {
+                    let Some(e) = e.dyn_ref::<KeyboardEvent>() else { return };
+                    let in_field = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()).is_some();
+                    let msg = match e.key().as_str() {
+                        "ArrowRight" => Msg::Forward,
+                        "ArrowLeft" => Msg::Back,
+                        "Home" => Msg::Start,
+                        "End" => Msg::End,
+                        " " if !in_field => Msg::TogglePlay,
+                        _ => return,
+                    };
+                    e.prevent_default();
+                    dispatch.emit(msg);
+                })
+            });
+            move || drop(listener)
+        });
+    }
+    // Play: one step per tick.
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with((page.playing, page.speed_ms), move |&(playing, ms)| {
+            let timer = playing.then(|| Interval::new(ms, move || dispatch.emit(Msg::Tick)));
+            move || drop(timer)
+        });
+    }
+    let notice = page.notice.as_ref().map(|n| html! { <div class="notice" role="alert" id="notice">{ n }</div> });
+    match &page.session {
+        Some(s) => html! {
+            <main class="app">
+                <Header session={s.clone()} dispatch={dispatch.clone()} />
+                { for notice }
+                <Banner session={s.clone()} dispatch={dispatch.clone()} />
+                <div class="board">
+                    <Lanes session={s.clone()} dispatch={dispatch.clone()} />
+                    <Queues session={s.clone()} dispatch={dispatch.clone()} />
+                </div>
+                <Timeline rec={s.rec.clone()} cursor={s.cursor} dispatch={dispatch.clone()} />
+                <Narration session={s.clone()} dispatch={dispatch.clone()} />
+                <Controls cursor={s.cursor} steps={s.rec.steps()} playing={page.playing} speed_ms={page.speed_ms}
+                    has_race={s.race_step().is_some()} dispatch={dispatch.clone()} />
+            </main>
+        },
+        None => html! {
+            <main class="app">
+                <header class="bar"><span class="brand">{ "wqsim" }</span>
+                    <span class="title">{ "Lost wakeups in the Linux wait-queue API, step by step" }</span></header>
+                { for notice }
+                <Gallery dispatch={dispatch.clone()} />
+            </main>
+        },
     }
 }
 

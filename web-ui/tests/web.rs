@@ -12,19 +12,21 @@ async fn tick() {
     yew::platform::time::sleep(Duration::from_millis(20)).await;
 }
 
+/// The page opens the run its URL names, with a lane per CPU and the wait queue.
 #[wasm_bindgen_test]
-async fn gallery_shows_every_scenario_with_its_default_run() {
-    let document = web_sys::window().unwrap().document().unwrap();
+async fn the_page_opens_the_run_of_its_link() {
+    let window = web_sys::window().unwrap();
+    window.location().set_hash("wq1/check-then-sleep/naive/random/2///0").unwrap();
+    let document = window.document().unwrap();
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
     yew::Renderer::<web_ui::App>::with_root(root.clone()).render();
     tick().await;
-    assert_eq!(document.get_element_by_id("app-title").unwrap().text_content().unwrap(), "wqsim");
-    for id in ["check-then-sleep", "pipe-splice", "page-lock-killable"] {
-        let card = root.query_selector(&format!("[data-scenario='{id}'] .verdict")).unwrap().expect(id);
-        // Every default run is a race on its buggy default variant.
-        assert!(card.text_content().unwrap().contains("lost wakeup"), "{id}");
-    }
+    let text = |sel: &str| root.query_selector(sel).unwrap().map(|e| e.text_content().unwrap()).unwrap_or_default();
+    assert_eq!(root.query_selector_all(".lane").unwrap().length(), 2, "a lane per task: A and B");
+    assert!(text(".queue .qname").contains("wq"));
+    assert!(text("#step").contains("step 0 / 5"), "{}", text("#step"));
+    assert!(text(".banner").contains("loses a wakeup at step 3"), "{}", text(".banner"));
 }
 
 /// Every scenario, variant and strategy runs in wasm exactly as natively: the same verdicts,

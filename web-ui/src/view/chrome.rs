@@ -1,0 +1,133 @@
+//! The header (scenario, variant, strategy, seed), the step controls, and the gallery.
+
+use sim_core::library;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::session::{Mode, Msg};
+use crate::view::board::SessionProps;
+
+fn select_value(e: &Event) -> String {
+    e.target().and_then(|t| t.dyn_into::<HtmlSelectElement>().ok()).map(|s| s.value()).unwrap_or_default()
+}
+
+fn input_value(e: &Event) -> String {
+    e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()).map(|s| s.value()).unwrap_or_default()
+}
+
+#[function_component(Header)]
+pub fn header(p: &SessionProps) -> Html {
+    let s = &p.session;
+    let d = p.dispatch.clone();
+    let on_scenario = Callback::from(move |e: Event| d.emit(Msg::Open(select_value(&e))));
+    let d = p.dispatch.clone();
+    let on_variant = Callback::from(move |e: Event| d.emit(Msg::Variant(select_value(&e))));
+    let d = p.dispatch.clone();
+    let on_mode = Callback::from(move |e: Event| d.emit(Msg::Mode(select_value(&e))));
+    let d = p.dispatch.clone();
+    let on_seed = Callback::from(move |e: Event| {
+        if let Ok(seed) = input_value(&e).trim().parse() {
+            d.emit(Msg::Seed(seed));
+        }
+    });
+    let d = p.dispatch.clone();
+    let home = Callback::from(move |_| d.emit(Msg::Gallery));
+    html! {
+        <header class="bar">
+            <a class="brand" href="#" onclick={home}>{ "wqsim" }</a>
+            <label>{ "scenario " }
+                <select id="scenario" aria-label="scenario" onchange={on_scenario}>
+                { for library::scenarios().iter().map(|sc| html! {
+                    <option value={sc.id.clone()} selected={sc.id == s.scenario.id}>{ &sc.id }</option>
+                }) }
+                </select>
+            </label>
+            <label>{ "variant " }
+                <select id="variant" aria-label="variant" onchange={on_variant}>
+                { for s.scenario.variants.iter().map(|v| html! {
+                    <option value={v.id.clone()} selected={v.id == s.variant()} title={v.about.clone()}>{ &v.label }</option>
+                }) }
+                </select>
+            </label>
+            <label>{ "strategy " }
+                <select id="strategy" aria-label="strategy" onchange={on_mode}>
+                { for Mode::ALL.iter().map(|(m, id, label)| html! {
+                    <option value={*id} selected={*m == s.mode}>{ *label }</option>
+                }) }
+                </select>
+            </label>
+            if s.mode != Mode::Manual {
+                <label>{ "seed " }
+                    <input id="seed" aria-label="seed" type="number" min="0" value={s.seed.to_string()} onchange={on_seed} />
+                </label>
+            }
+            <span class="title">{ &s.scenario.title }</span>
+        </header>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ControlsProps {
+    pub cursor: usize,
+    pub steps: usize,
+    pub playing: bool,
+    pub speed_ms: u32,
+    pub has_race: bool,
+    pub dispatch: Callback<Msg>,
+}
+
+#[function_component(Controls)]
+pub fn controls(p: &ControlsProps) -> Html {
+    let button = |label: &'static str, title: &'static str, msg: fn() -> Msg, disabled: bool| {
+        let d = p.dispatch.clone();
+        html! { <button aria-label={title} title={title} disabled={disabled} onclick={Callback::from(move |_| d.emit(msg()))}>{ label }</button> }
+    };
+    let d = p.dispatch.clone();
+    let on_speed = Callback::from(move |e: Event| {
+        if let Ok(v) = input_value(&e).parse::<u32>() {
+            d.emit(Msg::Speed(1000 / v.max(1)));
+        }
+    });
+    let (first, last) = (p.cursor == 0, p.cursor >= p.steps);
+    html! {
+        <nav class="controls" aria-label="step controls">
+            { button("|◀", "to the start (Home)", || Msg::Start, first) }
+            { button("◀", "step back (←)", || Msg::Back, first) }
+            { button("▶", "step forward (→)", || Msg::Forward, last) }
+            { button("▶|", "to the end (End)", || Msg::End, last) }
+            { button(if p.playing { "pause" } else { "play" }, "play or pause (space)", || Msg::TogglePlay, false) }
+            <label>{ "speed " }
+                <input type="range" min="1" max="20" value={(1000 / p.speed_ms.max(1)).to_string()} aria-label="steps per second" onchange={on_speed} />
+            </label>
+            if p.has_race { { button("jump to the race", "go to the step where the wakeup is lost", || Msg::JumpToRace, false) } }
+            <span class="stepno" id="step">{ format!("step {} / {}", p.cursor, p.steps) }</span>
+        </nav>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct GalleryProps {
+    pub dispatch: Callback<Msg>,
+}
+
+/// Every scenario, with its story and a button to open it.
+#[function_component(Gallery)]
+pub fn gallery(p: &GalleryProps) -> Html {
+    html! {
+        <section class="gallery" aria-label="scenarios">
+        { for library::scenarios().iter().map(|s| {
+            let d = p.dispatch.clone();
+            let id = s.id.clone();
+            html! {
+                <article class="card" data-scenario={s.id.clone()}>
+                    <h2>{ &s.title }</h2>
+                    <p class="about">{ &s.description }</p>
+                    <ul class="variants">{ for s.variants.iter().map(|v| html! { <li>{ &v.label }</li> }) }</ul>
+                    <button class="open" onclick={Callback::from(move |_| d.emit(Msg::Open(id.clone())))}>{ "open" }</button>
+                </article>
+            }
+        }) }
+        </section>
+    }
+}
