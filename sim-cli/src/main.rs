@@ -5,6 +5,7 @@ mod explore;
 mod load;
 mod output;
 mod plot;
+mod replay;
 mod run;
 mod shrink;
 mod sweep;
@@ -29,6 +30,8 @@ enum Command {
     List,
     /// Run one scenario and print its trace and verdict.
     Run(run::Args),
+    /// Rebuild the exact run of a share link (from the page or a sweep summary).
+    Replay(replay::Args),
     /// Explore every interleaving and signal timing: prove a variant, or find its shortest
     /// lost wakeup.
     Explore(explore::Args),
@@ -74,6 +77,7 @@ fn main() -> ExitCode {
             Ok(())
         }
         Command::Run(args) => run::run(&args),
+        Command::Replay(args) => replay::replay(&args),
         Command::Explore(args) => explore::explore(&args),
         Command::Shrink(args) => shrink::shrink(&args),
         Command::Sweep(args) => sweep::sweep(&args),

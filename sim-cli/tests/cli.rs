@@ -180,3 +180,27 @@ fn shrink_keeps_the_failure_with_fewer_preemptions() {
     assert!(v["shrunk"]["preemptions"].as_u64() < v["original"]["preemptions"].as_u64());
     assert_error(&["shrink", "pipe-splice", "--variant", "v5.9"], "does not lose a wakeup");
 }
+
+#[test]
+fn replay_rebuilds_the_run_of_a_link_with_the_same_hash() {
+    let run: serde_json::Value = serde_json::from_str(&stdout(&wqsim(&["run", "pipe-splice", "--json"]))).unwrap();
+    let o = wqsim(&["replay", "http://127.0.0.1:8080/#wq1/pipe-splice/v5.8/random/3005///19", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["trace_hash"], run["trace_hash"]);
+    assert_eq!(v["verdict"]["kind"], "lost_wakeup");
+    assert_eq!(v["step"], 19);
+    let text = stdout(&wqsim(&["replay", "#wq1/check-then-sleep/naive/manual/0//AAEBAAA/5"]));
+    assert!(text.contains("LOST WAKEUP: A sleeps forever"), "{text}");
+    for (link, want) in [
+        ("garbage", "not a wqsim link"),
+        ("#wq9/a/b/random/1///0", "version 'wq9' is not supported"),
+        ("#wq1/no-such/v/random/1///0", "unknown scenario 'no-such'"),
+        ("#wq1/pipe-splice/v5.8/random/3005///9999", "step 9999 is past the end of the run"),
+    ] {
+        assert_error(&["replay", link], want);
+    }
+    assert_error(
+        &["replay", &format!("#wq1/{}", "x".repeat(20_000))],
+        "share link length is 20005, over the limit of 16384",
+    );
+}

@@ -1,0 +1,43 @@
+//! `wqsim replay <link>`: rebuild the exact run a share link names (from the page, or a sweep's
+//! summary), with the same trace hash.
+
+use serde_json::json;
+use sim_core::oracle::Verdict;
+use sim_core::recording::Recording;
+use sim_core::share::Link;
+use sim_core::trace::Trace;
+use sim_core::Outcome;
+
+use crate::output::Run;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// A share link: a page URL, or its `#wq1/...` fragment.
+    link: String,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn replay(args: &Args) -> Result<(), sim_core::Error> {
+    let link = Link::decode(&args.link)?;
+    let rec = Recording::from_link(&link)?;
+    let trace = Trace { events: rec.events.clone() };
+    let verdict = rec.verdict.clone().unwrap_or(Verdict::StepLimit { limit: rec.steps() as u32 });
+    let outcome = Outcome { verdict, steps: rec.steps() as u32, trace_hash: rec.trace_hash };
+    let run = Run { spec: &rec.spec, trace: &trace, outcome: &outcome };
+    let open = if rec.verdict.is_none() { " (made by hand; it stops where the choices stop)" } else { "" };
+    if args.json {
+        let mut v = run.json();
+        v["link"] = json!(link.encode());
+        v["scenario"] = json!(link.scenario);
+        v["variant"] = json!(link.variant);
+        v["step"] = json!(link.step);
+        v["complete"] = json!(rec.verdict.is_some());
+        println!("{v}");
+    } else {
+        println!("replay {}{open}, shown at step {}\n", link.encode(), link.step);
+        print!("{}", run.text());
+    }
+    Ok(())
+}
