@@ -92,6 +92,16 @@ test('a share link opens the exact run at the exact step', async () => {
   await page.close();
 });
 
+test('a link pasted into the open page opens its run', async () => {
+  const { page, errors } = await open();
+  await page.waitForSelector('.lane');
+  await page.evaluate(() => { location.hash = '#wq1/page-lock-killable/v4.13/random/185///13'; });
+  await page.waitForFunction(() => document.querySelector('#step')?.textContent.includes('step 13 / 13'));
+  await page.waitForSelector('.banner.lost');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('you schedule: the page says when you produced the race', async () => {
   const { page, errors } = await open('#wq1/check-then-sleep/naive/manual/0///0');
   await page.waitForSelector('.choose');

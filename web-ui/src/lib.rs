@@ -81,6 +81,19 @@ pub fn app() -> Html {
             move || drop(listener)
         });
     }
+    // A link pasted into the address bar of the open page (our own updates use replaceState,
+    // which fires no hashchange).
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|w| {
+                EventListener::new(&w, "hashchange", move |_| {
+                    dispatch.emit(Msg::LoadLink(location_hash().trim_start_matches('#').to_string()));
+                })
+            });
+            move || drop(listener)
+        });
+    }
     // Play: one step per tick.
     {
         let dispatch = dispatch.clone();
