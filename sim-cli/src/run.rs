@@ -1,6 +1,7 @@
 //! `wqsim run`: one run, its trace and its verdict.
 
 use serde_json::json;
+use sim_core::share::Link;
 use sim_core::strategy::{Replay, Strategy, StrategyKind};
 use sim_core::trace::Trace;
 use sim_core::{Schedule, World};
@@ -40,6 +41,22 @@ pub fn run(args: &Args) -> Result<(), sim_core::Error> {
     let mut trace = Trace::default();
     let outcome = sim_core::run::run(&mut world, &mut *strategy, &mut trace)?;
     let run = Run { spec: &spec, trace: &trace, outcome: &outcome };
+    // The page's link to this run, at its last step.
+    let prefix = match &args.schedule {
+        Some(text) => Schedule::parse(text, &spec)?,
+        None => Schedule::default(),
+    };
+    let link = Link {
+        scenario: spec.scenario.clone(),
+        variant: spec.variant.clone(),
+        strategy: args.strategy,
+        manual: false,
+        seed,
+        params: args.target.params.clone(),
+        choices: prefix,
+        step: outcome.steps,
+    }
+    .encode();
     if args.json {
         let mut v = run.json();
         v["scenario"] = json!(spec.scenario);
@@ -47,6 +64,7 @@ pub fn run(args: &Args) -> Result<(), sim_core::Error> {
         v["strategy"] = json!(args.strategy.id());
         v["seed"] = json!(seed);
         v["params"] = json!(spec.params);
+        v["link"] = json!(format!("#{link}"));
         println!("{v}");
     } else {
         println!("{}", scenario.title);
@@ -59,6 +77,7 @@ pub fn run(args: &Args) -> Result<(), sim_core::Error> {
             output::params(&spec)
         );
         print!("{}", run.text());
+        println!("link: #{link}");
     }
     Ok(())
 }

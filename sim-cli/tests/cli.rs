@@ -189,6 +189,11 @@ fn replay_rebuilds_the_run_of_a_link_with_the_same_hash() {
     assert_eq!(v["trace_hash"], run["trace_hash"]);
     assert_eq!(v["verdict"]["kind"], "lost_wakeup");
     assert_eq!(v["step"], 19);
+    // `wqsim run` prints the link that `replay` (and the page) opens.
+    assert_eq!(run["link"], "#wq1/pipe-splice/v5.8/random/3005///41");
+    let again: serde_json::Value =
+        serde_json::from_str(&stdout(&wqsim(&["replay", run["link"].as_str().unwrap(), "--json"]))).unwrap();
+    assert_eq!(again["trace_hash"], run["trace_hash"]);
     let text = stdout(&wqsim(&["replay", "#wq1/check-then-sleep/naive/manual/0//AAEBAAA/5"]));
     assert!(text.contains("LOST WAKEUP: A sleeps forever"), "{text}");
     for (link, want) in [
