@@ -3,7 +3,6 @@
 use std::borrow::Cow;
 use std::path::Path;
 
-use sim_core::limits::MAX_SCENARIO_BYTES;
 use sim_core::{library, Error, Scenario};
 
 /// A built-in scenario by id, or a scenario file by path (anything with a '/' or ending in
@@ -14,14 +13,7 @@ pub fn scenario(name: &str) -> Result<Cow<'static, Scenario>, Error> {
     }
     let path = Path::new(name);
     let io = |e: std::io::Error| Error::Scenario(format!("cannot read {name}: {e}"));
-    let size = std::fs::metadata(path).map_err(io)?.len();
-    if size > MAX_SCENARIO_BYTES as u64 {
-        return Err(Error::Limit {
-            what: "scenario file size in bytes",
-            value: size,
-            limit: MAX_SCENARIO_BYTES as u64,
-        });
-    }
+    sim_core::limits::check_scenario_bytes(std::fs::metadata(path).map_err(io)?.len())?;
     let bytes = std::fs::read(path).map_err(io)?;
     let text = String::from_utf8(bytes).map_err(|_| Error::Scenario(format!("{name} is not UTF-8 text")))?;
     Scenario::parse(&text).map(Cow::Owned)

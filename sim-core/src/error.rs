@@ -1,29 +1,100 @@
 //! Every way input can be wrong, each as one line that names the problem and, where there is
 //! one, the limit.
+//!
+//! Messages quote what the user wrote, and that may hold anything: `Display` escapes control
+//! characters (a newline shows as `\n`), so a message is one line whatever the input, and
+//! [`clip`] keeps a quoted piece short.
 
-use thiserror::Error;
+use std::fmt::{self, Write};
 
-#[derive(Clone, Debug, PartialEq, Eq, Error)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Error {
-    #[error("scenario file: {0}")]
     Scenario(String),
-    #[error("unknown scenario '{name}' (known: {known})")]
-    UnknownScenario { name: String, known: String },
-    #[error("unknown variant '{variant}' of scenario '{scenario}' (known: {known})")]
-    UnknownVariant { scenario: String, variant: String, known: String },
-    #[error("unknown parameter '{name}' of scenario '{scenario}' (known: {known})")]
-    UnknownParam { scenario: String, name: String, known: String },
-    #[error("parameter '{name}' = {value} is out of range {min}..={max}")]
-    ParamRange { name: String, value: i64, min: i64, max: i64 },
-    #[error("{what} is {value}, over the limit of {limit}")]
-    Limit { what: &'static str, value: u64, limit: u64 },
-    #[error("share link: {0}")]
+    UnknownScenario {
+        name: String,
+        known: String,
+    },
+    UnknownVariant {
+        scenario: String,
+        variant: String,
+        known: String,
+    },
+    UnknownParam {
+        scenario: String,
+        name: String,
+        known: String,
+    },
+    ParamRange {
+        name: String,
+        value: i64,
+        min: i64,
+        max: i64,
+    },
+    Limit {
+        what: &'static str,
+        value: u64,
+        limit: u64,
+    },
     Link(String),
     /// A request that cannot be met, in the message's own words.
-    #[error("{0}")]
     Invalid(String),
-    #[error("schedule: {0}")]
     Schedule(String),
-    #[error("step {step}: {choice} cannot happen now: {why}")]
-    NotEnabled { step: u32, choice: String, why: String },
+    NotEnabled {
+        step: u32,
+        choice: String,
+        why: String,
+    },
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let out = &mut OneLine(f);
+        match self {
+            Error::Scenario(msg) => write!(out, "scenario file: {msg}"),
+            Error::UnknownScenario { name, known } => write!(out, "unknown scenario '{}' (known: {known})", clip(name)),
+            Error::UnknownVariant { scenario, variant, known } => {
+                write!(out, "unknown variant '{}' of scenario '{}' (known: {known})", clip(variant), clip(scenario))
+            }
+            Error::UnknownParam { scenario, name, known } => {
+                write!(out, "unknown parameter '{}' of scenario '{}' (known: {known})", clip(name), clip(scenario))
+            }
+            Error::ParamRange { name, value, min, max } => {
+                write!(out, "parameter '{}' = {value} is out of range {min}..={max}", clip(name))
+            }
+            Error::Limit { what, value, limit } => write!(out, "{what} is {value}, over the limit of {limit}"),
+            Error::Link(msg) => write!(out, "share link: {msg}"),
+            Error::Invalid(msg) => write!(out, "{msg}"),
+            Error::Schedule(msg) => write!(out, "schedule: {msg}"),
+            Error::NotEnabled { step, choice, why } => write!(out, "step {step}: {choice} cannot happen now: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// The first characters of `s`, to quote in a message.
+pub(crate) fn clip(s: &str) -> String {
+    const QUOTED_CHARS: usize = 40;
+    match s.char_indices().nth(QUOTED_CHARS) {
+        Some((end, _)) => format!("{}...", &s[..end]),
+        None => s.to_string(),
+    }
+}
+
+/// Writes through to a formatter with line breaks and other control characters escaped.
+struct OneLine<'a, 'b>(&'a mut fmt::Formatter<'b>);
+
+impl Write for OneLine<'_, '_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        for c in s.chars() {
+            if c.is_control() || c == '\u{2028}' || c == '\u{2029}' {
+                for e in c.escape_default() {
+                    self.0.write_char(e)?;
+                }
+            } else {
+                self.0.write_char(c)?;
+            }
+        }
+        Ok(())
+    }
 }

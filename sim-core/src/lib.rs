@@ -16,6 +16,9 @@
 //! assert_eq!(outcome.verdict.kind().name(), "finished");
 //! ```
 
+// Input never panics the core: no unwrap() or expect() outside tests (see issue 5).
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod describe;
 pub mod effect;
 pub mod error;

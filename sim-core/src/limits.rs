@@ -1,5 +1,21 @@
 //! Hard limits on everything a user controls, in one place, so that no input can exhaust memory
-//! or hang a run. Errors name the field, the value and the limit (`Error::Limit`).
+//! or hang a run. Errors name the field, the value and the limit (`Error::Limit`, or
+//! `Error::ParamRange` for a value with a range).
+//!
+//! Where each is enforced (one place each; `sim-core/tests/limits.rs` tests every one):
+//! - tasks (one virtual CPU each), pipe capacity, writes, writers, lockers, signals: the
+//!   parameter ranges of each protocol (`protocols::*::PARAMS`, checked by `Scenario::params`),
+//!   chosen so that no scenario has more than `MAX_TASKS` tasks (`Scenario::spec` checks it too);
+//! - the timed strategy's clock: `strategy::timed::TIMED_PARAMS`, checked by
+//!   `TimedConfig::from_params`;
+//! - steps: a scenario's `step_limit` (`Scenario::parse`), at most `MAX_STEPS`, and every run
+//!   stops at its spec's step limit (`run::run`, `Recording::record`, the explorers);
+//! - schedule length: `Schedule::parse` and `Link::decode`;
+//! - share link length: `Link::decode`;
+//! - scenario file size, ids, names and texts: `Scenario::parse` (and the CLI's loader checks
+//!   the file's size with `check_scenario_bytes` before it reads it).
+
+use crate::error::Error;
 
 /// Tasks in one world (each on its own virtual CPU).
 pub const MAX_TASKS: usize = 8;
@@ -14,11 +30,37 @@ pub const MAX_SCHEDULE_LEN: usize = 100_000;
 /// Characters of a scenario title and description.
 pub const MAX_TITLE_CHARS: usize = 120;
 pub const MAX_DESCRIPTION_CHARS: usize = 4_000;
+/// Characters of an id: a scenario's, a variant's, a parameter's (in scenario files and links).
+pub const MAX_ID_CHARS: usize = 40;
+/// Characters of a task's name in a scenario file (`R`, `T`; numbered `T1`, `T2` when a
+/// parameter says how many).
+pub const MAX_TASK_NAME_CHARS: usize = 8;
 /// Wait queues in one world (the pipe has two).
 pub const MAX_QUEUES: usize = 2;
 /// On-stack wait entries per task (`rdwait`, `wrwait`).
 pub const MAX_ENTRIES: usize = 2;
 /// Entries linked on one queue at once: every entry of every task.
 pub const MAX_LINKS: usize = MAX_TASKS * MAX_ENTRIES;
-/// Characters of a share link.
+/// Length of a share link in bytes (a valid link is ASCII, so also in characters).
 pub const MAX_LINK_CHARS: usize = 16 * 1024;
+
+/// `Error::Limit` when `value` is over `limit`.
+pub fn check(what: &'static str, value: usize, limit: usize) -> Result<(), Error> {
+    if value > limit {
+        return Err(Error::Limit { what, value: value as u64, limit: limit as u64 });
+    }
+    Ok(())
+}
+
+/// The size of a scenario file, checked by `Scenario::parse` and by a loader before it reads
+/// the file.
+pub fn check_scenario_bytes(bytes: u64) -> Result<(), Error> {
+    if bytes > MAX_SCENARIO_BYTES as u64 {
+        return Err(Error::Limit {
+            what: "scenario file size in bytes",
+            value: bytes,
+            limit: MAX_SCENARIO_BYTES as u64,
+        });
+    }
+    Ok(())
+}

@@ -6,13 +6,14 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::Error;
+use crate::error::{clip, Error};
 use crate::ids::TaskId;
 use crate::kernel::task::Task;
 use crate::kernel::waitqueue::{EntryFlags, WaitEntry, WaitQueueHead};
 use crate::kernel::Kernel;
 use crate::limits::{
-    DEFAULT_STEP_LIMIT, MAX_DESCRIPTION_CHARS, MAX_SCENARIO_BYTES, MAX_STEPS, MAX_TASKS, MAX_TITLE_CHARS,
+    self, DEFAULT_STEP_LIMIT, MAX_DESCRIPTION_CHARS, MAX_ID_CHARS, MAX_STEPS, MAX_TASKS, MAX_TASK_NAME_CHARS,
+    MAX_TITLE_CHARS,
 };
 use crate::protocols::Protocol;
 use crate::spec::{Params, Spec, TaskSpec};
@@ -64,13 +65,7 @@ fn bad(msg: impl Into<String>) -> Error {
 impl Scenario {
     /// Parse and validate a scenario file.
     pub fn parse(text: &str) -> Result<Scenario, Error> {
-        if text.len() > MAX_SCENARIO_BYTES {
-            return Err(Error::Limit {
-                what: "scenario file size in bytes",
-                value: text.len() as u64,
-                limit: MAX_SCENARIO_BYTES as u64,
-            });
-        }
+        limits::check_scenario_bytes(text.len() as u64)?;
         let s: Scenario = toml::from_str(text).map_err(|e| bad(one_line(&e.to_string())))?;
         s.validate()?;
         Ok(s)
@@ -84,17 +79,20 @@ impl Scenario {
     fn validate(&self) -> Result<(), Error> {
         let ok_id = |s: &str| {
             !s.is_empty()
-                && s.len() <= 40
+                && s.len() <= MAX_ID_CHARS
                 && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
         };
         if !ok_id(&self.id) {
-            return Err(bad(format!("id '{}' must be 1 to 40 characters of a-z, 0-9, '-' and '.'", self.id)));
+            return Err(bad(format!(
+                "id '{}' must be 1 to {MAX_ID_CHARS} characters of a-z, 0-9, '-' and '.'",
+                clip(&self.id)
+            )));
         }
         check_len("title", &self.title, MAX_TITLE_CHARS)?;
         check_len("description", &self.description, MAX_DESCRIPTION_CHARS)?;
         let protocol = Protocol::from_id(&self.protocol).ok_or_else(|| {
             let known: Vec<_> = Protocol::ALL.iter().map(|p| p.id()).collect();
-            bad(format!("unknown protocol '{}' (known: {})", self.protocol, known.join(", ")))
+            bad(format!("unknown protocol '{}' (known: {})", clip(&self.protocol), known.join(", ")))
         })?;
         if self.variants.is_empty() {
             return Err(bad("no [[variants]]"));
@@ -103,7 +101,7 @@ impl Scenario {
             if !protocol.variants().contains(&v.id.as_str()) {
                 return Err(bad(format!(
                     "variant '{}' is not a variant of {} (known: {})",
-                    v.id,
+                    clip(&v.id),
                     protocol.id(),
                     protocol.variants().join(", ")
                 )));
@@ -128,8 +126,12 @@ impl Scenario {
             return Err(bad(format!("[[tasks]] must have the roles {} in that order", want.join(", "))));
         }
         for t in &self.tasks {
-            if t.name.is_empty() || t.name.len() > 8 || !t.name.bytes().all(|b| b.is_ascii_alphanumeric()) {
-                return Err(bad(format!("task name '{}' must be 1 to 8 letters or digits", t.name)));
+            if t.name.is_empty()
+                || t.name.len() > MAX_TASK_NAME_CHARS
+                || !t.name.bytes().all(|b| b.is_ascii_alphanumeric())
+            {
+                let name = clip(&t.name);
+                return Err(bad(format!("task name '{name}' must be 1 to {MAX_TASK_NAME_CHARS} letters or digits")));
             }
             check_len("task about", &t.about, MAX_DESCRIPTION_CHARS)?;
         }
@@ -193,13 +195,7 @@ impl Scenario {
         for (program, ((decl, role), rp)) in self.tasks.iter().zip(protocol.roles()).zip(&model.programs).enumerate() {
             let count = role.count.map_or(1, |p| params[p]) as usize;
             let signals = role.signals.map_or(0, |p| params[p]) as usize;
-            if tasks.len() + count > MAX_TASKS {
-                return Err(Error::Limit {
-                    what: "number of tasks",
-                    value: (tasks.len() + count) as u64,
-                    limit: MAX_TASKS as u64,
-                });
-            }
+            limits::check("number of tasks", tasks.len() + count, MAX_TASKS)?;
             for i in 0..count {
                 let name = if count > 1 { format!("{}{}", decl.name, i + 1) } else { decl.name.clone() };
                 tasks.push(TaskSpec { name, role: role.id.into(), program, signalable: i < signals });

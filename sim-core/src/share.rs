@@ -11,9 +11,9 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 
-use crate::error::Error;
+use crate::error::{clip, Error};
 use crate::ids::TaskId;
-use crate::limits::{MAX_LINK_CHARS, MAX_SCHEDULE_LEN, MAX_TASKS};
+use crate::limits::{self, MAX_ID_CHARS, MAX_LINK_CHARS, MAX_SCHEDULE_LEN, MAX_TASKS};
 use crate::schedule::Schedule;
 use crate::strategy::StrategyKind;
 use crate::world::Choice;
@@ -41,8 +41,8 @@ fn bad(msg: impl Into<String>) -> Error {
 
 /// Names in links are ids: letters, digits, '-', '.', '_'.
 fn check_id(what: &str, s: &str) -> Result<(), Error> {
-    if s.is_empty() || s.len() > 64 || !s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._".contains(&b)) {
-        return Err(bad(format!("the {what} '{}' is not an id", s.chars().take(24).collect::<String>())));
+    if s.is_empty() || s.len() > MAX_ID_CHARS || !s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._".contains(&b)) {
+        return Err(bad(format!("the {what} '{}' is not an id", clip(s))));
     }
     Ok(())
 }
@@ -73,13 +73,7 @@ impl Link {
 
     /// Read a link: a whole URL, a fragment with or without `#`, anything after the last `#`.
     pub fn decode(text: &str) -> Result<Link, Error> {
-        if text.len() > MAX_LINK_CHARS {
-            return Err(Error::Limit {
-                what: "share link length",
-                value: text.len() as u64,
-                limit: MAX_LINK_CHARS as u64,
-            });
-        }
+        limits::check("share link length", text.len(), MAX_LINK_CHARS)?;
         let fragment = text.rsplit_once('#').map_or(text, |(_, f)| f).trim();
         let parts: Vec<&str> = fragment.split('/').collect();
         match parts.first() {
@@ -120,13 +114,7 @@ impl Link {
                 .collect::<Result<_, Error>>()?
         };
         let bytes = URL_SAFE_NO_PAD.decode(choices).map_err(|_| bad("the choices are not valid base64url"))?;
-        if bytes.len() > MAX_SCHEDULE_LEN {
-            return Err(Error::Limit {
-                what: "schedule length",
-                value: bytes.len() as u64,
-                limit: MAX_SCHEDULE_LEN as u64,
-            });
-        }
+        limits::check("schedule length", bytes.len(), MAX_SCHEDULE_LEN)?;
         let choices = bytes
             .iter()
             .map(|&b| {
@@ -149,8 +137,4 @@ impl Link {
             step,
         })
     }
-}
-
-fn clip(s: &str) -> String {
-    s.chars().take(24).collect()
 }

@@ -49,13 +49,16 @@ impl Spec {
         &self.programs[self.tasks[t.index()].program]
     }
 
+    /// Task `t`'s name; `?` for a task the scenario does not have (a share link may name one).
     pub fn task_name(&self, t: TaskId) -> &str {
-        &self.tasks[t.index()].name
+        self.tasks.get(t.index()).map_or("?", |task| &task.name)
     }
 
     /// Task `t`'s source line at `pc`.
     pub fn code(&self, t: TaskId, pc: u16) -> &'static str {
-        self.program(t).instrs.get(usize::from(pc)).map_or("", |i| i.code)
+        let task = self.tasks.get(t.index());
+        let instr = task.and_then(|task| self.programs.get(task.program)?.instrs.get(usize::from(pc)));
+        instr.map_or("", |i| i.code)
     }
 
     pub fn task_by_name(&self, name: &str) -> Option<TaskId> {

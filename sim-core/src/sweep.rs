@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::Error;
+use crate::error::{clip, Error};
 use crate::oracle::VerdictKind;
 use crate::run;
 use crate::spec::Spec;
@@ -67,9 +67,10 @@ impl Record {
     /// The result this record holds.
     pub fn result(&self) -> Result<SeedResult, Error> {
         let verdict = VerdictKind::from_name(&self.verdict)
-            .ok_or_else(|| Error::Scenario(format!("unknown verdict '{}' in a sweep record", self.verdict)))?;
-        let trace_hash = u64::from_str_radix(&self.trace_hash, 16)
-            .map_err(|_| Error::Scenario(format!("the trace hash '{}' is not 16 hex digits", self.trace_hash)))?;
+            .ok_or_else(|| Error::Scenario(format!("unknown verdict '{}' in a sweep record", clip(&self.verdict))))?;
+        let trace_hash = u64::from_str_radix(&self.trace_hash, 16).map_err(|_| {
+            Error::Scenario(format!("the trace hash '{}' is not 16 hex digits", clip(&self.trace_hash)))
+        })?;
         Ok(SeedResult { seed: self.seed, verdict, steps: self.steps, trace_hash })
     }
 }

@@ -87,7 +87,7 @@ impl World {
 
     /// Task `t`'s next instruction (always a step, never a local one), if it has not returned.
     pub fn next_instr(&self, t: TaskId) -> Option<&Instr> {
-        let task = self.kernel.task(t);
+        let task = self.kernel.tasks.get(t.index())?;
         if task.exit.is_some() {
             return None;
         }

@@ -14,7 +14,7 @@ use std::str::FromStr;
 use rand_chacha::rand_core::Rng;
 use serde::{Deserialize, Serialize};
 
-use crate::error::Error;
+use crate::error::{clip, Error};
 use crate::world::{Choice, World};
 
 pub use pct::Pct;
@@ -44,7 +44,7 @@ impl StrategyKind {
     pub fn timing(self, params: &[(String, i64)]) -> Result<TimedConfig, Error> {
         let timed: Vec<_> = params.iter().filter(|(n, _)| n.starts_with(timed::PREFIX)).collect();
         if let (Some((name, _)), false) = (timed.first(), self == StrategyKind::Timed) {
-            return Err(Error::Invalid(format!("--param {name} is for --strategy timed, not {}", self.id())));
+            return Err(Error::Invalid(format!("--param {} is for --strategy timed, not {}", clip(name), self.id())));
         }
         TimedConfig::from_params(params)
     }
@@ -79,7 +79,7 @@ impl FromStr for StrategyKind {
         StrategyKind::ALL
             .into_iter()
             .find(|k| k.id() == s)
-            .ok_or_else(|| Error::Invalid(format!("unknown strategy '{s}' (known: random, timed, pct)")))
+            .ok_or_else(|| Error::Invalid(format!("unknown strategy '{}' (known: random, timed, pct)", clip(s))))
     }
 }
 

@@ -8,7 +8,7 @@
 use rand_chacha::rand_core::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::error::Error;
+use crate::error::{clip, Error};
 use crate::program::Op;
 use crate::strategy::{below, Strategy};
 use crate::world::{Choice, World};
@@ -69,7 +69,8 @@ impl TimedConfig {
             let Some(&(_, min, max)) = TIMED_PARAMS.iter().find(|(n, _, _)| *n == field) else {
                 let known: Vec<_> = TIMED_PARAMS.iter().map(|(n, _, _)| format!("{PREFIX}{n}")).collect();
                 return Err(Error::Invalid(format!(
-                    "unknown timed-strategy parameter '{name}' (known: {})",
+                    "unknown timed-strategy parameter '{}' (known: {})",
+                    clip(name),
                     known.join(", ")
                 )));
             };
