@@ -92,6 +92,55 @@ test('a share link opens the exact run at the exact step', async () => {
   await page.close();
 });
 
+test('a wakeup is an arrow from the waker to the entry it woke; one that woke nobody fades at the head', async () => {
+  const { page, errors } = await open('#wq1/pipe-splice/v5.8/random/3005///18');
+  await page.waitForSelector('.lane');
+  // Step 18: W's late wake_up(rd_wait) wakes R, and autoremove unlinks R's entry.
+  const rd = page.locator('[data-queue="rd_wait"]');
+  assert.match(await rd.locator('.wake').textContent(), /W: wake_up\(rd_wait\) woke R/);
+  assert.equal(await rd.locator('.arrow-layer:not(.nobody) path[marker-end]').count(), 1);
+  assert.equal(await rd.locator('.entry.leaving.woken-now').count(), 1);
+  // Step 28: the same wakeup finds rd_wait empty.
+  await page.evaluate(() => { location.hash = '#wq1/pipe-splice/v5.8/random/3005///28'; });
+  await page.waitForFunction(() => document.querySelector('#step')?.textContent.includes('step 28 /'));
+  assert.match(await rd.locator('.wake').textContent(), /woke nobody/);
+  assert.equal(await rd.locator('.arrow-layer.nobody').count(), 1);
+  // R sleeps in schedule() and will resume at the line after it.
+  assert.match(await page.textContent('[data-task="R"] li.asleep-in'), /schedule\(\)/);
+  assert.match(await page.textContent('[data-task="R"] li.resume'), /finish_wait/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a click on the timeline goes to that step', async () => {
+  const { page, errors } = await open('#wq1/pipe-splice/v5.8/random/3005///0');
+  await page.waitForSelector('.timeline svg');
+  const box = await page.locator('.timeline svg').boundingBox();
+  const stepW = box.width / 43; // 41 steps, plus a step's width at each end
+  await page.mouse.click(box.x + 18.5 * stepW, box.y + 5);
+  await page.waitForFunction(() => document.querySelector('#step')?.textContent.includes('step 18 /'));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('scenario parameters: a link keeps them, the header changes them', async () => {
+  const { page, errors } = await open('#wq1/page-lock-killable/a8b169afbf06/random/109/lockers=3,signals=1//0');
+  await page.waitForSelector('.lane');
+  assert.equal(await page.inputValue('#param-lockers'), '3');
+  assert.equal(await page.locator('.lane').count(), 4);
+  // The June 2020 hole needs three lockers: this seed finds it.
+  await page.click('text=jump to the race');
+  await page.waitForSelector('.banner.lost');
+  await page.waitForFunction(() => location.hash.startsWith('#wq1/page-lock-killable/a8b169afbf06/random/109/lockers=3,signals=1//'));
+  await page.fill('#param-lockers', '2');
+  await page.press('#param-lockers', 'Enter');
+  await page.waitForFunction(() => location.hash.includes('lockers=2'));
+  assert.equal(await page.locator('.lane').count(), 3);
+  assert.match(await stepText(page), /step 0 \//);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('a link pasted into the open page opens its run', async () => {
   const { page, errors } = await open();
   await page.waitForSelector('.lane');
@@ -109,7 +158,10 @@ test('you schedule: the page says when you produced the race', async () => {
     await page.click(`button[aria-label="run ${task}'s next step"]`);
   }
   await page.waitForSelector('.banner.lost');
-  assert.match(await page.textContent('#verdict'), /A sleeps forever/);
+  assert.match(await page.textContent('#verdict'), /You produced the race! Lost wakeup: A sleeps forever/);
+  assert.match(await page.textContent('#verdict'), /Your schedule took 5 steps; the shortest race takes 5\./);
+  // The URL follows once the moves pause.
+  await page.waitForFunction(() => location.hash.endsWith('/5'));
   assert.match(await hash(page), /^#wq1\/check-then-sleep\/naive\/manual\/0\/\/AAEBAAA\/5$/);
   assert.deepEqual(errors, []);
   await page.close();

@@ -2,12 +2,13 @@
 //! the wakeups and the moment a wakeup is lost. The URL holds the exact run and step.
 
 mod session;
+pub mod sweep;
 mod view;
 
 use std::rc::Rc;
 
 use gloo::events::{EventListener, EventListenerOptions};
-use gloo::timers::callback::Interval;
+use gloo::timers::callback::{Interval, Timeout};
 use wasm_bindgen::JsCast;
 use web_sys::KeyboardEvent;
 use yew::prelude::*;
@@ -16,6 +17,9 @@ pub use session::{Msg, Page, Session};
 use view::board::{Banner, Lanes, Narration, Queues};
 use view::chrome::{Controls, Gallery, Header};
 use view::timeline::Timeline;
+
+/// How long the page waits after a move before it writes the URL.
+const URL_DELAY_MS: u32 = 120;
 
 fn location_hash() -> String {
     web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
@@ -49,12 +53,13 @@ pub fn app() -> Html {
         let page = page.clone();
         Callback::from(move |m: Msg| page.dispatch(m))
     };
-    // The URL follows every move.
+    // The URL follows every move, once the moves pause: history.replaceState() costs a few
+    // milliseconds (a quarter of a frame), and browsers throttle pages that call it per step.
     let fragment = page.session.as_ref().map(|s| s.link().encode());
     use_effect_with(fragment, |f| {
-        if let Some(f) = f {
-            replace_hash(f);
-        }
+        let f = f.clone();
+        let timer = f.map(|f| Timeout::new(URL_DELAY_MS, move || replace_hash(&f)));
+        move || drop(timer)
     });
     // Keyboard: arrows step, space plays, Home and End jump.
     {
@@ -65,13 +70,19 @@ pub fn app() -> Html {
                 let options = EventListenerOptions::enable_prevent_default();
                 EventListener::new_with_options(&doc, "keydown", options, move |e| {
                     let Some(e) = e.dyn_ref::<KeyboardEvent>() else { return };
-                    let in_field = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()).is_some();
+                    // Keys typed into a field or a picker are the field's.
+                    let target = e.target();
+                    let in_field = target.as_ref().and_then(|t| t.dyn_ref::<web_sys::HtmlInputElement>()).is_some()
+                        || target.as_ref().and_then(|t| t.dyn_ref::<web_sys::HtmlSelectElement>()).is_some();
+                    if in_field {
+                        return;
+                    }
                     let msg = match e.key().as_str() {
                         "ArrowRight" => Msg::Forward,
                         "ArrowLeft" => Msg::Back,
                         "Home" => Msg::Start,
                         "End" => Msg::End,
-                        " " if !in_field => Msg::TogglePlay,
+                        " " => Msg::TogglePlay,
                         _ => return,
                     };
                     e.prevent_default();
@@ -117,6 +128,7 @@ pub fn app() -> Html {
                 <Narration session={s.clone()} dispatch={dispatch.clone()} />
                 <Controls cursor={s.cursor} steps={s.rec.steps()} playing={page.playing} speed_ms={page.speed_ms}
                     has_race={s.race_step().is_some()} dispatch={dispatch.clone()} />
+                <view::sweep::SweepPanel scenario={s.scenario.id.clone()} variant={s.variant().to_string()} mode={s.mode} params={s.params.clone()} dispatch={dispatch.clone()} />
             </main>
         },
         None => html! {

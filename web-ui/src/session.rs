@@ -4,6 +4,7 @@
 
 use std::rc::Rc;
 
+use sim_core::explore::shortest::{shortest_lost_wakeup, Shortest};
 use sim_core::recording::{Recording, Then};
 use sim_core::share::Link;
 use sim_core::strategy::{StrategyKind, TimedConfig};
@@ -36,12 +37,21 @@ pub struct Session {
     pub scenario: &'static Scenario,
     pub mode: Mode,
     pub seed: u64,
+    /// The scenario's parameters that differ from its defaults (from a link), kept across
+    /// variants and seeds.
+    pub params: Rc<[(String, i64)]>,
     /// Choices made by hand (or carried over from another variant), replayed first.
     pub prefix: Vec<Choice>,
     pub rec: Rc<Recording>,
     /// The step on screen: the world after `cursor` steps.
     pub cursor: usize,
+    /// When the user, scheduling by hand, has produced the race: the fewest steps that can.
+    pub shortest_race: Option<usize>,
 }
+
+/// States the page's breadth-first search may visit for the shortest race (a few hundred
+/// milliseconds in the browser at worst).
+const SHORTEST_MAX_STATES: u64 = 200_000;
 
 impl Session {
     pub fn open(
@@ -49,17 +59,32 @@ impl Session {
         variant: &str,
         mode: Mode,
         seed: u64,
+        params: Rc<[(String, i64)]>,
         prefix: Vec<Choice>,
         cursor: usize,
     ) -> Result<Session, Error> {
-        let spec = scenario.spec(Some(variant), &[])?;
+        let spec = scenario.spec(Some(variant), &params)?;
         let then = match mode {
-            Mode::Strategy(kind) => Then::Strategy { kind, seed, timing: TimedConfig::default() },
+            // A link's `timed.*` parameters tune the timed strategy; the others ignore them.
+            Mode::Strategy(kind) => Then::Strategy { kind, seed, timing: TimedConfig::from_params(&params)? },
             Mode::Manual => Then::Stop,
         };
         let rec = Rc::new(Recording::record(spec, &prefix, true, then)?);
         let cursor = cursor.min(rec.steps());
-        Ok(Session { scenario, mode, seed, prefix, rec, cursor })
+        let shortest_race = (mode == Mode::Manual).then(|| shortest_race(&rec)).flatten();
+        Ok(Session { scenario, mode, seed, params, prefix, rec, cursor, shortest_race })
+    }
+
+    /// The same scenario and parameters, run another way.
+    fn reopen(
+        &self,
+        variant: &str,
+        mode: Mode,
+        seed: u64,
+        prefix: Vec<Choice>,
+        cursor: usize,
+    ) -> Result<Session, Error> {
+        Session::open(self.scenario, variant, mode, seed, self.params.clone(), prefix, cursor)
     }
 
     /// The scenario's default run.
@@ -69,6 +94,7 @@ impl Session {
             &scenario.default_variant,
             Mode::Strategy(StrategyKind::Random),
             scenario.default_seed,
+            Rc::new([]),
             vec![],
             0,
         )
@@ -79,10 +105,13 @@ impl Session {
         let scenario = library::find(&link.scenario)?;
         let rec = Recording::from_link(&link)?;
         let mode = if link.manual { Mode::Manual } else { Mode::Strategy(link.strategy) };
+        let shortest_race = link.manual.then(|| shortest_race(&rec)).flatten();
         Ok(Session {
+            shortest_race,
             scenario,
             mode,
             seed: link.seed,
+            params: link.params.into(),
             prefix: link.choices.0,
             rec: Rc::new(rec),
             cursor: link.step as usize,
@@ -100,7 +129,7 @@ impl Session {
             strategy,
             manual,
             seed: self.seed,
-            params: vec![],
+            params: self.params.to_vec(),
             choices: Schedule(self.prefix.clone()),
             step: self.cursor as u32,
         }
@@ -124,11 +153,24 @@ impl Session {
     }
 }
 
+/// If `rec` lost a wakeup: the length of a shortest schedule that does (breadth-first search).
+fn shortest_race(rec: &Recording) -> Option<usize> {
+    if !matches!(rec.verdict, Some(Verdict::LostWakeup(_))) {
+        return None;
+    }
+    match shortest_lost_wakeup(&rec.spec, SHORTEST_MAX_STATES, &mut |_| true).0 {
+        Shortest::Found(schedule) => Some(schedule.0.len()),
+        Shortest::None | Shortest::Incomplete => None,
+    }
+}
+
 pub enum Msg {
     Open(String),
     Variant(String),
     Mode(String),
     Seed(u64),
+    /// A scenario parameter (e.g. `lockers`): a new run with the same variant and seed.
+    Param(String, i64),
     Go(usize),
     Forward,
     Back,
@@ -143,6 +185,15 @@ pub enum Msg {
     Choose(Choice),
     LoadLink(String),
     Gallery,
+    /// Open one seed of a sweep, from the start: its scenario, variant, strategy, seed and
+    /// parameters.
+    Watch {
+        scenario: String,
+        variant: String,
+        strategy: StrategyKind,
+        seed: u64,
+        params: Rc<[(String, i64)]>,
+    },
 }
 
 #[derive(Default)]
@@ -175,7 +226,7 @@ impl Page {
     fn at(&self, cursor: usize) -> Page {
         let Some(s) = &self.session else { return self.copy() };
         let cursor = cursor.min(s.rec.steps());
-        let session = Session { prefix: s.prefix.clone(), rec: s.rec.clone(), cursor, ..**s };
+        let session = Session { params: s.params.clone(), prefix: s.prefix.clone(), rec: s.rec.clone(), cursor, ..**s };
         Page { session: Some(Rc::new(session)), ..self.copy() }
     }
 }
@@ -194,25 +245,27 @@ impl Reducible for Page {
             // The same choices, as far as they apply, on another variant: "watch the fix
             // survive this interleaving".
             Msg::Variant(v) => match s {
-                Some(s) => self.with(Session::open(s.scenario, &v, s.mode, s.seed, s.choices_so_far(), s.cursor)),
+                Some(s) => self.with(s.reopen(&v, s.mode, s.seed, s.choices_so_far(), s.cursor)),
                 None => self.copy(),
             },
             Msg::Mode(id) => match (s, Mode::ALL.iter().find(|(_, i, _)| *i == id)) {
-                (Some(s), Some(&(Mode::Manual, _, _))) => self.with(Session::open(
-                    s.scenario,
-                    s.variant(),
-                    Mode::Manual,
-                    s.seed,
-                    s.choices_so_far(),
-                    s.cursor,
-                )),
-                (Some(s), Some(&(mode, _, _))) => {
-                    self.with(Session::open(s.scenario, s.variant(), mode, s.seed, vec![], 0))
+                (Some(s), Some(&(Mode::Manual, _, _))) => {
+                    self.with(s.reopen(s.variant(), Mode::Manual, s.seed, s.choices_so_far(), s.cursor))
                 }
+                (Some(s), Some(&(mode, _, _))) => self.with(s.reopen(s.variant(), mode, s.seed, vec![], 0)),
                 _ => self.copy(),
             },
             Msg::Seed(seed) => match s {
-                Some(s) => self.with(Session::open(s.scenario, s.variant(), s.mode, seed, vec![], 0)),
+                Some(s) => self.with(s.reopen(s.variant(), s.mode, seed, vec![], 0)),
+                None => self.copy(),
+            },
+            Msg::Param(name, value) => match s {
+                Some(s) => {
+                    let mut params: Vec<(String, i64)> = s.params.iter().filter(|(n, _)| *n != name).cloned().collect();
+                    params.push((name, value));
+                    let reopened = Session::open(s.scenario, s.variant(), s.mode, s.seed, params.into(), vec![], 0);
+                    self.with(reopened)
+                }
                 None => self.copy(),
             },
             Msg::Go(step) => self.at(step),
@@ -239,7 +292,7 @@ impl Reducible for Page {
                 Some(s) => {
                     let mut prefix = s.choices_so_far();
                     prefix.push(c);
-                    self.with(Session::open(s.scenario, s.variant(), Mode::Manual, s.seed, prefix, s.cursor + 1))
+                    self.with(s.reopen(s.variant(), Mode::Manual, s.seed, prefix, s.cursor + 1))
                 }
                 None => self.copy(),
             },
@@ -250,6 +303,10 @@ impl Reducible for Page {
                 }
             },
             Msg::Gallery => Page { session: None, playing: false, ..self.copy() },
+            Msg::Watch { scenario, variant, strategy, seed, params } => match library::find(&scenario) {
+                Ok(sc) => self.with(Session::open(sc, &variant, Mode::Strategy(strategy), seed, params, vec![], 0)),
+                Err(e) => Page { notice: Some(e.to_string()), ..self.copy() },
+            },
         };
         Rc::new(page)
     }

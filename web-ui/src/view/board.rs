@@ -2,7 +2,8 @@
 
 use sim_core::effect::Effect;
 use sim_core::kernel::task::TaskState;
-use sim_core::kernel::waitqueue::EntryFlags;
+use sim_core::kernel::waitqueue::{EntryFlags, EntryRef};
+use sim_core::program::Op;
 use sim_core::{describe, Choice, QueueId, TaskId, Verdict, World};
 use yew::prelude::*;
 
@@ -55,8 +56,11 @@ pub fn lanes(p: &SessionProps) -> Html {
             let label = if exited { format!("returned {}", task.exit.unwrap_or(0)) }
                 else if task.asleep() { format!("{} (asleep)", task.state.name()) }
                 else { task.state.name().to_string() };
-            let func = world.next_instr(t).map_or("", |i| i.func);
-            let lo = pc.saturating_sub(3);
+            // A sleeper's pc is already past the schedule() it sleeps in: show it there, and
+            // where it will resume.
+            let asleep_at = task.asleep().then(|| (0..pc).rev().find(|&i| matches!(program.instrs[i].op, Op::Schedule { .. }))).flatten();
+            let func = asleep_at.map(|i| program.instrs[i].func).or_else(|| world.next_instr(t).map(|i| i.func)).unwrap_or("");
+            let lo = asleep_at.unwrap_or(pc).saturating_sub(3);
             let hi = (pc + 6).min(program.instrs.len());
             let can_step = world.is_enabled(Choice::Step(t));
             let can_signal = world.is_enabled(Choice::Signal(t));
@@ -76,8 +80,14 @@ pub fn lanes(p: &SessionProps) -> Html {
                     { for (lo..hi).map(|i| {
                         let instr = &program.instrs[i];
                         let here = i == pc && !exited;
+                        let (class, mark) = match (asleep_at == Some(i), here && asleep_at.is_some(), here) {
+                            (true, ..) => (Some("asleep-in"), Some("asleep here")),
+                            (_, true, _) => (Some("resume"), Some("resumes here")),
+                            (.., true) => (Some("next"), None),
+                            _ => (None, None),
+                        };
                         html! {
-                            <li class={classes!(here.then_some("next"), instr.op.is_local().then_some("local"))}
+                            <li class={classes!(class, instr.op.is_local().then_some("local"))} data-mark={mark}
                                 style={format!("padding-left: {}em", instr.depth)} title={instr.cite}>
                                 { instr.code }
                             </li>
@@ -101,14 +111,87 @@ pub fn lanes(p: &SessionProps) -> Html {
     }
 }
 
+/// Width of a drawn entry and the gap between entries, in pixels: fixed, so that a wakeup's
+/// arrow can point at the entry it woke.
+const ENTRY_W: usize = 150;
+const ENTRY_GAP: usize = 6;
+/// Width of the waker's chip and of the "head" label before the first entry.
+const WAKER_W: usize = 72;
+const HEAD_W: usize = 40;
+
+/// One entry as drawn: present now, linked by this step, or unlinked by it (a ghost that fades).
+struct Drawn {
+    link: EntryRef,
+    flags: EntryFlags,
+    func: &'static str,
+    entering: bool,
+    leaving: bool,
+    woken: bool,
+}
+
+/// Queue `q`'s entries as drawn at the step on screen: the entries it holds, each unlinked by
+/// this step back at its old place.
+fn drawn_entries(before: &World, now: &World, q: QueueId, woken: &[TaskId], walked: bool) -> Vec<Drawn> {
+    let (old, new) = (&before.kernel.queue(q).list, &now.kernel.queue(q).list);
+    let draw = |w: &World, link: &EntryRef, entering, leaving| {
+        let entry = &w.kernel.task(link.task).entries[link.entry.index()];
+        Drawn {
+            link: *link,
+            flags: entry.flags,
+            func: entry.func.name(),
+            entering,
+            leaving,
+            woken: walked && woken.contains(&link.task),
+        }
+    };
+    let mut out: Vec<Drawn> = new.iter().map(|l| draw(now, l, !old.contains(l), false)).collect();
+    for (i, l) in old.iter().enumerate() {
+        if !new.contains(l) {
+            out.insert(i.min(out.len()), draw(before, l, false, true));
+        }
+    }
+    out
+}
+
+/// A wakeup's arrow, from the waker's chip to each entry it woke; one that woke nobody ends,
+/// fading, at the queue's head.
+fn wake_arrows(entries: &[Drawn], nobody: bool) -> Html {
+    let from = WAKER_W / 2;
+    let targets: Vec<usize> = if nobody {
+        vec![WAKER_W + HEAD_W / 2]
+    } else {
+        entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.woken)
+            .map(|(i, _)| WAKER_W + HEAD_W + i * (ENTRY_W + ENTRY_GAP) + ENTRY_W / 2)
+            .collect()
+    };
+    let width = WAKER_W + HEAD_W + entries.len().max(1) * (ENTRY_W + ENTRY_GAP);
+    html! {
+        <svg class={classes!("arrow-layer", nobody.then_some("nobody"))} width={width.to_string()} height="18" aria-hidden="true">
+            <defs>
+                <marker id="arrowhead" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                    <path d="M0 0L10 5L0 10z" />
+                </marker>
+            </defs>
+            { for targets.iter().map(|&x| html! {
+                <path d={format!("M{from} 16Q{} -6 {x} 16", (from + x) / 2)} marker-end="url(#arrowhead)" />
+            }) }
+        </svg>
+    }
+}
+
 /// The wait queues as ordered entries (head on the left), and the shared objects.
 #[function_component(Queues)]
 pub fn queues(p: &SessionProps) -> Html {
     let s = &p.session;
     let world = &s.rec.worlds[s.cursor];
+    let before = &s.rec.worlds[s.cursor.saturating_sub(1)];
     let spec = &s.rec.spec;
     let k = &world.kernel;
     let fx = current_effects(s);
+    let waker = s.cursor.checked_sub(1).map(|i| s.rec.events[i].choice.task());
     let woken: Vec<TaskId> = fx
         .iter()
         .filter_map(|e| match e {
@@ -122,39 +205,59 @@ pub fn queues(p: &SessionProps) -> Html {
             let q = QueueId(q as u8);
             let walked = fx.iter().any(|e| matches!(e, Effect::WakeBegin { queue, .. } if *queue == q));
             let nobody = fx.iter().any(|e| matches!(e, Effect::WakeEnd { queue, woken: 0 } if *queue == q));
+            let entries = drawn_entries(before, world, q, &woken, walked);
+            let name = &spec.queues[q.index()];
+            let waker = waker.map_or("?", |t| spec.task_name(t));
+            let said = if nobody {
+                format!("{waker}: wake_up({name}) woke nobody")
+            } else {
+                let who: Vec<&str> = entries.iter().filter(|e| e.woken).map(|e| spec.task_name(e.link.task)).collect();
+                format!("{waker}: wake_up({name}) woke {}", who.join(", "))
+            };
             html! {
-                <div class={classes!("queue", walked.then_some("walked"))} data-queue={spec.queues[q.index()].clone()}>
-                    <div class="qname">{ &spec.queues[q.index()] }
-                        if walked { <span class={classes!("wake", nobody.then_some("nobody"))}>
-                            { if nobody { "wake_up(): woke nobody".to_string() } else { "wake_up()".to_string() } }</span> }
+                <div class={classes!("queue", walked.then_some("walked"))} data-queue={name.clone()}>
+                    <div class="qname">{ name }
+                        if walked { <span class={classes!("wake", nobody.then_some("nobody"))}>{ said }</span> }
                     </div>
+                    if walked { { wake_arrows(&entries, nobody) } }
                     <div class="entries">
-                        <span class="head">{ "head" }</span>
-                        { for k.queue(q).list.iter().map(|e| {
-                            let flags = k.task(e.task).entries[e.entry.index()].flags;
-                            let func = k.task(e.task).entries[e.entry.index()].func.name();
-                            let entry = &spec.program(e.task).entries[e.entry.index()];
+                        <span class={classes!("waker", (!walked).then_some("idle"))} style={format!("width: {WAKER_W}px")}>
+                            if walked { <b>{ waker }</b>{ " wakes" } }
+                        </span>
+                        <span class="head" style={format!("width: {HEAD_W}px")}>{ "head" }</span>
+                        { for entries.iter().map(|e| {
+                            let entry = &spec.program(e.link.task).entries[e.link.entry.index()];
+                            let task = spec.task_name(e.link.task);
+                            let class = classes!(
+                                "entry",
+                                e.woken.then_some("woken-now"),
+                                e.entering.then_some("entering"),
+                                e.leaving.then_some("leaving"),
+                            );
+                            let title = format!("{task}'s {} ({}){}", entry.name, e.func,
+                                if e.leaving { ", unlinked by this step" } else { "" });
                             html! {
-                                <span key={format!("{}-{}", e.task.0, e.entry.0)}
-                                    class={classes!("entry", woken.contains(&e.task).then_some("woken-now"))}
-                                    title={format!("{}'s {} ({func})", spec.task_name(e.task), entry.name)}>
-                                    <b>{ spec.task_name(e.task) }</b>
-                                    if flags.contains(EntryFlags::EXCLUSIVE) { <i>{ "EXCL" }</i> }
-                                    if flags.contains(EntryFlags::WOKEN) { <i>{ "WOKEN" }</i> }
-                                    <small>{ func.trim_end_matches("_function") }</small>
+                                <span key={format!("{}-{}", e.link.task.0, e.link.entry.0)} class={class}
+                                    style={format!("width: {ENTRY_W}px; margin-right: {ENTRY_GAP}px")} title={title}>
+                                    <b>{ task }</b>
+                                    if e.flags.contains(EntryFlags::EXCLUSIVE) { <i>{ "EXCL" }</i> }
+                                    if e.flags.contains(EntryFlags::WOKEN) { <i>{ "WOKEN" }</i> }
+                                    <small>{ e.func.trim_end_matches("_function") }</small>
                                 </span>
                             }
                         }) }
-                        if k.queue(q).list.is_empty() { <span class="empty">{ "empty" }</span> }
+                        if entries.is_empty() { <span class="empty">{ "empty" }</span> }
                     </div>
                 </div>
             }
         }) }
         if spec.objects.pipe {
             <div class="pipe" aria-label="pipe">
+                <div class="oname">{ "pipe" }</div>
                 <div class="ring">
-                { for (0..k.pipe.max_usage).map(|i| html! {
-                    <span class={classes!("slot", (i < k.pipe.head.wrapping_sub(k.pipe.tail)).then_some("full"))}></span>
+                { for (0..k.pipe.max_usage).map(|i| {
+                    let used = k.pipe.head.wrapping_sub(k.pipe.tail);
+                    html! { <span class={classes!("slot", (i < used).then_some("full"))}></span> }
                 }) }
                 </div>
                 <div>{ format!("head {}  tail {}  ({} of {} pages)", k.pipe.head, k.pipe.tail, k.pipe.head.wrapping_sub(k.pipe.tail), k.pipe.max_usage) }</div>
@@ -163,6 +266,7 @@ pub fn queues(p: &SessionProps) -> Html {
         }
         if spec.objects.page {
             <div class="page-flags" aria-label="page flags">
+                <div class="oname">{ "page" }</div>
                 <span class={classes!("flag", k.page.locked.then_some("on"))}>{ format!("PG_locked {}", u8::from(k.page.locked)) }</span>
                 <span class={classes!("flag", k.page.waiters.then_some("on"))}>{ format!("PG_waiters {}", u8::from(k.page.waiters)) }</span>
                 <span>{ format!("held by {}", k.page.owner.map_or("nobody".to_string(), |t| spec.task_name(t).to_string())) }</span>
@@ -218,8 +322,12 @@ pub fn banner(p: &SessionProps) -> Html {
     match &s.rec.verdict {
         Some(Verdict::LostWakeup(l)) if at_end || s.cursor >= l.lost_at_step as usize => html! {
             <div class="banner lost" role="alert" id="verdict">
+                if s.mode == Mode::Manual { <strong>{ "You produced the race! " }</strong> }
                 <strong>{ format!("Lost wakeup: {} sleeps forever.", l.waiter) }</strong>
                 { format!(" Lost at step {}: {}.", l.lost_at_step, l.reason) }
+                if let Some(n) = s.shortest_race {
+                    <span class="shortest">{ format!(" Your schedule took {} steps; the shortest race takes {n}.", s.rec.steps()) }</span>
+                }
                 <button onclick={jump}>{ format!("go to step {}", l.lost_at_step) }</button>
             </div>
         },

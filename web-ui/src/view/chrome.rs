@@ -8,8 +8,16 @@ use yew::prelude::*;
 use crate::session::{Mode, Msg};
 use crate::view::board::SessionProps;
 
+/// The picked value. The picker then gives the keyboard back to the page: arrows step the run
+/// again instead of picking another option.
 fn select_value(e: &Event) -> String {
-    e.target().and_then(|t| t.dyn_into::<HtmlSelectElement>().ok()).map(|s| s.value()).unwrap_or_default()
+    let select = e.target().and_then(|t| t.dyn_into::<HtmlSelectElement>().ok());
+    select
+        .map(|s| {
+            let _ = s.blur();
+            s.value()
+        })
+        .unwrap_or_default()
 }
 
 fn input_value(e: &Event) -> String {
@@ -62,6 +70,22 @@ pub fn header(p: &SessionProps) -> Html {
                     <input id="seed" aria-label="seed" type="number" min="0" value={s.seed.to_string()} onchange={on_seed} />
                 </label>
             }
+            { for s.scenario.protocol().params().iter().map(|def| {
+                let d = p.dispatch.clone();
+                let name = def.name;
+                let value = s.rec.spec.params.get(name).copied().unwrap_or(def.min);
+                let on_change = Callback::from(move |e: Event| {
+                    if let Ok(v) = input_value(&e).trim().parse() {
+                        d.emit(Msg::Param(name.to_string(), v));
+                    }
+                });
+                html! {
+                    <label title={def.about}>{ format!("{name} ") }
+                        <input class="param" id={format!("param-{name}")} aria-label={name} type="number"
+                            min={def.min.to_string()} max={def.max.to_string()} value={value.to_string()} onchange={on_change} />
+                    </label>
+                }
+            }) }
             <span class="title">{ &s.scenario.title }</span>
         </header>
     }

@@ -1,25 +1,104 @@
-//! The timeline: one lane per CPU and one for signals, a mark per step, the lost wakeup in red;
-//! click a mark or drag the scrubber to go there. The marks depend only on the recording, so
-//! they are drawn once per run, not once per step.
+//! The timeline: one lane per CPU and one for signals, a mark per step, an arrow per wakeup
+//! from the waker's lane to the woken task's, the lost wakeup in red; click a step's column or
+//! drag the scrubber to go there.
+//!
+//! The marks depend only on the recording, so they are drawn once per run, and as one SVG path
+//! per kind of mark rather than an element per step: a long run has 10^4 steps, and 10^4
+//! elements made every step's style and paint cost more than a frame. The cursor is a div
+//! moved by a transform, so a step repaints none of the marks.
 
+use std::fmt::Write;
 use std::rc::Rc;
 
 use sim_core::effect::Effect;
 use sim_core::recording::Recording;
 use sim_core::{Choice, Verdict};
 use wasm_bindgen::JsCast;
-use web_sys::HtmlInputElement;
+use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
 
 use crate::session::Msg;
 
-const STEP_W: usize = 9;
-const LANE_H: usize = 18;
+const LANE_H: usize = 20;
+const MARK_H: usize = LANE_H - 6;
+
+/// Pixels per step: wide marks for a short run (a lesson's run fits the screen), narrow ones
+/// for a long run (scrolled).
+fn step_width(steps: usize) -> usize {
+    (1000 / (steps + 2)).clamp(9, 24)
+}
+
+/// The kinds of mark, each drawn as one path with its own CSS class.
+#[derive(Clone, Copy)]
+enum Kind {
+    Step,
+    /// The step walked a wait queue and woke someone.
+    Wake,
+    /// The step walked a wait queue and woke nobody.
+    WokeNobody,
+    Signal,
+    Lost,
+}
+
+impl Kind {
+    const ALL: [(Kind, &'static str); 5] = [
+        (Kind::Step, "mark"),
+        (Kind::Wake, "mark wake"),
+        (Kind::WokeNobody, "mark nobody"),
+        (Kind::Signal, "mark sig"),
+        (Kind::Lost, "mark lost"),
+    ];
+}
+
+fn lane_mid(lane: usize) -> usize {
+    lane * LANE_H + LANE_H / 2
+}
+
+/// The path data of every kind of mark, and of the wakeup arrows.
+fn paths(rec: &Recording) -> ([String; 5], String) {
+    let step_w = step_width(rec.steps());
+    let mark_w = step_w - 2;
+    let signals = rec.spec.tasks.len();
+    let lost = match &rec.verdict {
+        Some(Verdict::LostWakeup(l)) => Some(l.lost_at_step as usize),
+        _ => None,
+    };
+    let mut marks: [String; 5] = Default::default();
+    let mut arrows = String::new();
+    for (i, e) in rec.events.iter().enumerate() {
+        let step = i + 1;
+        let x = step * step_w;
+        let lane = match e.choice {
+            Choice::Step(t) => t.index(),
+            Choice::Signal(_) => signals,
+        };
+        let walked = e.effects.iter().any(|f| matches!(f, Effect::WakeBegin { .. }));
+        let mut woke = false;
+        for f in &e.effects {
+            if let Effect::WakeCall { task, woke: true, .. } = f {
+                woke = true;
+                // Down or up from the waker's lane to the woken task's, with an open arrowhead.
+                let (from, to) = (lane_mid(lane), lane_mid(task.index()));
+                let cx = x + mark_w / 2;
+                let back = if to > from { to - 4 } else { to + 4 };
+                let _ = write!(arrows, "M{cx} {from}V{to}M{} {back}L{cx} {to}L{} {back}", cx - 3, cx + 3);
+            }
+        }
+        let kind = match (lost == Some(step), woke, walked, e.choice) {
+            (true, ..) => Kind::Lost,
+            (_, true, ..) => Kind::Wake,
+            (_, _, true, _) => Kind::WokeNobody,
+            (.., Choice::Signal(_)) => Kind::Signal,
+            _ => Kind::Step,
+        };
+        let _ = write!(marks[kind as usize], "M{x} {}h{mark_w}v{MARK_H}h-{mark_w}z", lane * LANE_H + 3);
+    }
+    (marks, arrows)
+}
 
 #[derive(Properties)]
 pub struct MarksProps {
     pub rec: Rc<Recording>,
-    pub dispatch: Callback<Msg>,
 }
 
 impl PartialEq for MarksProps {
@@ -30,27 +109,11 @@ impl PartialEq for MarksProps {
 
 #[function_component(Marks)]
 fn marks(p: &MarksProps) -> Html {
-    let rec = &p.rec;
-    let lanes = rec.spec.tasks.len() + 1;
-    let lost = match &rec.verdict {
-        Some(Verdict::LostWakeup(l)) => Some(l.lost_at_step as usize),
-        _ => None,
-    };
+    let (marks, arrows) = paths(&p.rec);
     html! {
         <g>
-        { for rec.events.iter().enumerate().map(|(i, e)| {
-            let lane = match e.choice { Choice::Step(t) => t.index(), Choice::Signal(_) => lanes - 1 };
-            let wake = e.effects.iter().any(|f| matches!(f, Effect::WakeBegin { .. }));
-            let class = if lost == Some(i + 1) { "mark lost" } else if wake { "mark wake" } else if matches!(e.choice, Choice::Signal(_)) { "mark sig" } else { "mark" };
-            let d = p.dispatch.clone();
-            html! {
-                <rect class={class} x={((i + 1) * STEP_W).to_string()} y={(lane * LANE_H + 3).to_string()}
-                    width={(STEP_W - 2).to_string()} height={(LANE_H - 6).to_string()}
-                    onclick={Callback::from(move |_| d.emit(Msg::Go(i + 1)))}>
-                    <title>{ format!("step {}", i + 1) }</title>
-                </rect>
-            }
-        }) }
+            { for Kind::ALL.iter().map(|&(kind, class)| html! { <path class={class} d={marks[kind as usize].clone()} /> }) }
+            <path class="arrows" d={arrows} />
         </g>
     }
 }
@@ -71,9 +134,37 @@ impl PartialEq for TimelineProps {
 #[function_component(Timeline)]
 pub fn timeline(p: &TimelineProps) -> Html {
     let rec = &p.rec;
+    let steps = rec.steps();
     let lanes = rec.spec.tasks.len() + 1;
-    let width = (rec.steps() + 2) * STEP_W;
+    let step_w = step_width(steps);
+    let width = (steps + 2) * step_w;
     let height = lanes * LANE_H;
+    let cursor_x = p.cursor * step_w + step_w / 2;
+    let scroll = use_node_ref();
+    // Keep the cursor in view: scroll only when it leaves the visible part.
+    {
+        let scroll = scroll.clone();
+        use_effect_with(cursor_x, move |&x| {
+            if let Some(el) = scroll.cast::<Element>() {
+                let (left, w) = (el.scroll_left(), el.client_width());
+                let x = x as i32;
+                if x < left || x > left + w - 2 * step_w as i32 {
+                    el.set_scroll_left(x - w / 2);
+                }
+            }
+        });
+    }
+    let svg = use_node_ref();
+    let d = p.dispatch.clone();
+    let on_click = {
+        let svg = svg.clone();
+        Callback::from(move |e: MouseEvent| {
+            // Not e.current_target(): Yew listens at the root and delegates.
+            let Some(svg) = svg.cast::<Element>() else { return };
+            let x = f64::from(e.client_x()) - svg.get_bounding_client_rect().left();
+            d.emit(Msg::Go((x.max(0.0) as usize / step_w).min(steps)));
+        })
+    };
     let d = p.dispatch.clone();
     let on_scrub = Callback::from(move |e: InputEvent| {
         let v = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()).and_then(|i| i.value().parse().ok());
@@ -87,17 +178,25 @@ pub fn timeline(p: &TimelineProps) -> Html {
                 { for rec.spec.tasks.iter().enumerate().map(|(i, t)| html! { <div>{ format!("CPU{i} {}", t.name) }</div> }) }
                 <div>{ "signals" }</div>
             </div>
-            <div class="scroll">
-                <svg width={width.to_string()} height={height.to_string()} role="img" aria-label="one mark per step, by CPU">
+            <div class="scroll" ref={scroll}>
+                <svg ref={svg} width={width.to_string()} height={height.to_string()} role="img" onclick={on_click}
+                    aria-label="one mark per step, by CPU; arrows from waker to woken; click a step to go there">
+                    <title>{ "click a step to go there" }</title>
                     { for (0..lanes).map(|l| html! { <line class="lane-line" x1="0" x2={width.to_string()}
-                        y1={(l * LANE_H + LANE_H / 2).to_string()} y2={(l * LANE_H + LANE_H / 2).to_string()} /> }) }
-                    <Marks rec={rec.clone()} dispatch={p.dispatch.clone()} />
-                    <line class="cursor" x1={(p.cursor * STEP_W + STEP_W / 2).to_string()} x2={(p.cursor * STEP_W + STEP_W / 2).to_string()}
-                        y1="0" y2={height.to_string()} />
+                        y1={lane_mid(l).to_string()} y2={lane_mid(l).to_string()} /> }) }
+                    <Marks rec={rec.clone()} />
                 </svg>
+                <div class="cursor" style={format!("height: {height}px; transform: translateX({cursor_x}px)")}></div>
             </div>
-            <input class="scrubber" type="range" min="0" max={rec.steps().to_string()} value={p.cursor.to_string()}
+            <input class="scrubber" type="range" min="0" max={steps.to_string()} value={p.cursor.to_string()}
                 aria-label="scrub through the steps" oninput={on_scrub} />
+            <div class="legend" aria-hidden="true">
+                <span class="key step"></span>{ "step" }
+                <span class="key wake"></span>{ "wakes a task (arrow: waker to woken)" }
+                <span class="key nobody"></span>{ "wake_up() that woke nobody" }
+                <span class="key sig"></span>{ "signal" }
+                <span class="key lost"></span>{ "wakeup lost" }
+            </div>
         </section>
     }
 }
