@@ -11,6 +11,7 @@ pub fn effect(spec: &Spec, e: &Effect) -> String {
     let name = |t: TaskId| spec.task_name(t).to_string();
     let queue = |q: crate::ids::QueueId| spec.queues[q.index()].clone();
     match *e {
+        Effect::State { task, from, to } if from == to => format!("{} stays {}", name(task), to.name()),
         Effect::State { task, from, to } => format!("{} {}→{}", name(task), from.name(), to.name()),
         Effect::Link { queue: q, task, at_head, exclusive, .. } => format!(
             "{} += {}{} ({})",
@@ -54,7 +55,9 @@ pub fn effect(spec: &Spec, e: &Effect) -> String {
         Effect::Condition { value } => format!("condition = {value}"),
         Effect::Signal { task } => format!("SIGKILL pending for {}", name(task)),
         Effect::Exit { task, ret } => format!("{} returns {ret}", name(task)),
-        Effect::Lost { task } => format!("LOST WAKEUP: {} sleeps with nobody to wake it", name(task)),
+        // `task` received the wakeup and lost it; the waiter left asleep may be another task
+        // (an exclusive wakeup abandoned by a killed waiter leaves the next waiter asleep).
+        Effect::Lost { task } => format!("LOST WAKEUP: the wakeup {} received is lost", name(task)),
     }
 }
 

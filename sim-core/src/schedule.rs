@@ -39,10 +39,11 @@ impl Schedule {
                     let names: Vec<_> = spec.tasks.iter().map(|t| t.name.as_str()).collect();
                     err(format!("no task of that name (tasks: {})", names.join(", ")))
                 })?;
-            if out.len() + count > MAX_SCHEDULE_LEN {
+            // Saturating: a count near usize::MAX must not wrap past the limit.
+            if out.len().saturating_add(count) > MAX_SCHEDULE_LEN {
                 return Err(Error::Limit {
                     what: "schedule length",
-                    value: (out.len() + count) as u64,
+                    value: out.len().saturating_add(count) as u64,
                     limit: MAX_SCHEDULE_LEN as u64,
                 });
             }

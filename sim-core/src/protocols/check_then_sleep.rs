@@ -80,7 +80,7 @@ fn waiter_set_state_first() -> Program {
             "§0 the safety rule: then test",
         )
         .op(Op::Schedule { waits_for: Cond::Condition }, "schedule();", "§0 the safety rule: then sleep")
-        .op(Op::Goto { then: Builder::to(top) }, "}", "");
+        .op(Op::Goto { then: Builder::to(top) }, "}  /* for (;;) */", "");
     b.bind(done);
     b.func("waiter", 1).op(Op::FinishWait { queue: WQ, entry: wait }, "finish_wait(&wq, &wait);", "§0 finish_wait").op(
         Op::Exit,

@@ -37,6 +37,9 @@ impl PartialEq for SessionProps {
     }
 }
 
+/// Lines of a program listing.
+const LISTING_LINES: usize = 10;
+
 /// One lane per CPU: its task, state, function, the program around the next line.
 #[function_component(Lanes)]
 pub fn lanes(p: &SessionProps) -> Html {
@@ -59,9 +62,16 @@ pub fn lanes(p: &SessionProps) -> Html {
             // A sleeper's pc is already past the schedule() it sleeps in: show it there, and
             // where it will resume.
             let asleep_at = task.asleep().then(|| (0..pc).rev().find(|&i| matches!(program.instrs[i].op, Op::Schedule { .. }))).flatten();
-            let func = asleep_at.map(|i| program.instrs[i].func).or_else(|| world.next_instr(t).map(|i| i.func)).unwrap_or("");
-            let lo = asleep_at.unwrap_or(pc).saturating_sub(3);
-            let hi = (pc + 6).min(program.instrs.len());
+            // The function of the line on show; a task that returned shows the last one it ran.
+            let shown = asleep_at.unwrap_or(pc).min(program.instrs.len().saturating_sub(1));
+            let func = program.instrs.get(shown).map_or("", |i| i.func);
+            // A short program is listed whole; a long one around the line on show.
+            let (lo, hi) = if program.instrs.len() <= LISTING_LINES {
+                (0, program.instrs.len())
+            } else {
+                let lo = shown.saturating_sub(3).min(program.instrs.len() - LISTING_LINES);
+                (lo, lo + LISTING_LINES)
+            };
             let can_step = world.is_enabled(Choice::Step(t));
             let can_signal = world.is_enabled(Choice::Signal(t));
             let manual = s.mode == Mode::Manual;
@@ -75,7 +85,7 @@ pub fn lanes(p: &SessionProps) -> Html {
                         <span class={classes!("state", class)} data-state={task.state.name()}>{ label }</span>
                         if task.fatal_signal { <span class="signal" title="a fatal signal is pending">{ "SIGKILL" }</span> }
                     </header>
-                    <div class="func">{ if exited { "".to_string() } else { format!("{func}()") } }</div>
+                    <div class="func">{ format!("{func}()") }</div>
                     <ol class="listing" start={(lo + 1).to_string()}>
                     { for (lo..hi).map(|i| {
                         let instr = &program.instrs[i];
@@ -323,17 +333,20 @@ pub fn banner(p: &SessionProps) -> Html {
         Some(Verdict::LostWakeup(l)) if at_end || s.cursor >= l.lost_at_step as usize => html! {
             <div class="banner lost" role="alert" id="verdict">
                 if s.mode == Mode::Manual { <strong>{ "You produced the race! " }</strong> }
-                <strong>{ format!("Lost wakeup: {} sleeps forever.", l.waiter) }</strong>
+                <strong>{ format!("Lost wakeup: {} {} forever.", l.waiter, if at_end { "sleeps" } else { "will sleep" }) }</strong>
                 { format!(" Lost at step {}: {}.", l.lost_at_step, l.reason) }
                 if let Some(n) = s.shortest_race {
                     <span class="shortest">{ format!(" Your schedule took {} steps; the shortest race takes {n}.", s.rec.steps()) }</span>
                 }
-                <button onclick={jump}>{ format!("go to step {}", l.lost_at_step) }</button>
+                <button onclick={jump}>{ format!("jump to the race (step {})", l.lost_at_step) }</button>
             </div>
         },
         Some(Verdict::LostWakeup(l)) => html! {
             <div class="banner hint" id="verdict-hint">{ format!("This run loses a wakeup at step {}. ", l.lost_at_step) }
-                <button onclick={jump}>{ "jump to the race" }</button></div>
+                <button onclick={jump}>{ format!("jump to the race (step {})", l.lost_at_step) }</button></div>
+        },
+        Some(Verdict::Finished { .. }) if !at_end && s.mode != Mode::Manual => html! {
+            <div class="banner hint" id="verdict-hint">{ format!("This run finishes in {} steps: no wakeup is lost.", s.rec.steps()) }</div>
         },
         Some(Verdict::Finished { .. }) if at_end => html! {
             <div class="banner ok" id="verdict">{ "Finished: every task returned, no wakeup was lost." }</div>
@@ -345,7 +358,10 @@ pub fn banner(p: &SessionProps) -> Html {
             <div class="banner hint" id="verdict">{ format!("Stopped at the step limit ({limit}).") }</div>
         },
         None if at_end => html! {
-            <div class="banner hint" id="verdict">{ "Your turn: run a CPU's next step, or send a signal." }</div>
+            <div class="banner hint" id="verdict">{
+                if s.rec.spec.tasks.iter().any(|t| t.signalable) { "Your turn: run a CPU's next step, or send a signal." }
+                else { "Your turn: run a CPU's next step." }
+            }</div>
         },
         _ => html! {},
     }

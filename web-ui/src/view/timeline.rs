@@ -189,6 +189,7 @@ pub fn timeline(p: &TimelineProps) -> Html {
                 <div class="cursor" style={format!("height: {height}px; transform: translateX({cursor_x}px)")}></div>
             </div>
             <input class="scrubber" type="range" min="0" max={steps.to_string()} value={p.cursor.to_string()}
+                style={format!("width: {width}px; max-width: 100%")}
                 aria-label="scrub through the steps" oninput={on_scrub} />
             <div class="legend" aria-hidden="true">
                 <span class="key step"></span>{ "step" }
