@@ -141,6 +141,48 @@ test('scenario parameters: a link keeps them, the header changes them', async ()
   await page.close();
 });
 
+test('"share link" gives the URL of this run at this step, and it opens there', async () => {
+  const { page, errors } = await open('#wq1/page-lock-killable/v4.13/random/185///0');
+  await page.waitForSelector('.lane');
+  for (let i = 0; i < 7; i++) await page.keyboard.press('ArrowRight');
+  await page.click('#share');
+  const url = await page.inputValue('#share-url');
+  assert.equal(url, `${APP_URL}#wq1/page-lock-killable/v4.13/random/185///7`);
+  const other = await browser.newPage();
+  await other.goto(url);
+  await other.waitForSelector('.lane');
+  assert.match(await stepText(other), /step 7 \/ 13/);
+  await other.close();
+  // The next move hides the link, which no longer names the step on screen.
+  await page.keyboard.press('ArrowRight');
+  await page.waitForSelector('#share-url', { state: 'detached' });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('predict mode stops before each wakeup, asks whom it wakes, and grades the answer', async () => {
+  const { page, errors } = await open('#wq1/pipe-splice/v5.8/random/3005///17');
+  await page.waitForSelector('.lane');
+  await page.check('#predict');
+  // Step 18 is W's late wake_up(rd_wait), with R on rd_wait: the page asks instead of moving.
+  await page.keyboard.press('ArrowRight');
+  await page.waitForSelector('.predict .prompt');
+  assert.match(await page.textContent('.predict .prompt'), /Which task on rd_wait will it wake\?/);
+  assert.match(await stepText(page), /step 17 \//);
+  assert.deepEqual(await page.locator('.predict .answer').allTextContents(), ['R', 'nobody']);
+  await page.click('.predict .answer >> text=R');
+  assert.match(await page.textContent('.predict .feedback.right'), /Right\. W's wakeup on rd_wait woke R/);
+  assert.match(await stepText(page), /step 18 \//);
+  // Play stops at the next wakeup (step 28, rd_wait now empty): "nobody" is right.
+  await page.click('button[aria-label="play or pause (space)"]');
+  await page.waitForSelector('.predict .prompt');
+  assert.match(await stepText(page), /step 27 \//);
+  await page.click('.predict .answer >> text=nobody');
+  assert.match(await page.textContent('.predict .score'), /2 of 2 right/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('a link pasted into the open page opens its run', async () => {
   const { page, errors } = await open();
   await page.waitForSelector('.lane');

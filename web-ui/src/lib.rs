@@ -1,6 +1,7 @@
 //! The wqsim page: pick a scenario and a variant, step through a run, watch the wait queues,
 //! the wakeups and the moment a wakeup is lost. The URL holds the exact run and step.
 
+mod predict;
 mod session;
 pub mod sweep;
 mod view;
@@ -16,6 +17,7 @@ use yew::prelude::*;
 pub use session::{Msg, Page, Session};
 use view::board::{Banner, Lanes, Narration, Queues};
 use view::chrome::{Controls, Gallery, Header};
+use view::predict::PredictPanel;
 use view::timeline::Timeline;
 
 /// How long the page waits after a move before it writes the URL.
@@ -72,8 +74,10 @@ pub fn app() -> Html {
                     let Some(e) = e.dyn_ref::<KeyboardEvent>() else { return };
                     // Keys typed into a field or a picker are the field's.
                     let target = e.target();
-                    let in_field = target.as_ref().and_then(|t| t.dyn_ref::<web_sys::HtmlInputElement>()).is_some()
-                        || target.as_ref().and_then(|t| t.dyn_ref::<web_sys::HtmlSelectElement>()).is_some();
+                    let typing = |i: &web_sys::HtmlInputElement| !matches!(i.type_().as_str(), "checkbox" | "radio");
+                    let in_field =
+                        target.as_ref().and_then(|t| t.dyn_ref::<web_sys::HtmlInputElement>()).is_some_and(typing)
+                            || target.as_ref().and_then(|t| t.dyn_ref::<web_sys::HtmlSelectElement>()).is_some();
                     if in_field {
                         return;
                     }
@@ -126,8 +130,12 @@ pub fn app() -> Html {
                 </div>
                 <Timeline rec={s.rec.clone()} cursor={s.cursor} dispatch={dispatch.clone()} />
                 <Narration session={s.clone()} dispatch={dispatch.clone()} />
-                <Controls cursor={s.cursor} steps={s.rec.steps()} playing={page.playing} speed_ms={page.speed_ms}
-                    has_race={s.race_step().is_some()} dispatch={dispatch.clone()} />
+                // The question and the controls stay in view on a small (projector) screen.
+                <div class="dock">
+                    <PredictPanel predict={page.predict.clone()} dispatch={dispatch.clone()} />
+                    <Controls cursor={s.cursor} steps={s.rec.steps()} playing={page.playing} speed_ms={page.speed_ms}
+                        has_race={s.race_step().is_some()} predict={page.predict.on} dispatch={dispatch.clone()} />
+                </div>
                 <view::sweep::SweepPanel scenario={s.scenario.id.clone()} variant={s.variant().to_string()} mode={s.mode} params={s.params.clone()} dispatch={dispatch.clone()} />
             </main>
         },

@@ -11,6 +11,8 @@ use sim_core::strategy::{StrategyKind, TimedConfig};
 use sim_core::{library, Choice, Error, Scenario, Schedule, TaskId, Verdict};
 use yew::prelude::*;
 
+use crate::predict::{self, Predict};
+
 /// How the steps are chosen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
@@ -180,6 +182,10 @@ pub enum Msg {
     /// The play timer ticked.
     Tick,
     Speed(u32),
+    /// Predict mode on or off.
+    TogglePredict,
+    /// The user's answer to the predict question: a task, or nobody.
+    Answer(Option<TaskId>),
     JumpToRace,
     /// "You schedule": run this task's next step, or deliver it a fatal signal.
     Choose(Choice),
@@ -204,12 +210,19 @@ pub struct Page {
     pub playing: bool,
     /// Milliseconds per step when playing.
     pub speed_ms: u32,
+    pub predict: Predict,
 }
 
 impl Page {
     fn with(&self, session: Result<Session, Error>) -> Page {
         match session {
-            Ok(s) => Page { session: Some(Rc::new(s)), notice: None, playing: false, speed_ms: self.speed_ms },
+            Ok(s) => Page {
+                session: Some(Rc::new(s)),
+                notice: None,
+                playing: false,
+                speed_ms: self.speed_ms,
+                predict: self.predict.moved(),
+            },
             Err(e) => Page { notice: Some(e.to_string()), session: self.session.clone(), ..self.copy() },
         }
     }
@@ -220,6 +233,7 @@ impl Page {
             notice: self.notice.clone(),
             playing: self.playing,
             speed_ms: self.speed_ms,
+            predict: self.predict.clone(),
         }
     }
 
@@ -227,7 +241,21 @@ impl Page {
         let Some(s) = &self.session else { return self.copy() };
         let cursor = cursor.min(s.rec.steps());
         let session = Session { params: s.params.clone(), prefix: s.prefix.clone(), rec: s.rec.clone(), cursor, ..**s };
-        Page { session: Some(Rc::new(session)), ..self.copy() }
+        Page { session: Some(Rc::new(session)), predict: self.predict.moved(), ..self.copy() }
+    }
+
+    /// One step on, unless predict mode first asks about it (and pauses play).
+    fn forward(&self) -> Page {
+        let Some(s) = &self.session else { return self.copy() };
+        if self.predict.on {
+            if self.predict.question.is_some() {
+                return Page { playing: false, ..self.copy() };
+            }
+            if let Some(q) = predict::question(s) {
+                return Page { playing: false, predict: self.predict.ask(q), ..self.copy() };
+            }
+        }
+        self.at(s.cursor + 1)
     }
 }
 
@@ -269,7 +297,7 @@ impl Reducible for Page {
                 None => self.copy(),
             },
             Msg::Go(step) => self.at(step),
-            Msg::Forward => self.at(cursor + 1),
+            Msg::Forward => self.forward(),
             Msg::Back => self.at(cursor.saturating_sub(1)),
             Msg::Start => self.at(0),
             Msg::End => self.at(usize::MAX),
@@ -279,10 +307,17 @@ impl Reducible for Page {
                 Page { playing: !self.playing, ..page }
             }
             Msg::Tick => {
-                let page = self.at(cursor + 1);
+                let page = self.forward();
                 let done = page.session.as_deref().is_none_or(|s| s.cursor >= s.rec.steps());
-                Page { playing: self.playing && !done, ..page }
+                Page { playing: page.playing && !done, ..page }
             }
+            Msg::TogglePredict => {
+                Page { predict: Predict { on: !self.predict.on, ..self.predict.moved() }, ..self.copy() }
+            }
+            Msg::Answer(pick) => match &self.predict.question {
+                Some(q) => Page { predict: self.predict.answer(pick), ..self.at(q.step) },
+                None => self.copy(),
+            },
             Msg::Speed(ms) => Page { speed_ms: ms, ..self.copy() },
             Msg::JumpToRace => match s.and_then(Session::race_step) {
                 Some(step) => self.at(step),
@@ -297,7 +332,13 @@ impl Reducible for Page {
                 None => self.copy(),
             },
             Msg::LoadLink(text) => match Session::from_link(&text) {
-                Ok(s) => Page { session: Some(Rc::new(s)), notice: None, playing: false, speed_ms: self.speed_ms },
+                Ok(s) => Page {
+                    session: Some(Rc::new(s)),
+                    notice: None,
+                    playing: false,
+                    speed_ms: self.speed_ms,
+                    predict: self.predict.moved(),
+                },
                 Err(e) => {
                     Page { session: None, notice: Some(format!("This link cannot be opened: {e}")), ..self.copy() }
                 }

@@ -41,6 +41,34 @@ pub fn header(p: &SessionProps) -> Html {
     });
     let d = p.dispatch.clone();
     let home = Callback::from(move |_| d.emit(Msg::Gallery));
+    // "share link": the whole URL of this run and step, copied and shown until the next move.
+    let shared = use_state(|| None::<String>);
+    let fragment = s.link().encode();
+    {
+        let shared = shared.clone();
+        use_effect_with(fragment.clone(), move |_| shared.set(None));
+    }
+    let on_share = {
+        let shared = shared.clone();
+        Callback::from(move |_| {
+            let Some(window) = web_sys::window() else { return };
+            let location = window.location();
+            let page = format!("{}{}", location.origin().unwrap_or_default(), location.pathname().unwrap_or_default());
+            let url = format!("{page}#{fragment}");
+            // Where the clipboard is refused (no secure context, no permission), the field below
+            // shows the link; the refusal is awaited so that it is not an uncaught rejection.
+            let copied = wasm_bindgen_futures::JsFuture::from(window.navigator().clipboard().write_text(&url));
+            wasm_bindgen_futures::spawn_local(async move {
+                let _ = copied.await;
+            });
+            shared.set(Some(url));
+        })
+    };
+    let select_all = Callback::from(|e: FocusEvent| {
+        if let Some(input) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
+            input.select();
+        }
+    });
     html! {
         <header class="bar">
             <a class="brand" href="#" onclick={home}>{ "wqsim" }</a>
@@ -86,6 +114,12 @@ pub fn header(p: &SessionProps) -> Html {
                     </label>
                 }
             }) }
+            <button id="share" onclick={on_share} title="copy a link to this run at this step">{ "share link" }</button>
+            if let Some(url) = &*shared {
+                <label class="shared">{ "copied: " }
+                    <input id="share-url" readonly=true value={url.clone()} aria-label="link to this run at this step" onfocus={select_all} />
+                </label>
+            }
             <span class="title">{ &s.scenario.title }</span>
         </header>
     }
@@ -98,6 +132,8 @@ pub struct ControlsProps {
     pub playing: bool,
     pub speed_ms: u32,
     pub has_race: bool,
+    /// Predict mode is on.
+    pub predict: bool,
     pub dispatch: Callback<Msg>,
 }
 
@@ -125,6 +161,10 @@ pub fn controls(p: &ControlsProps) -> Html {
                 <input type="range" min="1" max="20" value={(1000 / p.speed_ms.max(1)).to_string()} aria-label="steps per second" onchange={on_speed} />
             </label>
             if p.has_race { { button("jump to the race", "go to the step where the wakeup is lost", || Msg::JumpToRace, false) } }
+            <label title="stop before each wakeup and guess whom it wakes">
+                <input id="predict" type="checkbox" checked={p.predict} onchange={{ let d = p.dispatch.clone(); Callback::from(move |_| d.emit(Msg::TogglePredict)) }} />
+                { " predict wakeups" }
+            </label>
             <span class="stepno" id="step">{ format!("step {} / {}", p.cursor, p.steps) }</span>
         </nav>
     }

@@ -3,5 +3,6 @@
 pub mod board;
 pub mod charts;
 pub mod chrome;
+pub mod predict;
 pub mod sweep;
 pub mod timeline;
