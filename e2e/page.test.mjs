@@ -1,32 +1,10 @@
 // The release build, served on loopback, in Debian's Chromium driven by playwright-core:
 // what a student does with the page.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { chromium } from 'playwright-core';
+import { APP_URL, newPage, open, useBrowser } from './browser.mjs';
 
-const APP_URL = process.env.APP_URL ?? 'http://127.0.0.1:8080/';
-let browser;
-
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  mkdirSync('screenshots', { recursive: true });
-});
-after(async () => { await browser?.close(); });
-
-/** A page that records console errors and uncaught exceptions. */
-async function open(hash = '') {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  await page.goto(APP_URL + hash);
-  return { page, errors };
-}
+useBrowser();
 
 const stepText = (page) => page.textContent('#step');
 const hash = (page) => page.evaluate(() => location.hash);
@@ -148,7 +126,7 @@ test('"share link" gives the URL of this run at this step, and it opens there', 
   await page.click('#share');
   const url = await page.inputValue('#share-url');
   assert.equal(url, `${APP_URL}#wq1/page-lock-killable/v4.13/random/185///7`);
-  const other = await browser.newPage();
+  const other = await newPage();
   await other.goto(url);
   await other.waitForSelector('.lane');
   assert.match(await stepText(other), /step 7 \/ 13/);

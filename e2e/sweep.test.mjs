@@ -1,36 +1,20 @@
 // The in-page sweep against the release build, served on loopback, in Debian's Chromium driven by
 // playwright-core: the worker's numbers equal `wqsim sweep`'s, both charts draw, the page keeps
 // stepping during a sweep, Stop and a new Start work, and a failing seed opens its run.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { open as openPage, useBrowser } from './browser.mjs';
 
-const APP_URL = process.env.APP_URL ?? 'http://127.0.0.1:8080/';
-let browser;
+useBrowser();
 
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  mkdirSync('screenshots', { recursive: true });
-});
-after(async () => { await browser?.close(); });
-
-/** A page that records console errors and uncaught exceptions (the worker's included). */
+/** The page at `hash`, once the sweep panel is drawn. */
 async function open(hash = '') {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('worker', (w) => w.on('console', (m) => { if (m.type() === 'error') errors.push(`worker: ${m.text()}`); }));
-  await page.goto(APP_URL + hash);
-  await page.waitForSelector('#sweep');
-  return { page, errors };
+  const opened = await openPage(hash);
+  await opened.page.waitForSelector('#sweep');
+  return opened;
 }
 
 // What `wqsim sweep` says, from the newest wqsim built in this checkout. Without one, the numbers

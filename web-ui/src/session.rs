@@ -332,13 +332,7 @@ impl Reducible for Page {
                 None => self.copy(),
             },
             Msg::LoadLink(text) => match Session::from_link(&text) {
-                Ok(s) => Page {
-                    session: Some(Rc::new(s)),
-                    notice: None,
-                    playing: false,
-                    speed_ms: self.speed_ms,
-                    predict: self.predict.moved(),
-                },
+                Ok(s) => self.with(Ok(s)),
                 Err(e) => {
                     Page { session: None, notice: Some(format!("This link cannot be opened: {e}")), ..self.copy() }
                 }
