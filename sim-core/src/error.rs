@@ -59,7 +59,7 @@ impl fmt::Display for Error {
                 write!(out, "unknown parameter '{}' of scenario '{}' (known: {known})", clip(name), clip(scenario))
             }
             Error::ParamRange { name, value, min, max } => {
-                write!(out, "parameter '{}' = {value} is out of range {min}..={max}", clip(name))
+                write!(out, "parameter '{}' = {value} is out of range {min} to {max}", clip(name))
             }
             Error::Limit { what, value, limit } => write!(out, "{what} is {value}, over the limit of {limit}"),
             Error::Link(msg) => write!(out, "share link: {msg}"),

@@ -196,7 +196,7 @@ pub fn timeline(p: &TimelineProps) -> Html {
                 <span class="key wake"></span>{ "wakes a task (arrow: waker to woken)" }
                 <span class="key nobody"></span>{ "wake_up() that woke nobody" }
                 <span class="key sig"></span>{ "signal" }
-                <span class="key lost"></span>{ "wakeup lost" }
+                <span class="key lost"></span>{ "the step where the wakeup is lost" }
             </div>
         </section>
     }
