@@ -156,11 +156,7 @@ impl Kernel {
     /// `prepare_to_wait(q, e, S)`: clear EXCL; `[q.lock: if e unlinked → insert at HEAD;
     /// state:=S]` [ref §0 table, row 1].
     pub fn prepare_to_wait(&mut self, t: TaskId, q: QueueId, e: EntryId, state: TaskState, out: &mut impl Sink) {
-        self.set_flag(t, e, EntryFlags::EXCLUSIVE, false, out);
-        if self.linked_on(t, e).is_none() {
-            self.link(q, t, e, true, out);
-        }
-        self.set_current_state(t, state, out);
+        self.prepare(t, q, e, state, false, out);
     }
 
     /// `prepare_to_wait_exclusive(q, e, S)`: set EXCL; `[q.lock: if unlinked → insert at TAIL;
@@ -173,9 +169,15 @@ impl Kernel {
         state: TaskState,
         out: &mut impl Sink,
     ) {
-        self.set_flag(t, e, EntryFlags::EXCLUSIVE, true, out);
+        self.prepare(t, q, e, state, true, out);
+    }
+
+    /// The body both share: an exclusive entry goes to the tail (wake-one waiters queue in
+    /// order), a non-exclusive one to the head.
+    fn prepare(&mut self, t: TaskId, q: QueueId, e: EntryId, state: TaskState, exclusive: bool, out: &mut impl Sink) {
+        self.set_flag(t, e, EntryFlags::EXCLUSIVE, exclusive, out);
         if self.linked_on(t, e).is_none() {
-            self.link(q, t, e, false, out);
+            self.link(q, t, e, !exclusive, out);
         }
         self.set_current_state(t, state, out);
     }
