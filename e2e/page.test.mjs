@@ -86,6 +86,11 @@ test('a wakeup is an arrow from the waker to the entry it woke; one that woke no
   // R sleeps in schedule() and will resume at the line after it.
   assert.match(await page.textContent('[data-task="R"] li.asleep-in'), /schedule\(\)/);
   assert.match(await page.textContent('[data-task="R"] li.resume'), /finish_wait/);
+  // At the end W sleeps in ___wait_event()'s schedule(), and its loop resumes at the top.
+  await page.evaluate(() => { location.hash = '#wq1/pipe-splice/v5.8/random/3005///41'; });
+  await page.waitForFunction(() => document.querySelector('#step')?.textContent.includes('step 41 /'));
+  assert.match(await page.textContent('[data-task="W"] li.asleep-in'), /schedule\(\)/);
+  assert.match(await page.textContent('[data-task="W"] li.resume'), /prepare_to_wait_event/);
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -3,7 +3,6 @@
 use sim_core::effect::Effect;
 use sim_core::kernel::task::TaskState;
 use sim_core::kernel::waitqueue::{EntryFlags, EntryRef};
-use sim_core::program::Op;
 use sim_core::{describe, Choice, QueueId, TaskId, Verdict, World};
 use yew::prelude::*;
 
@@ -59,9 +58,12 @@ pub fn lanes(p: &SessionProps) -> Html {
             let label = if exited { format!("returned {}", task.exit.unwrap_or(0)) }
                 else if task.asleep() { format!("{} (asleep)", task.state.name()) }
                 else { task.state.name().to_string() };
-            // A sleeper's pc is already past the schedule() it sleeps in: show it there, and
+            // A sleeper's pc is already past the schedule() it sleeps in (and past any local
+            // jump after it): show it at the line of its last step, which put it to sleep, and
             // where it will resume.
-            let asleep_at = task.asleep().then(|| (0..pc).rev().find(|&i| matches!(program.instrs[i].op, Op::Schedule { .. }))).flatten();
+            let asleep_at = task.asleep().then(|| {
+                s.rec.events[..s.cursor].iter().rev().find(|e| e.choice == Choice::Step(t)).and_then(|e| e.pc).map(usize::from)
+            }).flatten();
             // The function of the line on show; a task that returned shows the last one it ran.
             let shown = asleep_at.unwrap_or(pc).min(program.instrs.len().saturating_sub(1));
             let func = program.instrs.get(shown).map_or("", |i| i.func);
@@ -123,7 +125,7 @@ pub fn lanes(p: &SessionProps) -> Html {
 
 /// Width of a drawn entry and the gap between entries, in pixels: fixed, so that a wakeup's
 /// arrow can point at the entry it woke.
-const ENTRY_W: usize = 150;
+const ENTRY_W: usize = 190;
 const ENTRY_GAP: usize = 6;
 /// Width of the waker's chip and of the "head" label before the first entry.
 const WAKER_W: usize = 72;
@@ -266,8 +268,18 @@ pub fn queues(p: &SessionProps) -> Html {
                 <div class="oname">{ "pipe" }</div>
                 <div class="ring">
                 { for (0..k.pipe.max_usage).map(|i| {
+                    // Slot i of the ring: full between tail (the next read) and head (the next write).
+                    let cap = k.pipe.max_usage;
                     let used = k.pipe.head.wrapping_sub(k.pipe.tail);
-                    html! { <span class={classes!("slot", (i < used).then_some("full"))}></span> }
+                    let full = (i + cap - k.pipe.tail % cap) % cap < used;
+                    let marks = [(k.pipe.tail % cap == i, "tail"), (k.pipe.head % cap == i, "head")];
+                    let label = marks.iter().filter(|(at, _)| *at).map(|(_, name)| *name).collect::<Vec<_>>().join(" ");
+                    html! {
+                        <span class="cell">
+                            <span class={classes!("slot", full.then_some("full"))}></span>
+                            <small>{ label }</small>
+                        </span>
+                    }
                 }) }
                 </div>
                 <div>{ format!("head {}  tail {}  ({} of {} pages)", k.pipe.head, k.pipe.tail, k.pipe.head.wrapping_sub(k.pipe.tail), k.pipe.max_usage) }</div>
@@ -330,17 +342,33 @@ pub fn banner(p: &SessionProps) -> Html {
     let d = p.dispatch.clone();
     let jump = Callback::from(move |_| d.emit(Msg::JumpToRace));
     match &s.rec.verdict {
-        Some(Verdict::LostWakeup(l)) if at_end || s.cursor >= l.lost_at_step as usize => html! {
-            <div class="banner lost" role="alert" id="verdict">
-                if s.mode == Mode::Manual { <strong>{ "You produced the race! " }</strong> }
-                <strong>{ format!("Lost wakeup: {} {} forever.", l.waiter, if at_end { "sleeps" } else { "will sleep" }) }</strong>
-                { format!(" Lost at step {}: {}.", l.lost_at_step, l.reason) }
-                if let Some(n) = s.shortest_race {
-                    <span class="shortest">{ format!(" Your schedule took {} steps; the shortest race takes {n}.", s.rec.steps()) }</span>
+        Some(Verdict::LostWakeup(l)) if at_end || s.cursor >= l.lost_at_step as usize => {
+            // The wakeup that was lost, as a step to go to.
+            let wakeup = l.wakeup.as_ref().map(|w| {
+                let d = p.dispatch.clone();
+                let step = w.step as usize;
+                html! {
+                    <button class="wakeup-step" onclick={Callback::from(move |_| d.emit(Msg::Go(step)))}>
+                        { format!("the wakeup: step {} ({} on {})", w.step, w.waker, w.queue) }
+                    </button>
                 }
-                <button onclick={jump}>{ format!("jump to the race (step {})", l.lost_at_step) }</button>
-            </div>
-        },
+            });
+            html! {
+                <div class="banner lost" role="alert" id="verdict">
+                    <p class="headline">
+                        if s.mode == Mode::Manual { <strong>{ "You produced the race! " }</strong> }
+                        <strong>{ format!("Lost wakeup: {} {} forever.", l.waiter, if at_end { "sleeps" } else { "will sleep" }) }</strong>
+                        <button onclick={jump}>{ format!("jump to the race (step {})", l.lost_at_step) }</button>
+                        { for wakeup }
+                    </p>
+                    <p class="why">{ format!("Lost at step {}: {}.", l.lost_at_step, l.reason) }
+                        if let Some(n) = s.shortest_race {
+                            <span class="shortest">{ format!(" Your schedule took {} steps; the shortest race takes {n}.", s.rec.steps()) }</span>
+                        }
+                    </p>
+                </div>
+            }
+        }
         Some(Verdict::LostWakeup(l)) => html! {
             <div class="banner hint" id="verdict-hint">{ format!("This run loses a wakeup at step {}. ", l.lost_at_step) }
                 <button onclick={jump}>{ format!("jump to the race (step {})", l.lost_at_step) }</button></div>
