@@ -343,6 +343,7 @@ pub fn banner(p: &SessionProps) -> Html {
     let jump = Callback::from(move |_| d.emit(Msg::JumpToRace));
     match &s.rec.verdict {
         Some(Verdict::LostWakeup(l)) if at_end || s.cursor >= l.lost_at_step as usize => {
+            let asleep = s.rec.worlds[s.cursor].kernel.task(l.waiter_task).asleep();
             // The wakeup that was lost, as a step to go to.
             let wakeup = l.wakeup.as_ref().map(|w| {
                 let d = p.dispatch.clone();
@@ -357,7 +358,7 @@ pub fn banner(p: &SessionProps) -> Html {
                 <div class="banner lost" role="alert" id="verdict">
                     <p class="headline">
                         if s.mode == Mode::Manual { <strong>{ "You produced the race! " }</strong> }
-                        <strong>{ format!("Lost wakeup: {} {} forever.", l.waiter, if at_end { "sleeps" } else { "will sleep" }) }</strong>
+                        <strong>{ format!("Lost wakeup: {} {} forever.", l.waiter, if asleep { "sleeps" } else { "will sleep" }) }</strong>
                         <button onclick={jump}>{ format!("jump to the race (step {})", l.lost_at_step) }</button>
                         { for wakeup }
                     </p>
