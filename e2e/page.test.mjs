@@ -40,6 +40,19 @@ for (const [scenario, buggy, fix] of [
   });
 }
 
+test('the page loads without a console warning or error', async () => {
+  const page = await newPage();
+  const messages = [];
+  page.on('console', (m) => { if (m.type() === 'warning' || m.type() === 'error') messages.push(m.text()); });
+  page.on('pageerror', (e) => messages.push(String(e)));
+  await page.goto(APP_URL);
+  await page.waitForSelector('.lane');
+  await page.keyboard.press('End');
+  await page.waitForSelector('.banner.lost');
+  assert.deepEqual(messages, []);
+  await page.close();
+});
+
 test('step back and forth with the keyboard and the buttons; the URL follows', async () => {
   const { page, errors } = await open();
   await page.waitForSelector('.lane');
