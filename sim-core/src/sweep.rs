@@ -75,8 +75,8 @@ impl Record {
     }
 }
 
-/// What a group of seeds came to.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+/// What a group of seeds came to. Deserialize: the page's sweep worker sends tallies to the page.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tally {
     pub seeds: u64,
     pub finished: u64,

@@ -118,50 +118,7 @@ pub struct Report {
     pub done: u64,
     /// Milliseconds since the worker started the sweep.
     pub elapsed_ms: f64,
-    pub groups: Vec<(String, WireTally)>,
-}
-
-/// `sim_core::sweep::Tally` as it travels (the struct itself has no `Deserialize`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WireTally {
-    pub seeds: u64,
-    pub finished: u64,
-    pub lost_wakeup: u64,
-    pub deadlock: u64,
-    pub step_limit: u64,
-    pub steps: Vec<(u32, u64)>,
-    pub steps_to_hang: Vec<(u32, u64)>,
-    pub first_failing: Vec<u64>,
-}
-
-impl From<&Tally> for WireTally {
-    fn from(t: &Tally) -> WireTally {
-        WireTally {
-            seeds: t.seeds,
-            finished: t.finished,
-            lost_wakeup: t.lost_wakeup,
-            deadlock: t.deadlock,
-            step_limit: t.step_limit,
-            steps: t.steps.iter().map(|(k, v)| (*k, *v)).collect(),
-            steps_to_hang: t.steps_to_hang.iter().map(|(k, v)| (*k, *v)).collect(),
-            first_failing: t.first_failing.clone(),
-        }
-    }
-}
-
-impl From<WireTally> for Tally {
-    fn from(w: WireTally) -> Tally {
-        Tally {
-            seeds: w.seeds,
-            finished: w.finished,
-            lost_wakeup: w.lost_wakeup,
-            deadlock: w.deadlock,
-            step_limit: w.step_limit,
-            steps: w.steps.into_iter().collect(),
-            steps_to_hang: w.steps_to_hang.into_iter().collect(),
-            first_failing: w.first_failing,
-        }
-    }
+    pub groups: Vec<(String, Tally)>,
 }
 
 /// Read the seed range of the form: `from..to`, `to` excluded, at most [`MAX_SEEDS`] seeds.
@@ -261,7 +218,7 @@ impl Running {
             error,
             done: self.next - self.job.from,
             elapsed_ms: now_ms() - self.started_ms,
-            groups: self.job.variants.iter().cloned().zip(self.tallies.iter().map(WireTally::from)).collect(),
+            groups: self.job.variants.iter().cloned().zip(self.tallies.iter().cloned()).collect(),
         }
     }
 }
@@ -392,7 +349,7 @@ mod tests {
                 want.add(&run_seed(&spec, StrategyKind::Random, &TimedConfig::default(), seed).unwrap());
             }
             assert_eq!(&name, v);
-            assert_eq!(Tally::from(got), want, "{v}");
+            assert_eq!(got, want, "{v}");
         }
     }
 

@@ -156,7 +156,7 @@ fn apply(run: &mut Run, r: Report) {
     }
     run.done = r.done.min(run.total());
     run.elapsed_ms = r.elapsed_ms;
-    run.groups = Rc::new(r.groups.into_iter().map(|(v, t)| (v, Tally::from(t))).collect());
+    run.groups = Rc::new(r.groups);
 }
 
 fn input_value(e: &InputEvent) -> String {
