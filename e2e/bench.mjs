@@ -1,7 +1,8 @@
 // The page's quality figures (issue 4), measured on the release build in headless Chromium:
-// the .wasm size (raw and gzip), the time from navigation to the first scenario drawn, and
-// the latency of one step at step 10,000 of a long run. Prints figures; asserts nothing
-// (targets are checked by reading them, as BENCHMARKS.md says, never in timed tests).
+// the .wasm size (raw and gzip), the time from navigation to the first scenario drawn, the
+// latency of one step at step 10,000 of a long run, and the in-page sweep's seeds per second.
+// Prints figures; asserts nothing (targets are checked by reading them, as BENCHMARKS.md says,
+// never in timed tests).
 //
 //   scripts/bench-page            (builds, serves and runs this)
 //   APP_URL=http://127.0.0.1:8080/ DIST=../dist node bench.mjs
@@ -84,4 +85,19 @@ const { work, shown } = await page.evaluate(async (steps) => {
 }, STEPS);
 const stats = (xs) => `median ${median(xs).toFixed(1)} ms, p90 ${pct(xs, 0.9).toFixed(1)} ms, max ${Math.max(...xs).toFixed(1)} ms`;
 console.log(`step at ${at}: work ${stats(work)}; shown ${stats(shown)} (${STEPS} steps)`);
+// The in-page sweep: seeds per second in the web worker, from the panel's "done in" line.
+for (const [hash, seeds] of [
+  ['#wq1/page-lock-killable/v4.13/random/185///0', 1_000_000],
+  ['#wq1/pipe-splice/v5.8/random/3005///0', 300_000],
+]) {
+  await page.goto(APP_URL + hash);
+  await page.waitForSelector('#sweep-start');
+  await page.fill('#sweep-to', String(seeds));
+  await page.click('#sweep-start');
+  await page.waitForFunction(
+    (n) => document.querySelector('#sweep-status')?.dataset.done === String(n)
+      && /done/.test(document.querySelector('#sweep-status').textContent),
+    seeds, { timeout: 300_000 });
+  console.log(`in-page sweep ${hash.split('/').slice(1, 3).join(' ')}: ${(await page.textContent('#sweep-status')).trim()}`);
+}
 await browser.close();
