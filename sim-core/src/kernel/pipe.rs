@@ -28,6 +28,14 @@ impl Pipe {
         self.head.wrapping_sub(self.tail) >= self.max_usage
     }
 
+    /// Slot `i` of the ring (pages sit at `index % max_usage`) holds a page: it lies between
+    /// `tail`, the next page read, and `head`, the next written [ref §1.1: `head - tail` pages
+    /// are in the pipe]. For drawing the ring; the model itself counts pages.
+    pub fn slot_used(&self, i: u32) -> bool {
+        let cap = self.max_usage.max(1);
+        (i + cap - self.tail % cap) % cap < self.head.wrapping_sub(self.tail)
+    }
+
     /// `pipe_readable()`: !empty || !writers [ref §1.1].
     pub fn readable(&self) -> bool {
         !self.empty() || self.writers == 0

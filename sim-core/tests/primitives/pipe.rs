@@ -29,6 +29,17 @@ fn pipe_predicates_empty_full_readable_writable() {
     }
 }
 
+/// §1.1: the ring's slots (index % max_usage) that hold a page are those from tail up to head,
+/// wrapping round the ring and past u32::MAX.
+#[test]
+fn pipe_slots_in_use_run_from_tail_to_head() {
+    let used = |p: Pipe| (0..p.max_usage).filter(|&i| p.slot_used(i)).collect::<Vec<_>>();
+    assert_eq!(used(pipe(3, 3, 4, 1, 1)), Vec::<u32>::new());
+    assert_eq!(used(pipe(5, 3, 4, 1, 1)), vec![0, 3]);
+    assert_eq!(used(pipe(7, 3, 4, 1, 1)), vec![0, 1, 2, 3]);
+    assert_eq!(used(pipe(1, u32::MAX - 1, 4, 1, 1)), vec![0, 2, 3]);
+}
+
 /// §1.1 `pipe->mutex`: mutex_lock records the owner, mutex_unlock frees it; each emits Mutex.
 #[test]
 fn pipe_mutex_lock_and_unlock() {

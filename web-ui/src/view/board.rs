@@ -268,10 +268,8 @@ pub fn queues(p: &SessionProps) -> Html {
                 <div class="oname">{ "pipe" }</div>
                 <div class="ring">
                 { for (0..k.pipe.max_usage).map(|i| {
-                    // Slot i of the ring: full between tail (the next read) and head (the next write).
                     let cap = k.pipe.max_usage;
-                    let used = k.pipe.head.wrapping_sub(k.pipe.tail);
-                    let full = (i + cap - k.pipe.tail % cap) % cap < used;
+                    let full = k.pipe.slot_used(i);
                     let marks = [(k.pipe.tail % cap == i, "tail"), (k.pipe.head % cap == i, "head")];
                     let label = marks.iter().filter(|(at, _)| *at).map(|(_, name)| *name).collect::<Vec<_>>().join(" ");
                     html! {
