@@ -47,6 +47,8 @@ test('the page loads without a console warning or error', async () => {
   page.on('pageerror', (e) => messages.push(String(e)));
   await page.goto(APP_URL);
   await page.waitForSelector('.lane');
+  await page.evaluate(() => { location.hash = '#wq1/check-then-sleep/naive/random/2///0'; });
+  await page.waitForSelector('#verdict-hint');
   await page.keyboard.press('End');
   await page.waitForSelector('.banner.lost');
   assert.deepEqual(messages, []);
@@ -54,7 +56,7 @@ test('the page loads without a console warning or error', async () => {
 });
 
 test('step back and forth with the keyboard and the buttons; the URL follows', async () => {
-  const { page, errors } = await open();
+  const { page, errors } = await open('#wq1/check-then-sleep/naive/random/2///0');
   await page.waitForSelector('.lane');
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('ArrowRight');
@@ -97,13 +99,14 @@ test('a wakeup is an arrow from the waker to the entry it woke; one that woke no
   assert.match(await rd.locator('.wake').textContent(), /woke nobody/);
   assert.equal(await rd.locator('.arrow-layer.nobody').count(), 1);
   // R sleeps in schedule() and will resume at the line after it.
-  assert.match(await page.textContent('[data-task="R"] li.asleep-in'), /schedule\(\)/);
-  assert.match(await page.textContent('[data-task="R"] li.resume'), /finish_wait/);
+  // (innerText: the text on screen, without the glossary's hidden definitions)
+  assert.match(await page.innerText('[data-task="R"] li.asleep-in'), /schedule\(\)/);
+  assert.match(await page.innerText('[data-task="R"] li.resume'), /finish_wait/);
   // At the end W sleeps in ___wait_event()'s schedule(), and its loop resumes at the top.
   await page.evaluate(() => { location.hash = '#wq1/pipe-splice/v5.8/random/3005///41'; });
   await page.waitForFunction(() => document.querySelector('#step')?.textContent.includes('step 41 /'));
-  assert.match(await page.textContent('[data-task="W"] li.asleep-in'), /schedule\(\)/);
-  assert.match(await page.textContent('[data-task="W"] li.resume'), /prepare_to_wait_event/);
+  assert.match(await page.innerText('[data-task="W"] li.asleep-in'), /schedule\(\)/);
+  assert.match(await page.innerText('[data-task="W"] li.resume'), /prepare_to_wait_event/);
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -111,8 +114,10 @@ test('a wakeup is an arrow from the waker to the entry it woke; one that woke no
 test('a click on the timeline goes to that step', async () => {
   const { page, errors } = await open('#wq1/pipe-splice/v5.8/random/3005///0');
   await page.waitForSelector('.timeline svg');
+  // Above the sticky step controls.
+  await page.evaluate(() => document.querySelector('.timeline').scrollIntoView({ block: 'center' }));
   const box = await page.locator('.timeline svg').boundingBox();
-  const stepW = box.width / 43; // 41 steps, plus a step's width at each end
+  const stepW = Math.floor(box.width / 43); // 41 steps, plus a step's width at each end
   await page.mouse.click(box.x + 18.5 * stepW, box.y + 5);
   await page.waitForFunction(() => document.querySelector('#step')?.textContent.includes('step 18 /'));
   assert.deepEqual(errors, []);

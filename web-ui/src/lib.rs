@@ -1,7 +1,9 @@
 //! The wqsim page: pick a scenario and a variant, step through a run, watch the wait queues,
 //! the wakeups and the moment a wakeup is lost. The URL holds the exact run and step.
 
+mod lesson;
 mod predict;
+pub mod prove;
 mod session;
 pub mod sweep;
 mod view;
@@ -14,10 +16,12 @@ use wasm_bindgen::JsCast;
 use web_sys::KeyboardEvent;
 use yew::prelude::*;
 
-pub use session::{Msg, Page, Session};
+pub use session::{Msg, Page, Session, View};
 use view::board::{Banner, Lanes, Narration, Queues};
 use view::chrome::{Controls, Gallery, Header};
+use view::lesson::{LessonPanel, LessonPath};
 use view::predict::PredictPanel;
+use view::prove::ProvePanel;
 use view::timeline::Timeline;
 
 /// How long the page waits after a move before it writes the URL.
@@ -27,23 +31,43 @@ fn location_hash() -> String {
     web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
 }
 
-/// Show `fragment` in the address bar without adding a history entry per step.
-fn replace_hash(fragment: &str) {
+fn location_search() -> String {
+    web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default()
+}
+
+/// Show `url` (a query and a fragment) in the address bar without adding a history entry per
+/// step.
+fn replace_url(url: &str) {
     if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("#{fragment}")));
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url));
     }
 }
 
-/// The page at start: the run the URL names, or the first scenario's default run.
+/// The address of the run on screen: this page's path, the view's query, the run's link.
+pub fn page_url(view: &View, fragment: &str) -> String {
+    let path = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
+    format!("{path}{}#{fragment}", view.query())
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+}
+
+/// The page at start: the run the URL names, or the lesson path at the first lesson not done.
 fn initial() -> Page {
-    let page = Page { speed_ms: 250, ..Page::default() };
+    let progress = storage()
+        .and_then(|s| s.get_item(lesson::STORAGE_KEY).ok().flatten())
+        .map(|t| lesson::Progress::decode(&t))
+        .unwrap_or_default();
+    let view = View::parse(&location_search());
+    let page = Page { speed_ms: 250, progress, view: view.clone(), ..Page::default() };
     let hash = location_hash();
     let hash = hash.trim_start_matches('#');
     let page = Rc::new(page);
-    let msg = if hash.is_empty() {
-        Msg::Open(sim_core::library::scenarios()[0].id.clone())
-    } else {
-        Msg::LoadLink(hash.to_string())
+    let msg = match (hash.is_empty(), view.lesson) {
+        (true, Some(i)) => Msg::Lesson(i),
+        (true, None) => Msg::Lessons,
+        (false, _) => Msg::LoadLink(hash.to_string()),
     };
     Rc::try_unwrap(yew::Reducible::reduce(page, msg)).unwrap_or_default()
 }
@@ -57,12 +81,36 @@ pub fn app() -> Html {
     };
     // The URL follows every move, once the moves pause: history.replaceState() costs a few
     // milliseconds (a quarter of a frame), and browsers throttle pages that call it per step.
-    let fragment = page.session.as_ref().map(|s| s.link().encode());
-    use_effect_with(fragment, |f| {
-        let f = f.clone();
-        let timer = f.map(|f| Timeout::new(URL_DELAY_MS, move || replace_hash(&f)));
+    let url = page.session.as_ref().map(|s| page_url(&page.view, &s.link().encode()));
+    use_effect_with(url, |u| {
+        let u = u.clone();
+        let timer = u.map(|u| Timeout::new(URL_DELAY_MS, move || replace_url(&u)));
         move || drop(timer)
     });
+    // Lesson progress is kept in the browser.
+    use_effect_with(page.progress.clone(), |p| {
+        if *p != lesson::Progress::default() {
+            if let Some(s) = storage() {
+                let _ = s.set_item(lesson::STORAGE_KEY, &p.encode());
+            }
+        }
+    });
+    // "Prove it": a worker runs while the page has a proof under way; a new proof, Stop or the
+    // proof's end drops it, which terminates the worker.
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with(page.proof.job.clone(), move |job| {
+            let runner = job.as_ref().map(|(id, target)| {
+                let d = dispatch.clone();
+                let heard = move |r: Result<prove::Report, String>| match r {
+                    Ok(r) => d.emit(Msg::ProofHeard(r)),
+                    Err(e) => d.emit(Msg::ProofFailed(e)),
+                };
+                prove::Runner::start(*id, target, heard).map_err(|e| dispatch.emit(Msg::ProofFailed(e))).ok()
+            });
+            move || drop(runner)
+        });
+    }
     // Keyboard: arrows step, space plays, Home and End jump.
     {
         let dispatch = dispatch.clone();
@@ -87,6 +135,7 @@ pub fn app() -> Html {
                         "Home" => Msg::Start,
                         "End" => Msg::End,
                         " " => Msg::TogglePlay,
+                        "p" | "P" if !e.ctrl_key() && !e.meta_key() && !e.alt_key() => Msg::TogglePresent,
                         _ => return,
                     };
                     e.prevent_default();
@@ -118,25 +167,45 @@ pub fn app() -> Html {
         });
     }
     let notice = page.notice.as_ref().map(|n| html! { <div class="notice" role="alert" id="notice">{ n }</div> });
+    let v = &page.view;
+    let class = classes!(
+        "app",
+        v.present.then_some("present"),
+        v.embed.then_some("embed"),
+        page.beside.is_some().then_some("compare")
+    );
+    let compact = v.present || v.embed;
     match &page.session {
         Some(s) => html! {
-            <main class="app">
-                <Header session={s.clone()} dispatch={dispatch.clone()} />
+            <main class={class}>
+                <Header session={s.clone()} view={v.clone()} dispatch={dispatch.clone()} />
                 { for notice }
+                if let Some(i) = v.lesson.filter(|_| !v.embed) {
+                    <LessonPanel index={i} session={s.clone()} progress={page.progress.clone()} present={v.present} dispatch={dispatch.clone()} />
+                }
                 <Banner session={s.clone()} dispatch={dispatch.clone()} />
-                <div class="board">
-                    <Lanes session={s.clone()} dispatch={dispatch.clone()} />
-                    <Queues session={s.clone()} dispatch={dispatch.clone()} />
-                </div>
+                if let Some(b) = &page.beside {
+                    <view::compare::Compare session={s.clone()} beside={b.clone()} compact={compact} dispatch={dispatch.clone()} />
+                } else {
+                    <div class="board">
+                        <Lanes session={s.clone()} compact={compact} dispatch={dispatch.clone()} />
+                        <Queues session={s.clone()} dispatch={dispatch.clone()} />
+                    </div>
+                }
                 <Timeline rec={s.rec.clone()} cursor={s.cursor} dispatch={dispatch.clone()} />
                 <Narration session={s.clone()} dispatch={dispatch.clone()} />
                 // The question and the controls stay in view on a small (projector) screen.
                 <div class="dock">
                     <PredictPanel predict={page.predict.clone()} dispatch={dispatch.clone()} />
                     <Controls cursor={s.cursor} steps={s.rec.steps()} playing={page.playing} speed_ms={page.speed_ms}
-                        has_race={s.race_step().is_some()} predict={page.predict.on} dispatch={dispatch.clone()} />
+                        predict={page.predict.on} present={v.present} dispatch={dispatch.clone()} />
                 </div>
-                <view::sweep::SweepPanel scenario={s.scenario.id.clone()} variant={s.variant().to_string()} mode={s.mode} params={s.params.clone()} dispatch={dispatch.clone()} />
+                if !v.embed {
+                    <ProvePanel proof={page.proof.clone()} target={s.proof_target()} dispatch={dispatch.clone()} />
+                }
+                if !compact {
+                    <view::sweep::SweepPanel scenario={s.scenario.id.clone()} variant={s.variant().to_string()} mode={s.mode} params={s.params.clone()} dispatch={dispatch.clone()} />
+                }
             </main>
         },
         None => html! {
@@ -144,6 +213,7 @@ pub fn app() -> Html {
                 <header class="bar"><span class="brand">{ "wqsim" }</span>
                     <span class="title">{ "Lost wakeups in the Linux wait-queue API, step by step" }</span></header>
                 { for notice }
+                <LessonPath progress={page.progress.clone()} dispatch={dispatch.clone()} />
                 <Gallery dispatch={dispatch.clone()} />
             </main>
         },

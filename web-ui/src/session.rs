@@ -8,10 +8,12 @@ use sim_core::explore::shortest::{shortest_lost_wakeup, Shortest};
 use sim_core::recording::{Recording, Then};
 use sim_core::share::Link;
 use sim_core::strategy::{StrategyKind, TimedConfig};
-use sim_core::{library, Choice, Error, Scenario, Schedule, TaskId, Verdict};
+use sim_core::{describe, library, Choice, Error, Scenario, Schedule, TaskId, Verdict};
 use yew::prelude::*;
 
+use crate::lesson::{Progress, LESSONS};
 use crate::predict::{self, Predict};
+use crate::prove;
 
 /// How the steps are chosen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -141,6 +143,41 @@ impl Session {
         &self.rec.spec.variant
     }
 
+    /// What "Prove it" explores for this run: its scenario, variant and parameters, as a link
+    /// with no choices (the worker reads it with `Link::decode`).
+    pub fn proof_target(&self) -> String {
+        Link {
+            scenario: self.scenario.id.clone(),
+            variant: self.variant().to_string(),
+            strategy: StrategyKind::Random,
+            manual: true,
+            seed: 0,
+            params: self.params.to_vec(),
+            choices: Schedule(vec![]),
+            step: 0,
+        }
+        .encode()
+    }
+
+    /// The same run at another step.
+    fn at(&self, cursor: usize) -> Session {
+        let cursor = cursor.min(self.rec.steps());
+        Session { params: self.params.clone(), prefix: self.prefix.clone(), rec: self.rec.clone(), cursor, ..*self }
+    }
+
+    /// The variant to show beside this one: the first fix of a buggy variant, the scenario's
+    /// default (buggy) variant beside a fix.
+    pub fn other_variant(&self) -> Option<&'static str> {
+        let sc = self.scenario;
+        let buggy = sc.variant(self.variant()).is_ok_and(|v| v.buggy);
+        let other = if buggy {
+            sc.variants.iter().find(|v| !v.buggy).map(|v| v.id.as_str())
+        } else {
+            Some(sc.default_variant.as_str())
+        };
+        other.filter(|o| *o != self.variant())
+    }
+
     /// The choices made up to the step on screen.
     fn choices_so_far(&self) -> Vec<Choice> {
         self.rec.events[..self.cursor].iter().map(|e| e.choice).collect()
@@ -153,6 +190,66 @@ impl Session {
             _ => None,
         }
     }
+}
+
+/// The other variant on `s`'s whole schedule (leniently: a choice it cannot take is skipped),
+/// going on as `s` does after it; and the first step where the two differ.
+fn beside(s: &Session) -> Option<Beside> {
+    let other = s.other_variant()?;
+    let choices: Vec<Choice> = s.rec.events.iter().map(|e| e.choice).collect();
+    let spec = s.scenario.spec(Some(other), &s.params).ok()?;
+    let then = match s.mode {
+        Mode::Strategy(kind) => {
+            Then::Strategy { kind, seed: s.seed, timing: TimedConfig::from_params(&s.params).ok()? }
+        }
+        Mode::Manual => Then::Stop,
+    };
+    let rec = Recording::record(spec, &choices, true, then).ok()?;
+    let (a, b) = (&s.rec, &rec);
+    let differ = (0..a.steps().min(b.steps()))
+        .find_map(|i| {
+            let (x, y) = (&a.events[i], &b.events[i]);
+            let code =
+                |r: &Recording, e: &sim_core::trace::Event| e.pc.map_or("", |pc| r.spec.code(e.choice.task(), pc));
+            if x.choice != y.choice {
+                let why = match b.worlds[i].not_enabled(x.choice) {
+                    Error::NotEnabled { why, .. } => why,
+                    e => e.to_string(),
+                };
+                Some((i + 1, format!("{} cannot take this step on {other}: {why}", a.spec.task_name(x.choice.task()))))
+            } else if code(a, x) != code(b, y) {
+                let name = a.spec.task_name(x.choice.task());
+                Some((
+                    i + 1,
+                    format!(
+                        "{name} runs {} here, and {} on {other}",
+                        describe::call(code(a, x)),
+                        describe::call(code(b, y))
+                    ),
+                ))
+            } else if x.effects != y.effects {
+                Some((i + 1, format!("the same line does something else on {other}")))
+            } else {
+                None
+            }
+        })
+        .or_else(|| {
+            (a.steps() != b.steps()).then(|| {
+                let n = a.steps().min(b.steps());
+                (n + 1, format!("the runs agree for {n} steps, then one of them ends"))
+            })
+        });
+    let session = Session {
+        scenario: s.scenario,
+        mode: s.mode,
+        seed: s.seed,
+        params: s.params.clone(),
+        prefix: choices,
+        cursor: s.cursor.min(rec.steps()),
+        rec: Rc::new(rec),
+        shortest_race: None,
+    };
+    Some(Beside { of: s.rec.clone(), session: Rc::new(session), differ })
 }
 
 /// If `rec` lost a wakeup: the length of a shortest schedule that does (breadth-first search).
@@ -191,6 +288,25 @@ pub enum Msg {
     Choose(Choice),
     LoadLink(String),
     Gallery,
+    /// Presentation mode on or off (the `p` key).
+    TogglePresent,
+    /// The fix beside the bug on or off.
+    ToggleCompare,
+    /// Start lesson `i` (from 0) of the lesson path.
+    Lesson(usize),
+    /// The lesson path, at the first lesson not yet done.
+    Lessons,
+    /// In a lesson: try to break the fix, by hand.
+    BreakTheFix,
+    /// "Prove it": explore every schedule of this scenario, variant and parameters.
+    Prove,
+    StopProof,
+    /// The proof worker's report.
+    ProofHeard(prove::Report),
+    /// The proof worker could not run.
+    ProofFailed(String),
+    /// Open the counterexample the proof found, at its race.
+    OpenCounterexample,
     /// Open one seed of a sweep, from the start: its scenario, variant, strategy, seed and
     /// parameters.
     Watch {
@@ -202,7 +318,82 @@ pub enum Msg {
     },
 }
 
-#[derive(Default)]
+/// How the page is laid out, kept in the URL's query (`?present&compare`), beside the run's
+/// `#wq1/...` link, so every link made before still opens the same run.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct View {
+    /// Presentation mode: the whole race on one screen, in large type.
+    pub present: bool,
+    /// The compact layout of an embedded run (an iframe on a course page).
+    pub embed: bool,
+    /// The fix beside the bug: the other variant on the same schedule, in lockstep.
+    pub compare: bool,
+    /// The lesson under way (an index into `lesson::LESSONS`).
+    pub lesson: Option<usize>,
+}
+
+impl View {
+    /// Read `?present&embed&compare&lesson=2` (unknown words are ignored).
+    pub fn parse(query: &str) -> View {
+        let mut v = View::default();
+        for word in query.trim_start_matches('?').split('&') {
+            match word.split_once('=') {
+                None if word == "present" => v.present = true,
+                None if word == "embed" => v.embed = true,
+                None if word == "compare" => v.compare = true,
+                Some(("lesson", n)) => {
+                    v.lesson = n.parse::<usize>().ok().and_then(|n| n.checked_sub(1)).filter(|&i| i < LESSONS.len())
+                }
+                _ => {}
+            }
+        }
+        v
+    }
+
+    /// The query, with its `?`, or nothing.
+    pub fn query(&self) -> String {
+        let mut words: Vec<String> = Vec::new();
+        for (on, word) in [(self.present, "present"), (self.embed, "embed"), (self.compare, "compare")] {
+            if on {
+                words.push(word.into());
+            }
+        }
+        if let Some(i) = self.lesson {
+            words.push(format!("lesson={}", i + 1));
+        }
+        if words.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", words.join("&"))
+        }
+    }
+}
+
+/// The other variant on the same schedule, at the same step.
+pub struct Beside {
+    /// The main run it was made for.
+    of: Rc<Recording>,
+    pub session: Rc<Session>,
+    /// The first step at which the two runs differ, and why.
+    pub differ: Option<(usize, String)>,
+}
+
+/// "Prove it": the exhaustive explorer, run in a web worker.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Proof {
+    /// The proof under way: its number, and the link naming what it explores. The App runs a
+    /// worker while this is set, and ends it when this changes.
+    pub job: Option<(u32, String)>,
+    /// What the last proof explored (`Session::proof_target`), and how to name it.
+    pub target: String,
+    pub label: String,
+    /// What the worker said last.
+    pub heard: Option<prove::Report>,
+    /// Stopped by the user.
+    pub stopped: bool,
+}
+
+#[derive(Clone, Default)]
 pub struct Page {
     pub session: Option<Rc<Session>>,
     /// A message for the user: a broken link, a failed action.
@@ -211,6 +402,11 @@ pub struct Page {
     /// Milliseconds per step when playing.
     pub speed_ms: u32,
     pub predict: Predict,
+    pub view: View,
+    pub beside: Option<Rc<Beside>>,
+    /// The lessons done, kept in the browser.
+    pub progress: Progress,
+    pub proof: Proof,
 }
 
 impl Page {
@@ -220,28 +416,58 @@ impl Page {
                 session: Some(Rc::new(s)),
                 notice: None,
                 playing: false,
-                speed_ms: self.speed_ms,
                 predict: self.predict.moved(),
+                ..self.copy()
             },
             Err(e) => Page { notice: Some(e.to_string()), session: self.session.clone(), ..self.copy() },
         }
     }
 
     fn copy(&self) -> Page {
-        Page {
-            session: self.session.clone(),
-            notice: self.notice.clone(),
-            playing: self.playing,
-            speed_ms: self.speed_ms,
-            predict: self.predict.clone(),
-        }
+        self.clone()
     }
 
     fn at(&self, cursor: usize) -> Page {
         let Some(s) = &self.session else { return self.copy() };
-        let cursor = cursor.min(s.rec.steps());
-        let session = Session { params: s.params.clone(), prefix: s.prefix.clone(), rec: s.rec.clone(), cursor, ..**s };
-        Page { session: Some(Rc::new(session)), predict: self.predict.moved(), ..self.copy() }
+        Page { session: Some(Rc::new(s.at(cursor))), predict: self.predict.moved(), ..self.copy() }
+    }
+
+    /// Lesson `i` from its start: "you schedule" on its buggy variant.
+    fn lesson(&self, i: usize) -> Page {
+        let l = &LESSONS[i.min(LESSONS.len() - 1)];
+        let opened =
+            library::find(l.scenario).and_then(|sc| Session::open(sc, l.bug, Mode::Manual, 0, Rc::new([]), vec![], 0));
+        let page = self.with(opened);
+        Page { view: View { lesson: Some(i.min(LESSONS.len() - 1)), ..page.view.clone() }, ..page }
+    }
+
+    /// What follows from a move: the run beside this one follows it, a lesson that no longer
+    /// applies ends, a race produced in a lesson counts.
+    fn settle(mut self) -> Page {
+        let Some(s) = self.session.clone() else {
+            self.beside = None;
+            return self;
+        };
+        if let Some(i) = self.view.lesson {
+            if LESSONS[i].scenario != s.scenario.id {
+                self.view.lesson = None;
+            } else if s.mode == Mode::Manual
+                && s.variant() == LESSONS[i].bug
+                && matches!(s.rec.verdict, Some(Verdict::LostWakeup(_)))
+            {
+                self.progress = self.progress.raced(i, s.rec.steps() as u32);
+            }
+        }
+        self.beside = match (&self.view.compare, &self.beside) {
+            (false, _) => None,
+            (true, Some(b)) if Rc::ptr_eq(&b.of, &s.rec) => Some(Rc::new(Beside {
+                of: b.of.clone(),
+                session: Rc::new(b.session.at(s.cursor)),
+                differ: b.differ.clone(),
+            })),
+            (true, _) => beside(&s).map(Rc::new),
+        };
+        self
     }
 
     /// One step on, unless predict mode first asks about it (and pauses play).
@@ -337,13 +563,88 @@ impl Reducible for Page {
                     Page { session: None, notice: Some(format!("This link cannot be opened: {e}")), ..self.copy() }
                 }
             },
-            Msg::Gallery => Page { session: None, playing: false, ..self.copy() },
+            Msg::Gallery => Page { session: None, playing: false, view: View::default(), ..self.copy() },
+            Msg::TogglePresent => {
+                Page { view: View { present: !self.view.present, ..self.view.clone() }, ..self.copy() }
+            }
+            Msg::ToggleCompare => {
+                Page { view: View { compare: !self.view.compare, ..self.view.clone() }, ..self.copy() }
+            }
+            Msg::Lesson(i) => self.lesson(i),
+            Msg::Lessons => self.lesson(self.progress.next()),
+            Msg::BreakTheFix => match (s, self.view.lesson) {
+                (Some(s), Some(i)) => {
+                    self.with(Session::open(s.scenario, LESSONS[i].fix, Mode::Manual, 0, Rc::new([]), vec![], 0))
+                }
+                _ => self.copy(),
+            },
+            Msg::Prove => match s {
+                Some(s) => {
+                    let id = self
+                        .proof
+                        .job
+                        .as_ref()
+                        .map_or(0, |(id, _)| *id)
+                        .max(self.proof.heard.as_ref().map_or(0, |r| r.id))
+                        + 1;
+                    let target = s.proof_target();
+                    let params: String = s.rec.spec.params.iter().map(|(k, v)| format!(" {k}={v}")).collect();
+                    let label = format!("{} {}{params}", s.scenario.id, s.variant());
+                    Page {
+                        proof: Proof { job: Some((id, target.clone())), target, label, heard: None, stopped: false },
+                        ..self.copy()
+                    }
+                }
+                None => self.copy(),
+            },
+            Msg::StopProof => Page {
+                proof: Proof { job: None, stopped: self.proof.job.is_some(), ..self.proof.clone() },
+                ..self.copy()
+            },
+            Msg::ProofHeard(report) => match &self.proof.job {
+                Some((id, _)) if *id == report.id => {
+                    let done = report.done;
+                    let mut page = self.copy();
+                    if done && report.complete && report.found.is_none() {
+                        if let Some(i) = self.view.lesson.filter(|&i| s.is_some_and(|s| s.variant() == LESSONS[i].fix))
+                        {
+                            page.progress = page.progress.proved(i);
+                        }
+                    }
+                    page.proof.heard = Some(report);
+                    if done {
+                        page.proof.job = None;
+                    }
+                    page
+                }
+                _ => self.copy(),
+            },
+            Msg::ProofFailed(error) => {
+                let heard = prove::Report {
+                    id: self.proof.job.as_ref().map_or(0, |j| j.0),
+                    done: true,
+                    error: Some(error),
+                    ..prove::Report::default()
+                };
+                Page { proof: Proof { job: None, heard: Some(heard), ..self.proof.clone() }, ..self.copy() }
+            }
+            Msg::OpenCounterexample => match self.proof.heard.as_ref().and_then(|r| r.found.as_ref()) {
+                Some(found) => {
+                    let page = self.with(Session::from_link(&found.link));
+                    let race = page.session.as_deref().and_then(Session::race_step);
+                    match race {
+                        Some(step) => page.at(step),
+                        None => page,
+                    }
+                }
+                None => self.copy(),
+            },
             Msg::Watch { scenario, variant, strategy, seed, params } => match library::find(&scenario) {
                 Ok(sc) => self.with(Session::open(sc, &variant, Mode::Strategy(strategy), seed, params, vec![], 0)),
                 Err(e) => Page { notice: Some(e.to_string()), ..self.copy() },
             },
         };
-        Rc::new(page)
+        Rc::new(page.settle())
     }
 }
 

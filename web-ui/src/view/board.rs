@@ -3,10 +3,11 @@
 use sim_core::effect::Effect;
 use sim_core::kernel::task::TaskState;
 use sim_core::kernel::waitqueue::{EntryFlags, EntryRef};
-use sim_core::{describe, Choice, QueueId, TaskId, Verdict, World};
+use sim_core::{describe, glossary, Choice, Error, QueueId, TaskId, Verdict, World};
 use yew::prelude::*;
 
 use crate::session::{tasks, Mode, Msg, Session};
+use crate::view::term::{term, terms};
 
 fn state_class(state: TaskState, asleep: bool, exited: bool) -> &'static str {
     match (exited, asleep, state) {
@@ -28,16 +29,33 @@ fn current_effects(s: &Session) -> &[Effect] {
 pub struct SessionProps {
     pub session: std::rc::Rc<Session>,
     pub dispatch: Callback<Msg>,
+    /// Fewer lines per listing (presentation mode, an embedded run, side by side).
+    #[prop_or_default]
+    pub compact: bool,
+    /// No "you schedule" buttons (the run beside another).
+    #[prop_or_default]
+    pub readonly: bool,
 }
 
 impl PartialEq for SessionProps {
     fn eq(&self, other: &Self) -> bool {
         std::rc::Rc::ptr_eq(&self.session, &other.session)
+            && self.compact == other.compact
+            && self.readonly == other.readonly
     }
 }
 
-/// Lines of a program listing.
+/// Lines of a program listing, and in a compact one.
 const LISTING_LINES: usize = 10;
+const COMPACT_LINES: usize = 7;
+
+/// Why `c` cannot happen now, in the core's words.
+fn why_not(world: &World, c: Choice) -> String {
+    match world.not_enabled(c) {
+        Error::NotEnabled { why, .. } => why,
+        e => e.to_string(),
+    }
+}
 
 /// One lane per CPU: its task, state, function, the program around the next line.
 #[function_component(Lanes)]
@@ -46,6 +64,7 @@ pub fn lanes(p: &SessionProps) -> Html {
     let world: &World = &s.rec.worlds[s.cursor];
     let spec = &s.rec.spec;
     let last = s.cursor.checked_sub(1).map(|i| s.rec.events[i].choice.task());
+    let window = if p.compact { COMPACT_LINES } else { LISTING_LINES };
     html! {
         <section class="lanes" aria-label="CPUs">
         { for tasks(s).map(|t| {
@@ -55,28 +74,29 @@ pub fn lanes(p: &SessionProps) -> Html {
             let pc = usize::from(task.pc);
             let exited = task.exit.is_some();
             let class = state_class(task.state, task.asleep(), exited);
-            let label = if exited { format!("returned {}", task.exit.unwrap_or(0)) }
+            let label = if exited { format!("returned {}", glossary::errno(task.exit.unwrap_or(0))) }
                 else if task.asleep() { format!("{} (asleep)", task.state.name()) }
                 else { task.state.name().to_string() };
             // A sleeper's pc is already past the schedule() it sleeps in (and past any local
             // jump after it): show it at the line of its last step, which put it to sleep, and
             // where it will resume.
-            let asleep_at = task.asleep().then(|| {
-                s.rec.events[..s.cursor].iter().rev().find(|e| e.choice == Choice::Step(t)).and_then(|e| e.pc).map(usize::from)
-            }).flatten();
+            // The line this task ran last (Python Tutor's "line that just executed").
+            let ran_at = s.rec.events[..s.cursor].iter().rev().find(|e| e.choice == Choice::Step(t)).and_then(|e| e.pc).map(usize::from);
+            let just = last == Some(t) && s.cursor.checked_sub(1).is_some_and(|i| s.rec.events[i].choice == Choice::Step(t));
+            let asleep_at = ran_at.filter(|_| task.asleep());
             // The function of the line on show; a task that returned shows the last one it ran.
-            let shown = asleep_at.unwrap_or(pc).min(program.instrs.len().saturating_sub(1));
+            let shown = asleep_at.or(ran_at.filter(|_| exited)).unwrap_or(pc).min(program.instrs.len().saturating_sub(1));
             let func = program.instrs.get(shown).map_or("", |i| i.func);
             // A short program is listed whole; a long one around the line on show.
-            let (lo, hi) = if program.instrs.len() <= LISTING_LINES {
+            let (lo, hi) = if program.instrs.len() <= window {
                 (0, program.instrs.len())
             } else {
-                let lo = shown.saturating_sub(3).min(program.instrs.len() - LISTING_LINES);
-                (lo, lo + LISTING_LINES)
+                let lo = shown.saturating_sub(window / 3).min(program.instrs.len() - window);
+                (lo, lo + window)
             };
             let can_step = world.is_enabled(Choice::Step(t));
             let can_signal = world.is_enabled(Choice::Signal(t));
-            let manual = s.mode == Mode::Manual;
+            let manual = s.mode == Mode::Manual && !p.readonly;
             let d = p.dispatch.clone();
             let d2 = p.dispatch.clone();
             html! {
@@ -92,28 +112,36 @@ pub fn lanes(p: &SessionProps) -> Html {
                     { for (lo..hi).map(|i| {
                         let instr = &program.instrs[i];
                         let here = i == pc && !exited;
-                        let (class, mark) = match (asleep_at == Some(i), here && asleep_at.is_some(), here) {
+                        let ran = ran_at == Some(i);
+                        // Both marks, each with words (colour is never the only sign).
+                        let (class, mark) = match (asleep_at == Some(i), here && asleep_at.is_some(), here, ran) {
                             (true, ..) => (Some("asleep-in"), Some("asleep here")),
-                            (_, true, _) => (Some("resume"), Some("resumes here")),
-                            (.., true) => (Some("next"), None),
+                            (_, true, ..) => (Some("resume"), Some("resumes here")),
+                            (.., true, true) => (Some("next"), Some(if just { "just ran; runs next" } else { "ran; runs next" })),
+                            (.., true, false) => (Some("next"), Some("runs next")),
+                            (.., true) => (Some(if just { "just-ran" } else { "ran" }), Some(if just { "just ran" } else { "ran last" })),
                             _ => (None, None),
                         };
                         html! {
                             <li class={classes!(class, instr.op.is_local().then_some("local"))} data-mark={mark}
                                 style={format!("padding-left: {}em", instr.depth)} title={instr.cite}>
-                                { instr.code }
+                                { terms(instr.code, false) }
                             </li>
                         }
                     }) }
                     </ol>
                     if manual {
+                        // A greyed choice says why, in the core's words.
                         <div class="choose">
                             <button disabled={!can_step} aria-label={format!("run {}'s next step", ts.name)}
+                                title={(!can_step).then(|| why_not(world, Choice::Step(t)))}
                                 onclick={Callback::from(move |_| d.emit(Msg::Choose(Choice::Step(t))))}>{ format!("run {}", ts.name) }</button>
                             if ts.signalable {
                                 <button disabled={!can_signal} aria-label={format!("deliver a fatal signal to {}", ts.name)}
+                                    title={(!can_signal).then(|| why_not(world, Choice::Signal(t)))}
                                     onclick={Callback::from(move |_| d2.emit(Msg::Choose(Choice::Signal(t))))}>{ "send SIGKILL" }</button>
                             }
+                            if !can_step && !exited { <span class="why-not">{ why_not(world, Choice::Step(t)) }</span> }
                         </div>
                     }
                 </article>
@@ -123,13 +151,19 @@ pub fn lanes(p: &SessionProps) -> Html {
     }
 }
 
-/// Width of a drawn entry and the gap between entries, in pixels: fixed, so that a wakeup's
-/// arrow can point at the entry it woke.
+/// Width of a drawn entry and the gap between entries, in sixteenths of the queue's font size
+/// (pixels at 16 px): fixed, so that a wakeup's arrow can point at the entry it woke, and in
+/// ems, so that the queues grow with the type (presentation mode).
 const ENTRY_W: usize = 190;
 const ENTRY_GAP: usize = 6;
 /// Width of the waker's chip and of the "head" label before the first entry.
 const WAKER_W: usize = 72;
 const HEAD_W: usize = 40;
+
+/// A length in those units, as CSS.
+fn em(units: usize) -> String {
+    format!("{}em", units as f64 / 16.0)
+}
 
 /// One entry as drawn: present now, linked by this step, or unlinked by it (a ghost that fades).
 struct Drawn {
@@ -181,7 +215,8 @@ fn wake_arrows(entries: &[Drawn], nobody: bool) -> Html {
     };
     let width = WAKER_W + HEAD_W + entries.len().max(1) * (ENTRY_W + ENTRY_GAP);
     html! {
-        <svg class={classes!("arrow-layer", nobody.then_some("nobody"))} width={width.to_string()} height="18" aria-hidden="true">
+        <svg class={classes!("arrow-layer", nobody.then_some("nobody"))} viewBox={format!("0 0 {width} 18")}
+            style={format!("width: {}; height: {}", em(width), em(18))} aria-hidden="true">
             <defs>
                 <marker id="arrowhead" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
                     <path d="M0 0L10 5L0 10z" />
@@ -190,6 +225,8 @@ fn wake_arrows(entries: &[Drawn], nobody: bool) -> Html {
             { for targets.iter().map(|&x| html! {
                 <path d={format!("M{from} 16Q{} -6 {x} 16", (from + x) / 2)} marker-end="url(#arrowhead)" />
             }) }
+            // A wakeup that woke nobody ends in a cross at the empty head.
+            if nobody { <path class="cross" d={format!("M{} 8l8 8m0 -8l-8 8", WAKER_W + HEAD_W / 2 - 4)} /> }
         </svg>
     }
 }
@@ -221,22 +258,23 @@ pub fn queues(p: &SessionProps) -> Html {
             let name = &spec.queues[q.index()];
             let waker = waker.map_or("?", |t| spec.task_name(t));
             let said = if nobody {
-                format!("{waker}: wake_up({name}) woke nobody")
+                format!("⚠ {waker}: wake_up({name}) woke nobody")
             } else {
                 let who: Vec<&str> = entries.iter().filter(|e| e.woken).map(|e| spec.task_name(e.link.task)).collect();
                 format!("{waker}: wake_up({name}) woke {}", who.join(", "))
             };
             html! {
                 <div class={classes!("queue", walked.then_some("walked"))} data-queue={name.clone()}>
-                    <div class="qname">{ name }
+                    <div class="qname">{ term(name, name) }
                         if walked { <span class={classes!("wake", nobody.then_some("nobody"))}>{ said }</span> }
                     </div>
+                    <div class="qbody">
                     if walked { { wake_arrows(&entries, nobody) } }
                     <div class="entries">
-                        <span class={classes!("waker", (!walked).then_some("idle"))} style={format!("width: {WAKER_W}px")}>
+                        <span class={classes!("waker", (!walked).then_some("idle"))} style={format!("width: {}", em(WAKER_W))}>
                             if walked { <b>{ waker }</b>{ " wakes" } }
                         </span>
-                        <span class="head" style={format!("width: {HEAD_W}px")}>{ "head" }</span>
+                        <span class="head" style={format!("width: {}", em(HEAD_W))}>{ "head" }</span>
                         { for entries.iter().map(|e| {
                             let entry = &spec.program(e.link.task).entries[e.link.entry.index()];
                             let task = spec.task_name(e.link.task);
@@ -250,15 +288,16 @@ pub fn queues(p: &SessionProps) -> Html {
                                 if e.leaving { ", unlinked by this step" } else { "" });
                             html! {
                                 <span key={format!("{}-{}", e.link.task.0, e.link.entry.0)} class={class}
-                                    style={format!("width: {ENTRY_W}px; margin-right: {ENTRY_GAP}px")} title={title}>
+                                    style={format!("width: {}; margin-right: {}", em(ENTRY_W), em(ENTRY_GAP))} aria-label={title}>
                                     <b>{ task }</b>
-                                    if e.flags.contains(EntryFlags::EXCLUSIVE) { <i>{ "EXCL" }</i> }
-                                    if e.flags.contains(EntryFlags::WOKEN) { <i>{ "WOKEN" }</i> }
-                                    <small>{ e.func.trim_end_matches("_function") }</small>
+                                    if e.flags.contains(EntryFlags::EXCLUSIVE) { <i>{ term("EXCL", "EXCLUSIVE") }</i> }
+                                    if e.flags.contains(EntryFlags::WOKEN) { <i>{ term("WOKEN", "WOKEN") }</i> }
+                                    <small>{ term(e.func.trim_end_matches("_function"), e.func) }</small>
                                 </span>
                             }
                         }) }
                         if entries.is_empty() { <span class="empty">{ "empty" }</span> }
+                    </div>
                     </div>
                 </div>
             }
@@ -281,14 +320,14 @@ pub fn queues(p: &SessionProps) -> Html {
                 }) }
                 </div>
                 <div>{ format!("head {}  tail {}  ({} of {} pages)", k.pipe.head, k.pipe.tail, k.pipe.head.wrapping_sub(k.pipe.tail), k.pipe.max_usage) }</div>
-                <div>{ format!("pipe->mutex: {}", k.pipe.mutex.map_or("free".to_string(), |t| format!("held by {}", spec.task_name(t)))) }</div>
+                <div>{ term("pipe->mutex", "mutex_lock") }{ format!(": {}", k.pipe.mutex.map_or("free".to_string(), |t| format!("held by {}", spec.task_name(t)))) }</div>
             </div>
         }
         if spec.objects.page {
             <div class="page-flags" aria-label="page flags">
                 <div class="oname">{ "page" }</div>
-                <span class={classes!("flag", k.page.locked.then_some("on"))}>{ format!("PG_locked {}", u8::from(k.page.locked)) }</span>
-                <span class={classes!("flag", k.page.waiters.then_some("on"))}>{ format!("PG_waiters {}", u8::from(k.page.waiters)) }</span>
+                <span class={classes!("flag", k.page.locked.then_some("on"))}>{ term("PG_locked", "PG_locked") }{ format!(" {}", u8::from(k.page.locked)) }</span>
+                <span class={classes!("flag", k.page.waiters.then_some("on"))}>{ term("PG_waiters", "PG_waiters") }{ format!(" {}", u8::from(k.page.waiters)) }</span>
                 <span>{ format!("held by {}", k.page.owner.map_or("nobody".to_string(), |t| spec.task_name(t).to_string())) }</span>
             </div>
         }
@@ -323,10 +362,10 @@ pub fn narration(p: &SessionProps) -> Html {
     };
     let lost_here = matches!(&s.rec.verdict, Some(Verdict::LostWakeup(l)) if l.lost_at_step as usize == s.cursor);
     html! {
-        <section class={classes!("narration", lost_here.then_some("lost"))} aria-live="polite">
-            <p>{ text }</p>
+        <section class={classes!("narration", lost_here.then_some("lost"))} aria-live="polite" aria-label="what this step did">
+            <p>{ terms(&text, true) }</p>
             if lost_here {
-                if let Some(Verdict::LostWakeup(l)) = &s.rec.verdict { <p class="why">{ format!("The wakeup is lost here: {}.", l.reason) }</p> }
+                if let Some(Verdict::LostWakeup(l)) = &s.rec.verdict { <p class="why">{ "The wakeup is lost here: " }{ terms(&l.reason, true) }{ "." }</p> }
             }
         </section>
     }
@@ -343,7 +382,8 @@ pub fn banner(p: &SessionProps) -> Html {
         Some(Verdict::LostWakeup(l)) if at_end || s.cursor >= l.lost_at_step as usize => {
             let asleep = s.rec.worlds[s.cursor].kernel.task(l.waiter_task).asleep();
             // The wakeup that was lost, as a step to go to.
-            let wakeup = l.wakeup.as_ref().map(|w| {
+            // The wakeup that was lost, unless it is the race's own step (one button per step).
+            let wakeup = l.wakeup.as_ref().filter(|w| w.step != l.lost_at_step).map(|w| {
                 let d = p.dispatch.clone();
                 let step = w.step as usize;
                 html! {
@@ -360,11 +400,14 @@ pub fn banner(p: &SessionProps) -> Html {
                         <button onclick={jump}>{ format!("jump to the race (step {})", l.lost_at_step) }</button>
                         { for wakeup }
                     </p>
-                    <p class="why">{ format!("Lost at step {}: {}.", l.lost_at_step, l.reason) }
-                        if let Some(n) = s.shortest_race {
-                            <span class="shortest">{ format!(" Your schedule took {} steps; the shortest race takes {n}.", s.rec.steps()) }</span>
-                        }
-                    </p>
+                    if let Some(n) = s.shortest_race {
+                        <p class="shortest">{ format!("Your schedule took {} steps; the shortest race takes {n}.", s.rec.steps()) }</p>
+                    }
+                    // The oracle's full account, one click away.
+                    <details class="why">
+                        <summary>{ "why? the oracle's account" }</summary>
+                        { format!("Lost at step {}: ", l.lost_at_step) }{ terms(&l.reason, true) }{ "." }
+                    </details>
                 </div>
             }
         }

@@ -5,8 +5,9 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::session::{Mode, Msg};
-use crate::view::board::SessionProps;
+use std::rc::Rc;
+
+use crate::session::{Mode, Msg, Session, View};
 
 /// The picked value. The picker then gives the keyboard back to the page: arrows step the run
 /// again instead of picking another option.
@@ -24,9 +25,40 @@ fn input_value(e: &Event) -> String {
     e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()).map(|s| s.value()).unwrap_or_default()
 }
 
+#[derive(Properties)]
+pub struct HeaderProps {
+    pub session: Rc<Session>,
+    pub view: View,
+    pub dispatch: Callback<Msg>,
+}
+
+impl PartialEq for HeaderProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.session, &other.session) && self.view == other.view
+    }
+}
+
+/// This page's address, with `view`'s query and the run's link.
+fn full_url(view: &View, fragment: &str) -> String {
+    let Some(window) = web_sys::window() else { return String::new() };
+    let location = window.location();
+    let page = format!("{}{}", location.origin().unwrap_or_default(), location.pathname().unwrap_or_default());
+    format!("{page}{}#{fragment}", view.query())
+}
+
+/// What a lecturer pastes into a course page: the run in an iframe, in the compact layout.
+pub fn embed_snippet(url: &str, title: &str) -> String {
+    let title = title.replace('"', "&quot;");
+    format!(
+        "<iframe src=\"{url}\" width=\"960\" height=\"600\" style=\"border:1px solid #ccc\" \
+         title=\"wqsim: {title}\" loading=\"lazy\"></iframe>"
+    )
+}
+
 #[function_component(Header)]
-pub fn header(p: &SessionProps) -> Html {
+pub fn header(p: &HeaderProps) -> Html {
     let s = &p.session;
+    let view = &p.view;
     let d = p.dispatch.clone();
     let on_scenario = Callback::from(move |e: Event| d.emit(Msg::Open(select_value(&e))));
     let d = p.dispatch.clone();
@@ -40,21 +72,51 @@ pub fn header(p: &SessionProps) -> Html {
         }
     });
     let d = p.dispatch.clone();
-    let home = Callback::from(move |_| d.emit(Msg::Gallery));
+    let home = Callback::from(move |e: MouseEvent| {
+        e.prevent_default();
+        d.emit(Msg::Gallery)
+    });
+    let d = p.dispatch.clone();
+    let lessons = Callback::from(move |_| d.emit(Msg::Lessons));
+    let d = p.dispatch.clone();
+    let present = Callback::from(move |_| d.emit(Msg::TogglePresent));
+    let d = p.dispatch.clone();
+    let compare = Callback::from(move |_| d.emit(Msg::ToggleCompare));
     // "share link": the whole URL of this run and step, copied and shown until the next move.
     let shared = use_state(|| None::<String>);
+    let embed = use_state(|| false);
     let fragment = s.link().encode();
     {
-        let shared = shared.clone();
-        use_effect_with(fragment.clone(), move |_| shared.set(None));
+        let (shared, embed) = (shared.clone(), embed.clone());
+        use_effect_with(fragment.clone(), move |_| {
+            shared.set(None);
+            embed.set(false);
+        });
     }
+    if view.embed {
+        // The compact header of an embedded run: its title, and the full page in a new tab.
+        let full = full_url(&View { embed: false, ..view.clone() }, &fragment);
+        return html! {
+            <header class="bar">
+                <a class="brand" href={full} target="_blank" rel="noopener" title="open this run in the full page">{ "wqsim ↗" }</a>
+                <span class="title">{ &s.scenario.title }</span>
+            </header>
+        };
+    }
+    let on_embed = {
+        let embed = embed.clone();
+        Callback::from(move |_| embed.set(!*embed))
+    };
+    let snippet = embed_snippet(
+        &full_url(&View { embed: true, present: false, lesson: None, ..view.clone() }, &fragment),
+        &s.scenario.title,
+    );
     let on_share = {
         let shared = shared.clone();
+        let view = view.clone();
         Callback::from(move |_| {
             let Some(window) = web_sys::window() else { return };
-            let location = window.location();
-            let page = format!("{}{}", location.origin().unwrap_or_default(), location.pathname().unwrap_or_default());
-            let url = format!("{page}#{fragment}");
+            let url = full_url(&view, &fragment);
             // Where the clipboard is refused (no secure context, no permission), the field below
             // shows the link; the refusal is awaited so that it is not an uncaught rejection.
             let copied = wasm_bindgen_futures::JsFuture::from(window.navigator().clipboard().write_text(&url));
@@ -69,9 +131,24 @@ pub fn header(p: &SessionProps) -> Html {
             input.select();
         }
     });
+    let select_all_text = Callback::from(|e: FocusEvent| {
+        if let Some(area) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok()) {
+            area.select();
+        }
+    });
     html! {
         <header class="bar">
-            <a class="brand" href="#" onclick={home}>{ "wqsim" }</a>
+            <a class="brand" href="#" onclick={home} title="all scenarios">{ "wqsim" }</a>
+            <nav class="views" aria-label="views">
+                <button id="lessons" onclick={lessons} title="the lesson path">{ "lessons" }</button>
+                <button id="gallery" onclick={{ let d = p.dispatch.clone(); Callback::from(move |_| d.emit(Msg::Gallery)) }} title="every scenario and its story">{ "all scenarios" }</button>
+                <button id="present" aria-pressed={view.present.to_string()} onclick={present}
+                    title="presentation mode: the whole race on one screen (P)">{ if view.present { "leave presentation (P)" } else { "present (P)" } }</button>
+                if s.other_variant().is_some() {
+                    <button id="compare" aria-pressed={view.compare.to_string()} onclick={compare}
+                        title="the other variant on the same schedule, side by side">{ if view.compare { "one variant" } else { "fix beside bug" } }</button>
+                }
+            </nav>
             <label>{ "scenario " }
                 <select id="scenario" aria-label="scenario" onchange={on_scenario}>
                 { for library::scenarios().iter().map(|sc| html! {
@@ -115,9 +192,15 @@ pub fn header(p: &SessionProps) -> Html {
                 }
             }) }
             <button id="share" onclick={on_share} title="copy a link to this run at this step">{ "share link" }</button>
+            <button id="embed" aria-expanded={(*embed).to_string()} onclick={on_embed} title="HTML to put this run on a course page">{ "embed" }</button>
             if let Some(url) = &*shared {
                 <label class="shared">{ "copied: " }
-                    <input id="share-url" readonly=true value={url.clone()} aria-label="link to this run at this step" onfocus={select_all} />
+                    <input id="share-url" readonly=true value={url.clone()} aria-label="link to this run at this step" onfocus={select_all.clone()} />
+                </label>
+            }
+            if *embed {
+                <label class="shared embed-code">{ "paste into a course page: " }
+                    <textarea id="embed-code" readonly=true rows="3" value={snippet} aria-label="HTML that embeds this run" onfocus={select_all_text} />
                 </label>
             }
             <span class="title">{ &s.scenario.title }</span>
@@ -131,9 +214,10 @@ pub struct ControlsProps {
     pub steps: usize,
     pub playing: bool,
     pub speed_ms: u32,
-    pub has_race: bool,
     /// Predict mode is on.
     pub predict: bool,
+    /// Presentation mode: large buttons, no speed slider.
+    pub present: bool,
     pub dispatch: Callback<Msg>,
 }
 
@@ -157,10 +241,11 @@ pub fn controls(p: &ControlsProps) -> Html {
             { button("▶", "step forward (→)", || Msg::Forward, last) }
             { button("▶|", "to the end (End)", || Msg::End, last) }
             { button(if p.playing { "pause" } else { "play" }, "play or pause (space)", || Msg::TogglePlay, false) }
-            <label>{ "speed " }
-                <input type="range" min="1" max="20" value={(1000 / p.speed_ms.max(1)).to_string()} aria-label="steps per second" onchange={on_speed} />
-            </label>
-            if p.has_race { { button("jump to the race", "go to the step where the wakeup is lost", || Msg::JumpToRace, false) } }
+            if !p.present {
+                <label>{ "speed " }
+                    <input type="range" min="1" max="20" value={(1000 / p.speed_ms.max(1)).to_string()} aria-label="steps per second" onchange={on_speed} />
+                </label>
+            }
             <label title="stop before each wakeup and guess whom it wakes">
                 <input id="predict" type="checkbox" checked={p.predict} onchange={{ let d = p.dispatch.clone(); Callback::from(move |_| d.emit(Msg::TogglePredict)) }} />
                 { " predict wakeups" }
@@ -180,6 +265,7 @@ pub struct GalleryProps {
 pub fn gallery(p: &GalleryProps) -> Html {
     html! {
         <section class="gallery" aria-label="scenarios">
+            <h2 class="gallery-title">{ "Every scenario" }</h2>
         { for library::scenarios().iter().map(|s| {
             let d = p.dispatch.clone();
             let id = s.id.clone();

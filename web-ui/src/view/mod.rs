@@ -3,6 +3,10 @@
 pub mod board;
 pub mod charts;
 pub mod chrome;
+pub mod compare;
+pub mod lesson;
 pub mod predict;
+pub mod prove;
 pub mod sweep;
+pub mod term;
 pub mod timeline;

@@ -1,11 +1,13 @@
 //! The timeline: one lane per CPU and one for signals, a mark per step, an arrow per wakeup
-//! from the waker's lane to the woken task's, the lost wakeup in red; click a step's column or
-//! drag the scrubber to go there.
+//! from the waker's lane to the woken task's, the signalled task named, the lost wakeup in red
+//! on the lane of the task left asleep, and the step numbers on an axis; click a step's column or
+//! drag the scrubber to go there. A run of any length uses the whole width: the steps share the
+//! measured width of the timeline, and only a long run (under 9 px a step) scrolls.
 //!
-//! The marks depend only on the recording, so they are drawn once per run, and as one SVG path
-//! per kind of mark rather than an element per step: a long run has 10^4 steps, and 10^4
-//! elements made every step's style and paint cost more than a frame. The cursor is a div
-//! moved by a transform, so a step repaints none of the marks.
+//! The marks depend only on the recording and the step width, so they are drawn once per run,
+//! and as one SVG path per kind of mark rather than an element per step: a long run has 10^4
+//! steps, and 10^4 elements made every step's style and paint cost more than a frame. The
+//! cursor is a div moved by a transform, so a step repaints none of the marks.
 
 use std::fmt::Write;
 use std::rc::Rc;
@@ -19,13 +21,33 @@ use yew::prelude::*;
 
 use crate::session::Msg;
 
-const LANE_H: usize = 20;
+const LANE_H: usize = 22;
 const MARK_H: usize = LANE_H - 6;
+/// The axis under the lanes: step numbers.
+const AXIS_H: usize = 18;
+/// The narrowest step: a run wider than the timeline at this width scrolls.
+const MIN_STEP_W: usize = 9;
+/// The widest mark; a wider step column leaves space around it.
+const MAX_MARK_W: usize = 30;
 
-/// Pixels per step: wide marks for a short run (a lesson's run fits the screen), narrow ones
-/// for a long run (scrolled).
-fn step_width(steps: usize) -> usize {
-    (1000 / (steps + 2)).clamp(9, 24)
+/// Pixels per step: the steps (and a step's width at each end) share `avail` pixels, at least
+/// [`MIN_STEP_W`] each.
+fn step_width(steps: usize, avail: usize) -> usize {
+    let avail = if avail == 0 { 1000 } else { avail };
+    (avail / (steps + 2)).max(MIN_STEP_W)
+}
+
+/// Steps between two numbers on the axis: 1, 2 or 5 times a power of ten, at least 44 px apart.
+fn tick_every(step_w: usize) -> usize {
+    let mut unit = 1;
+    loop {
+        for m in [1, 2, 5] {
+            if unit * m * step_w >= 44 {
+                return unit * m;
+            }
+        }
+        unit *= 10;
+    }
 }
 
 /// The kinds of mark, each drawn as one path with its own CSS class.
@@ -54,20 +76,29 @@ fn lane_mid(lane: usize) -> usize {
     lane * LANE_H + LANE_H / 2
 }
 
-/// The path data of every kind of mark, and of the wakeup arrows.
-fn paths(rec: &Recording) -> ([String; 5], String) {
-    let step_w = step_width(rec.steps());
-    let mark_w = step_w - 2;
+/// A signal's mark: at `x`, to the named task.
+struct SignalMark {
+    x: usize,
+    to: String,
+}
+
+/// The path data of every kind of mark and of the wakeup arrows, and the signals.
+fn paths(rec: &Recording, step_w: usize) -> ([String; 5], String, Vec<SignalMark>) {
+    let mark_w = (step_w - 2).min(MAX_MARK_W);
+    let pad = (step_w - mark_w) / 2;
     let signals = rec.spec.tasks.len();
+    // The lost wakeup is marked on the lane of the task it leaves asleep (the one the verdict
+    // names), at the step where it is lost.
     let lost = match &rec.verdict {
-        Some(Verdict::LostWakeup(l)) => Some(l.lost_at_step as usize),
+        Some(Verdict::LostWakeup(l)) => Some((l.lost_at_step as usize, l.waiter_task.index())),
         _ => None,
     };
     let mut marks: [String; 5] = Default::default();
     let mut arrows = String::new();
+    let mut named = Vec::new();
     for (i, e) in rec.events.iter().enumerate() {
         let step = i + 1;
-        let x = step * step_w;
+        let x = step * step_w + pad;
         let lane = match e.choice {
             Choice::Step(t) => t.index(),
             Choice::Signal(_) => signals,
@@ -84,7 +115,8 @@ fn paths(rec: &Recording) -> ([String; 5], String) {
                 let _ = write!(arrows, "M{cx} {from}V{to}M{} {back}L{cx} {to}L{} {back}", cx - 3, cx + 3);
             }
         }
-        let kind = match (lost == Some(step), woke, walked, e.choice) {
+        let lost_here = lost.filter(|&(at, _)| at == step).map(|(_, victim)| victim);
+        let kind = match (lost_here == Some(lane), woke, walked, e.choice) {
             (true, ..) => Kind::Lost,
             (_, true, ..) => Kind::Wake,
             (_, _, true, _) => Kind::WokeNobody,
@@ -92,28 +124,52 @@ fn paths(rec: &Recording) -> ([String; 5], String) {
             _ => Kind::Step,
         };
         let _ = write!(marks[kind as usize], "M{x} {}h{mark_w}v{MARK_H}h-{mark_w}z", lane * LANE_H + 3);
+        if let Some(victim) = lost_here.filter(|&v| v != lane) {
+            let _ = write!(marks[Kind::Lost as usize], "M{x} {}h{mark_w}v{MARK_H}h-{mark_w}z", victim * LANE_H + 3);
+        }
+        if let Choice::Signal(t) = e.choice {
+            named.push(SignalMark { x: x + mark_w + 2, to: rec.spec.task_name(t).to_string() });
+        }
     }
-    (marks, arrows)
+    (marks, arrows, named)
 }
 
 #[derive(Properties)]
 pub struct MarksProps {
     pub rec: Rc<Recording>,
+    pub step_w: usize,
 }
 
 impl PartialEq for MarksProps {
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.rec, &other.rec)
+        Rc::ptr_eq(&self.rec, &other.rec) && self.step_w == other.step_w
     }
 }
 
 #[function_component(Marks)]
 fn marks(p: &MarksProps) -> Html {
-    let (marks, arrows) = paths(&p.rec);
+    let (marks, arrows, signals) = paths(&p.rec, p.step_w);
+    let steps = p.rec.steps();
+    let lanes = p.rec.spec.tasks.len() + 1;
+    let every = tick_every(p.step_w);
+    let axis_y = lanes * LANE_H;
+    let signal_y = lane_mid(lanes - 1) + 4;
+    let mut ticks = String::new();
+    for n in (0..=steps).step_by(every) {
+        let x = n * p.step_w + p.step_w / 2;
+        let _ = write!(ticks, "M{x} {axis_y}v4");
+    }
     html! {
         <g>
             { for Kind::ALL.iter().map(|&(kind, class)| html! { <path class={class} d={marks[kind as usize].clone()} /> }) }
             <path class="arrows" d={arrows} />
+            { for signals.iter().map(|m| html! { <text class="sig-to" x={m.x.to_string()} y={signal_y.to_string()}>{ format!("→{}", m.to) }</text> }) }
+            <path class="ticks" d={ticks} />
+            <g class="axis">
+            { for (0..=steps).step_by(every).map(|n| html! {
+                <text x={(n * p.step_w + p.step_w / 2).to_string()} y={(axis_y + AXIS_H - 3).to_string()}>{ n }</text>
+            }) }
+            </g>
         </g>
     }
 }
@@ -136,15 +192,32 @@ pub fn timeline(p: &TimelineProps) -> Html {
     let rec = &p.rec;
     let steps = rec.steps();
     let lanes = rec.spec.tasks.len() + 1;
-    let step_w = step_width(steps);
-    let width = (steps + 2) * step_w;
-    let height = lanes * LANE_H;
-    let cursor_x = p.cursor * step_w + step_w / 2;
     let scroll = use_node_ref();
+    // The width to share among the steps: measured once drawn, and again when the window
+    // changes size.
+    let avail = use_state(|| 0usize);
+    {
+        let (scroll, avail) = (scroll.clone(), avail.clone());
+        use_effect_with((), move |_| {
+            let measure = move || {
+                if let Some(el) = scroll.cast::<Element>() {
+                    avail.set(el.client_width().max(0) as usize);
+                }
+            };
+            measure();
+            let listener =
+                web_sys::window().map(|w| gloo::events::EventListener::new(&w, "resize", move |_| measure()));
+            move || drop(listener)
+        });
+    }
+    let step_w = step_width(steps, *avail);
+    let width = (steps + 2) * step_w;
+    let height = lanes * LANE_H + AXIS_H;
+    let cursor_x = p.cursor * step_w + step_w / 2;
     // Keep the cursor in view: scroll only when it leaves the visible part.
     {
         let scroll = scroll.clone();
-        use_effect_with(cursor_x, move |&x| {
+        use_effect_with((cursor_x, step_w), move |&(x, step_w)| {
             if let Some(el) = scroll.cast::<Element>() {
                 let (left, w) = (el.scroll_left(), el.client_width());
                 let x = x as i32;
@@ -174,9 +247,10 @@ pub fn timeline(p: &TimelineProps) -> Html {
     });
     html! {
         <section class="timeline" aria-label="timeline">
-            <div class="lanes-names">
+            <div class="lanes-names" aria-hidden="true">
                 { for rec.spec.tasks.iter().enumerate().map(|(i, t)| html! { <div>{ format!("CPU{i} {}", t.name) }</div> }) }
                 <div>{ "signals" }</div>
+                <div class="axis-name">{ "step" }</div>
             </div>
             <div class="scroll" ref={scroll}>
                 <svg ref={svg} width={width.to_string()} height={height.to_string()} role="img" onclick={on_click}
@@ -184,7 +258,7 @@ pub fn timeline(p: &TimelineProps) -> Html {
                     <title>{ "click a step to go there" }</title>
                     { for (0..lanes).map(|l| html! { <line class="lane-line" x1="0" x2={width.to_string()}
                         y1={lane_mid(l).to_string()} y2={lane_mid(l).to_string()} /> }) }
-                    <Marks rec={rec.clone()} />
+                    <Marks rec={rec.clone()} step_w={step_w} />
                 </svg>
                 <div class="cursor" style={format!("height: {height}px; transform: translateX({cursor_x}px)")}></div>
             </div>
@@ -195,8 +269,8 @@ pub fn timeline(p: &TimelineProps) -> Html {
                 <span class="key step"></span>{ "step" }
                 <span class="key wake"></span>{ "wakes a task (arrow: waker to woken)" }
                 <span class="key nobody"></span>{ "wake_up() that woke nobody" }
-                <span class="key sig"></span>{ "signal" }
-                <span class="key lost"></span>{ "the step where the wakeup is lost" }
+                <span class="key sig"></span>{ "signal (→ to whom)" }
+                <span class="key lost"></span>{ "the wakeup is lost (on the lane of the task left asleep)" }
             </div>
         </section>
     }

@@ -1,0 +1,155 @@
+//! The kernel terms a student meets in wqsim, each with a two-line definition: the one place
+//! they are written, for the page's hover and tap definitions (and any front end that wants
+//! them). Plain text; what the terms do is modelled in `kernel/`, this only explains them.
+
+/// One term: the word as the kernel writes it, and what it means (two short sentences).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Term {
+    pub word: &'static str,
+    pub means: &'static str,
+}
+
+const fn t(word: &'static str, means: &'static str) -> Term {
+    Term { word, means }
+}
+
+/// Every term, longest first where one is a prefix of another (`prepare_to_wait_exclusive`
+/// before `prepare_to_wait`), so a scan that tries them in order finds the longest.
+pub const TERMS: &[Term] = &[
+    t("EXCLUSIVE", "WQ_FLAG_EXCLUSIVE: an entry flag. A wake-up walks the queue and stops after waking nr_exclusive exclusive entries (usually one)."),
+    t("WOKEN", "WQ_FLAG_WOKEN: an entry flag set by the wake function. It records that this waiter was woken (with the page lock handed over, in 2a9127fcf229)."),
+    t("WQ_FLAG_EXCLUSIVE", "An entry flag. A wake-up walks the queue and stops after waking nr_exclusive exclusive entries (usually one)."),
+    t("WQ_FLAG_WOKEN", "An entry flag set by the wake function. It records that this waiter was woken (with the page lock handed over, in 2a9127fcf229)."),
+    t("nr_exclusive", "The argument of __wake_up_common(): how many exclusive waiters one wake-up may wake. Non-exclusive entries ahead of them are all woken."),
+    t("autoremove_wake_function", "The wake function of prepare_to_wait(): wakes the task and, if that worked, unlinks its entry. A second wake-up then finds the queue empty."),
+    t("default_wake_function", "The plain wake function: try_to_wake_up() on the entry's task. The entry stays on the queue until finish_wait()."),
+    t("wake_page_function", "The page waiters' wake function: wakes only waiters of this page and bit. In 2a9127fcf229 it also takes the lock for an exclusive waiter."),
+    t("TASK_RUNNING", "The task runs or may run: schedule() returns at once. A wake-up sets this state."),
+    t("RUNNING", "TASK_RUNNING: the task runs or may run, so schedule() returns at once. A wake-up sets this state."),
+    t("TASK_INTERRUPTIBLE", "A sleep state: schedule() sleeps until a wake-up or any signal. Set by prepare_to_wait() before the condition is tested."),
+    t("INTERRUPTIBLE", "TASK_INTERRUPTIBLE: a sleep state that a wake-up or any signal ends. Set by prepare_to_wait() before the condition is tested."),
+    t("TASK_UNINTERRUPTIBLE", "A sleep state that only a wake-up ends: signals wait. The state of D in ps."),
+    t("UNINTERRUPTIBLE", "TASK_UNINTERRUPTIBLE: a sleep state that only a wake-up ends; signals wait."),
+    t("TASK_KILLABLE", "TASK_UNINTERRUPTIBLE plus TASK_WAKEKILL: sleeps through ordinary signals, but a fatal one (SIGKILL) wakes it."),
+    t("KILLABLE", "TASK_KILLABLE: sleeps through ordinary signals, but a fatal signal (SIGKILL) wakes it."),
+    t("SIGKILL", "A fatal signal: it cannot be caught. A task sleeping KILLABLE or INTERRUPTIBLE wakes and returns -EINTR."),
+    t("-EINTR", "Error 4, 'interrupted system call': the wait gave up because a signal arrived, without what it waited for."),
+    t("EINTR", "Error 4, 'interrupted system call': the wait gave up because a signal arrived, without what it waited for."),
+    t("PG_locked", "A page flag: the page is locked (I/O or a fault is using it). lock_page() sets it, unlock_page() clears it and wakes a waiter."),
+    t("PG_waiters", "A page flag: someone sleeps on the page's wait queue. unlock_page() walks the queue only when it is set."),
+    t("prepare_to_wait_exclusive", "Like prepare_to_wait(), but queues the entry EXCLUSIVE at the tail: a wake-up wakes one such waiter, not all."),
+    t("prepare_to_wait_event", "The wait_event() helper: queues the entry, sets the sleep state, and reports a pending signal, before the condition is tested."),
+    t("prepare_to_wait", "Queues the task's entry (if not queued) and sets its sleep state, under the queue's lock. Then test the condition, then schedule()."),
+    t("finish_wait", "Sets the task RUNNING and unlinks its entry if it is still queued. The end of every wait loop."),
+    t("add_wait_queue", "Links an entry on a wait queue without touching the task's state. The caller sets the state itself."),
+    t("wait_event_interruptible", "Sleeps until the condition holds, testing it after every queueing: no lost wakeup. Returns -ERESTARTSYS on a signal."),
+    t("wake_up_interruptible_sync_poll", "Wakes INTERRUPTIBLE waiters of the queue (the pipe's wake-up), hinting that the waker will sleep soon."),
+    t("wake_up_interruptible", "Walks the queue and wakes its INTERRUPTIBLE waiters (and one exclusive waiter)."),
+    t("wake_up_page_bit", "unlock_page()'s wake-up: walks the page's queue and calls wake_page_function() on each entry."),
+    t("wake_up", "Walks the wait queue and calls each entry's wake function, up to nr_exclusive exclusive waiters. On an empty queue it does nothing."),
+    t("__wake_up_common", "The loop behind every wake_up(): calls each entry's wake function, and stops after nr_exclusive exclusive wake-ups."),
+    t("try_to_wake_up", "Sets a sleeping task RUNNING and puts it back on a run queue. Returns 0 if the task was not in a state the caller may wake."),
+    t("io_schedule", "schedule() that counts as waiting for I/O. The task sleeps if its state is not RUNNING."),
+    t("schedule", "Gives up the CPU. If the task's state is not RUNNING, it sleeps until a wake-up sets it RUNNING."),
+    t("set_current_state", "Stores the task's state with a full memory barrier, so the condition test after it cannot be reordered before it."),
+    t("signal_pending_state", "True if the task has a signal that its sleep state lets through (any signal for INTERRUPTIBLE, SIGKILL for KILLABLE)."),
+    t("unlock_page", "Clears PG_locked and, if PG_waiters is set, wakes waiters of the page: one exclusive locker at most."),
+    t("__lock_page_killable", "Sleeps EXCLUSIVE on the page's wait queue until it gets PG_locked, or gives up with -EINTR on a fatal signal."),
+    t("wait_on_page_bit_common", "The page-wait loop: queue, set the state, test the bit, io_schedule(), and check for signals."),
+    t("test_and_set_bit_lock", "Atomically sets a bit and returns its old value: the page lock is taken when it returns 0."),
+    t("pipe_wait", "The legacy pipe sleep of 5.5-5.8: prepare_to_wait() on rd_wait and on wr_wait, unlock, schedule(). The race of the pipe lesson."),
+    t("pipe_wait_readable", "The 5.9 fix: drop the mutex and wait_event_interruptible(rd_wait, pipe_readable()). One queue, the test after queueing."),
+    t("rd_wait", "The pipe's queue of readers waiting for data. Writers wake it when they add a page to an empty pipe."),
+    t("wr_wait", "The pipe's queue of writers waiting for room. Readers wake it when they free a slot of a full pipe."),
+    t("mutex_lock", "Takes the pipe's mutex; a task that finds it held waits (in wqsim: cannot step) until the owner unlocks."),
+];
+
+/// The definition of `word`, if it is a term.
+pub fn lookup(word: &str) -> Option<&'static Term> {
+    TERMS.iter().find(|t| t.word == word)
+}
+
+/// The name of a kernel return value: `-4` → `-EINTR`; other values as numbers.
+pub fn errno(ret: i32) -> String {
+    let name = match ret {
+        -4 => "-EINTR",
+        -11 => "-EAGAIN",
+        -512 => "-ERESTARTSYS",
+        -32 => "-EPIPE",
+        _ => return ret.to_string(),
+    };
+    name.to_string()
+}
+
+/// Split `text` into plain runs and terms: each `(piece, Some(term))` is a term of the
+/// glossary, matched at word boundaries (identifier characters on neither side).
+pub fn split(text: &str) -> Vec<(&str, Option<&'static Term>)> {
+    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let mut out = Vec::new();
+    let mut plain = 0;
+    let mut i = 0;
+    while i < text.len() {
+        let at_start = i == 0 || !ident(text[..i].chars().next_back().unwrap_or(' '));
+        let hit = at_start.then(|| {
+            TERMS.iter().find(|t| {
+                text[i..].starts_with(t.word) && text[i + t.word.len()..].chars().next().is_none_or(|c| !ident(c))
+            })
+        });
+        match hit.flatten() {
+            Some(term) => {
+                if plain < i {
+                    out.push((&text[plain..i], None));
+                }
+                out.push((&text[i..i + term.word.len()], Some(term)));
+                i += term.word.len();
+                plain = i;
+            }
+            None => {
+                i += 1;
+                while i < text.len() && !text.is_char_boundary(i) {
+                    i += 1;
+                }
+            }
+        }
+    }
+    if plain < text.len() {
+        out.push((&text[plain..], None));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_definition_is_two_short_lines() {
+        for t in TERMS {
+            let sentences = t.means.matches(". ").count() + 1;
+            assert!(sentences <= 3 && t.means.len() <= 170, "{}: {}", t.word, t.means);
+            assert!(t.means.ends_with('.') || t.means.ends_with(')'), "{}", t.word);
+        }
+    }
+
+    #[test]
+    fn a_longer_term_is_listed_before_its_prefix() {
+        for (i, a) in TERMS.iter().enumerate() {
+            for b in &TERMS[..i] {
+                assert!(!(a.word.starts_with(b.word) && a.word != b.word), "{} after {}", a.word, b.word);
+            }
+        }
+    }
+
+    #[test]
+    fn terms_are_found_at_word_boundaries_only() {
+        let words: Vec<_> = split("prepare_to_wait_exclusive(wq); schedule(); rescheduled WOKEN, EXCLUSIVE")
+            .into_iter()
+            .filter_map(|(w, t)| t.map(|_| w))
+            .collect();
+        assert_eq!(words, ["prepare_to_wait_exclusive", "schedule", "WOKEN", "EXCLUSIVE"]);
+        let whole: String = split("T2 returns -EINTR → nobody").into_iter().map(|(w, _)| w).collect();
+        assert_eq!(whole, "T2 returns -EINTR → nobody");
+        assert_eq!(errno(-4), "-EINTR");
+        assert_eq!(errno(0), "0");
+    }
+}

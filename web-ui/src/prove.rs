@@ -1,0 +1,279 @@
+//! "Prove it": sim-core's exhaustive explorer (`explore::explore`, then `shortest_lost_wakeup`
+//! for a counterexample, as `wqsim explore` does) in a web worker of its own
+//! (`src/bin/prove_worker.rs`, started by `prove_worker_loader.js` on the first proof only).
+//!
+//! The explorer runs to its end in one call: it cannot yield to the worker's event loop, so the
+//! worker cannot read a Stop message. The page stops a proof by terminating the worker instead
+//! (at once), and starts a fresh one for the next proof. Progress goes out from the explorer's
+//! callback (every 4,096 transitions), at most every 100 ms: a worker's `postMessage` is
+//! delivered while it computes.
+//!
+//! Messages are plain: the request is `"<id> <link>"`, where the link (`Session::proof_target`)
+//! names the scenario, variant and parameters; reports are JS objects with the fields of
+//! [`Report`]. Anything unreadable becomes an error on screen, never a panic.
+
+use js_sys::{Object, Reflect};
+use sim_core::explore::shortest::{shortest_lost_wakeup, Shortest};
+use sim_core::explore::{explore, Config};
+use sim_core::oracle::VerdictKind;
+use sim_core::share::Link;
+use sim_core::{library, Schedule};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// The worker's entry script, relative to the page.
+pub const LOADER: &str = "prove_worker_loader.js";
+
+/// The most states one proof in the page may visit (the CLI's default too).
+pub const MAX_STATES: u64 = 5_000_000;
+
+/// Milliseconds between progress reports.
+const REPORT_MS: f64 = 100.0;
+
+/// A run that ends badly, found by the proof.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Found {
+    /// `lost wakeup`, `deadlock`, ...
+    pub kind: String,
+    /// The run as a share link (manual choices, at its end).
+    pub link: String,
+    pub steps: usize,
+    /// Breadth-first: no shorter run ends this way.
+    pub shortest: bool,
+}
+
+/// What the worker says: progress while it explores, then the outcome.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Report {
+    pub id: u32,
+    /// The last report of this proof.
+    pub done: bool,
+    /// `explore`, then `shortest` while it looks for the shortest counterexample.
+    pub phase: String,
+    pub states: u64,
+    pub transitions: u64,
+    /// Milliseconds since the worker started the proof.
+    pub ms: f64,
+    /// Every reachable state was explored.
+    pub complete: bool,
+    pub found: Option<Found>,
+    pub error: Option<String>,
+}
+
+fn set(o: &Object, k: &str, v: JsValue) {
+    let _ = Reflect::set(o, &JsValue::from_str(k), &v);
+}
+
+fn get(o: &JsValue, k: &str) -> JsValue {
+    Reflect::get(o, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED)
+}
+
+impl Report {
+    pub fn to_js(&self) -> JsValue {
+        let o = Object::new();
+        set(&o, "id", self.id.into());
+        set(&o, "done", self.done.into());
+        set(&o, "phase", self.phase.as_str().into());
+        set(&o, "states", (self.states as f64).into());
+        set(&o, "transitions", (self.transitions as f64).into());
+        set(&o, "ms", self.ms.into());
+        set(&o, "complete", self.complete.into());
+        if let Some(f) = &self.found {
+            set(&o, "kind", f.kind.as_str().into());
+            set(&o, "link", f.link.as_str().into());
+            set(&o, "steps", (f.steps as f64).into());
+            set(&o, "shortest", f.shortest.into());
+        }
+        if let Some(e) = &self.error {
+            set(&o, "error", e.as_str().into());
+        }
+        o.into()
+    }
+
+    pub fn from_js(v: &JsValue) -> Result<Report, String> {
+        let num = |k| get(v, k).as_f64().ok_or_else(|| format!("a proof report without '{k}'"));
+        let link = get(v, "link").as_string();
+        Ok(Report {
+            id: num("id")? as u32,
+            done: get(v, "done").as_bool().unwrap_or(false),
+            phase: get(v, "phase").as_string().unwrap_or_default(),
+            states: num("states")? as u64,
+            transitions: num("transitions")? as u64,
+            ms: num("ms")?,
+            complete: get(v, "complete").as_bool().unwrap_or(false),
+            found: link.map(|link| Found {
+                kind: get(v, "kind").as_string().unwrap_or_default(),
+                link,
+                steps: get(v, "steps").as_f64().unwrap_or(0.0) as usize,
+                shortest: get(v, "shortest").as_bool().unwrap_or(false),
+            }),
+            error: get(v, "error").as_string(),
+        })
+    }
+
+    /// States explored per second so far.
+    pub fn rate(&self) -> Option<f64> {
+        (self.ms >= 1.0).then(|| self.states as f64 * 1000.0 / self.ms)
+    }
+}
+
+/// The request for proof `id` of `target` (a `Session::proof_target` link).
+pub fn request(id: u32, target: &str) -> String {
+    format!("{id} {target}")
+}
+
+/// Run one proof, reporting through `post`.
+pub fn prove(request: &str, now: &dyn Fn() -> f64, post: &mut dyn FnMut(&Report)) {
+    let start = now();
+    let (id, target) = request.split_once(' ').unwrap_or(("0", request));
+    let id = id.parse().unwrap_or(0);
+    let fail = |e: String| Report { id, done: true, error: Some(e), ..Report::default() };
+    let spec = match Link::decode(target).and_then(|l| {
+        let sc = library::find(&l.scenario)?;
+        Ok((sc.spec(Some(&l.variant), &l.params)?, l))
+    }) {
+        Ok(s) => s,
+        Err(e) => return post(&fail(e.to_string())),
+    };
+    let (spec, link) = spec;
+    let mut last = start;
+    let mut progress = |phase: &str, stats: &sim_core::explore::Stats, post: &mut dyn FnMut(&Report)| {
+        let t = now();
+        if t - last >= REPORT_MS {
+            last = t;
+            post(&Report {
+                id,
+                phase: phase.into(),
+                states: stats.states,
+                transitions: stats.transitions,
+                ms: t - start,
+                ..Report::default()
+            });
+        }
+        true
+    };
+    post(&Report { id, phase: "explore".into(), ..Report::default() });
+    let cfg = Config { max_states: MAX_STATES, ..Config::default() };
+    let report = explore(&spec, cfg, &mut |s| progress("explore", s, post));
+    let explored = report.stats;
+    let found = report.found.map(|found| {
+        let shortest = match found.kind {
+            VerdictKind::LostWakeup => {
+                match shortest_lost_wakeup(&spec, MAX_STATES, &mut |s| progress("shortest", s, post)).0 {
+                    Shortest::Found(s) => Some(s),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        let is_shortest = shortest.is_some();
+        let schedule: Schedule = shortest.unwrap_or(found.schedule);
+        let steps = schedule.0.len();
+        let run = Link { manual: true, choices: schedule, step: steps as u32, ..link.clone() };
+        Found { kind: found.kind.name().replace('_', " "), link: run.encode(), steps, shortest: is_shortest }
+    });
+    post(&Report {
+        id,
+        done: true,
+        phase: "explore".into(),
+        states: explored.states,
+        transitions: explored.transitions,
+        ms: now() - start,
+        complete: report.complete,
+        found,
+        error: None,
+    });
+}
+
+/// The worker's side: answer each request with reports.
+pub fn serve() {
+    let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let out = scope.clone();
+    let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+        let text = e.data().as_string().unwrap_or_default();
+        prove(&text, &js_sys::Date::now, &mut |r| {
+            let _ = out.post_message(&r.to_js());
+        });
+    });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+}
+
+/// The page's side: a worker running one proof; dropping it ends the worker (Stop).
+pub struct Runner {
+    worker: web_sys::Worker,
+    _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
+    _on_error: Closure<dyn FnMut(web_sys::Event)>,
+}
+
+impl Runner {
+    /// Start a worker on proof `id` of `target`; `heard` gets its reports, or why it failed.
+    pub fn start(id: u32, target: &str, heard: impl Fn(Result<Report, String>) + 'static) -> Result<Runner, String> {
+        let worker = web_sys::Worker::new(LOADER).map_err(|e| format!("the proof worker could not start: {e:?}"))?;
+        let heard = std::rc::Rc::new(heard);
+        let h = heard.clone();
+        let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+            h(Report::from_js(&e.data()));
+        });
+        let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+            e.prevent_default();
+            heard(Err(format!("the proof worker failed: is {LOADER} served next to the page?")));
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        worker.post_message(&JsValue::from_str(&request(id, target))).map_err(|e| format!("{e:?}"))?;
+        Ok(Runner { worker, _on_message: on_message, _on_error: on_error })
+    }
+}
+
+impl Drop for Runner {
+    fn drop(&mut self) {
+        self.worker.set_onmessage(None);
+        self.worker.set_onerror(None);
+        self.worker.terminate();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use wasm_bindgen_test::*;
+
+    use super::*;
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    fn run(target: &str) -> Vec<Report> {
+        let mut out = vec![];
+        let t = std::cell::Cell::new(0.0);
+        // A clock that moves 50 ms per reading: every other callback reports.
+        let now = || {
+            t.set(t.get() + 50.0);
+            t.get()
+        };
+        prove(&request(3, target), &now, &mut |r| out.push(r.clone()));
+        out
+    }
+
+    #[wasm_bindgen_test]
+    fn a_fix_is_proved_and_a_bug_ends_in_its_shortest_race_as_a_link() {
+        let reports = run("wq1/check-then-sleep/set-state-first/manual/0///0");
+        let last = reports.last().unwrap();
+        assert!(last.done && last.complete && last.found.is_none() && last.error.is_none(), "{last:?}");
+        assert_eq!(last.states, 21);
+        let reports = run("wq1/pipe-splice/v5.8/manual/0/writes=3//0");
+        let last = Report::from_js(&reports.last().unwrap().to_js()).unwrap();
+        let found = last.found.unwrap();
+        assert!(found.shortest);
+        assert_eq!(found.steps, 34);
+        let rec = sim_core::recording::Recording::from_link(&Link::decode(&found.link).unwrap()).unwrap();
+        assert!(matches!(rec.verdict, Some(sim_core::Verdict::LostWakeup(_))));
+        assert!(reports.iter().all(|r| r.id == 3));
+    }
+
+    #[wasm_bindgen_test]
+    fn a_bad_request_is_an_error() {
+        let reports = run("wq1/no-such/v1/manual/0///0");
+        assert!(reports[0].error.as_deref().unwrap().contains("no-such"));
+        assert!(Report::from_js(&JsValue::from_str("hello")).is_err());
+    }
+}
