@@ -8,6 +8,9 @@
 //! callback (every 4,096 transitions), at most every 100 ms: a worker's `postMessage` is
 //! delivered while it computes.
 //!
+//! A worker's messages sent before its wasm has loaded would find no listener: the worker says
+//! `{ready: true}` once it listens, and the page sends the request then.
+//!
 //! Messages are plain: the request is `"<id> <link>"`, where the link (`Session::proof_target`)
 //! names the scenario, variant and parameters; reports are JS objects with the fields of
 //! [`Report`]. Anything unreadable becomes an error on screen, never a panic.
@@ -113,7 +116,7 @@ impl Report {
 
     /// States explored per second so far.
     pub fn rate(&self) -> Option<f64> {
-        (self.ms >= 1.0).then(|| self.states as f64 * 1000.0 / self.ms)
+        (self.ms >= 50.0).then(|| self.states as f64 * 1000.0 / self.ms)
     }
 }
 
@@ -197,6 +200,9 @@ pub fn serve() {
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
+    let ready = Object::new();
+    set(&ready, "ready", true.into());
+    let _ = scope.post_message(&ready);
 }
 
 /// The page's side: a worker running one proof; dropping it ends the worker (Stop).
@@ -212,8 +218,16 @@ impl Runner {
         let worker = web_sys::Worker::new(LOADER).map_err(|e| format!("the proof worker could not start: {e:?}"))?;
         let heard = std::rc::Rc::new(heard);
         let h = heard.clone();
+        let (w, request) = (worker.clone(), request(id, target));
         let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-            h(Report::from_js(&e.data()));
+            let data = e.data();
+            if get(&data, "ready").as_bool() == Some(true) {
+                if let Err(e) = w.post_message(&JsValue::from_str(&request)) {
+                    h(Err(format!("the proof worker could not be asked: {e:?}")));
+                }
+            } else {
+                h(Report::from_js(&data));
+            }
         });
         let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
             e.prevent_default();
@@ -221,7 +235,6 @@ impl Runner {
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        worker.post_message(&JsValue::from_str(&request(id, target))).map_err(|e| format!("{e:?}"))?;
         Ok(Runner { worker, _on_message: on_message, _on_error: on_error })
     }
 }
