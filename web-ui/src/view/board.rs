@@ -357,7 +357,12 @@ pub fn narration(p: &SessionProps) -> Html {
                 }
                 _ => format!("A fatal signal (SIGKILL) is delivered to {}.", spec.task_name(t)),
             };
-            format!("{head} {}.", describe::effects(spec, &e.effects))
+            // A step with no effect (a woken task's schedule() that returns at once) still
+            // gets a sentence, not an empty one.
+            match describe::effects(spec, &e.effects) {
+                said if said.is_empty() => format!("{head} Nothing that another CPU can see changes."),
+                said => format!("{head} {said}."),
+            }
         }
     };
     let lost_here = matches!(&s.rec.verdict, Some(Verdict::LostWakeup(l)) if l.lost_at_step as usize == s.cursor);
