@@ -219,14 +219,12 @@ fn beside(s: &Session) -> Option<Beside> {
                 Some((i + 1, format!("{} cannot take this step on {other}: {why}", a.spec.task_name(x.choice.task()))))
             } else if code(a, x) != code(b, y) {
                 let name = a.spec.task_name(x.choice.task());
-                Some((
-                    i + 1,
-                    format!(
-                        "{name} runs {} here, and {} on {other}",
-                        describe::call(code(a, x)),
-                        describe::call(code(b, y))
-                    ),
-                ))
+                // The calls, or the whole lines where the calls read the same.
+                let (mut here, mut there) = (describe::call(code(a, x)), describe::call(code(b, y)));
+                if here == there {
+                    (here, there) = (code(a, x).trim(), code(b, y).trim());
+                }
+                Some((i + 1, format!("{name} runs {here} here, and {there} on {other}")))
             } else if x.effects != y.effects {
                 Some((i + 1, format!("the same line does something else on {other}")))
             } else {

@@ -62,14 +62,21 @@ pub fn lesson_panel(p: &LessonProps) -> Html {
     let on_bug = s.variant() == l.bug && s.mode == Mode::Manual;
     let on_fix = s.variant() == l.fix && s.mode == Mode::Manual;
     let lost = matches!(s.rec.verdict, Some(Verdict::LostWakeup(_)));
+    let waiter = match &s.rec.verdict {
+        Some(Verdict::LostWakeup(lw)) => lw.waiter.clone(),
+        _ => l.victim.to_string(),
+    };
     let at_end = s.cursor >= s.rec.steps();
     let body = if on_bug {
         let scored = (lost && at_end).then(|| {
-            let (n, words) = s.shortest_race.map_or((1, format!("{} steps.", s.rec.steps())), |m| score(s.rec.steps(), m));
+            // Scored against the shortest race, when the page's search found it.
+            let scored = s.shortest_race.map(|m| score(s.rec.steps(), m));
             let d = d.clone();
             html! {
                 <p class="scored" id="lesson-score">
-                    <strong>{ format!("Goal met: {} sleeps forever. ", l.victim) }</strong>{ stars(n) }{ format!(" {words}") }
+                    <strong>{ format!("Goal met: {} sleeps forever. ", waiter) }</strong>
+                    if let Some((n, words)) = scored { { stars(n) }{ format!(" {words}") } }
+                    else { { format!("{} steps.", s.rec.steps()) } }
                     <button class="primary" id="break-the-fix" onclick={Callback::from(move |_| d.emit(Msg::BreakTheFix))}>{ "Now break the fix →" }</button>
                 </p>
             }
