@@ -13,8 +13,8 @@ const fn t(word: &'static str, means: &'static str) -> Term {
     Term { word, means }
 }
 
-/// Every term, longest first where one is a prefix of another (`prepare_to_wait_exclusive`
-/// before `prepare_to_wait`), so a scan that tries them in order finds the longest.
+/// Every term. Terms are looked up as whole words, so order does not matter to `split`; a
+/// longer term still comes before its prefix (`prepare_to_wait_exclusive`, `prepare_to_wait`).
 pub const TERMS: &[Term] = &[
     t("EXCLUSIVE", "WQ_FLAG_EXCLUSIVE: an entry flag. A wake-up walks the queue and stops after waking nr_exclusive exclusive entries (usually one)."),
     t("WOKEN", "WQ_FLAG_WOKEN: an entry flag set by the wake function. It records that this waiter was woken (with the page lock handed over, in 2a9127fcf229)."),
@@ -82,35 +82,35 @@ pub fn errno(ret: i32) -> String {
 }
 
 /// Split `text` into plain runs and terms: each `(piece, Some(term))` is a term of the
-/// glossary, matched at word boundaries (identifier characters on neither side).
+/// glossary, a whole word (identifier characters on neither side; `-EINTR` with its sign).
 pub fn split(text: &str) -> Vec<(&str, Option<&'static Term>)> {
-    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let bytes = text.as_bytes();
     let mut out = Vec::new();
-    let mut plain = 0;
-    let mut i = 0;
-    while i < text.len() {
-        let at_start = i == 0 || !ident(text[..i].chars().next_back().unwrap_or(' '));
-        let hit = at_start.then(|| {
-            TERMS.iter().find(|t| {
-                text[i..].starts_with(t.word) && text[i + t.word.len()..].chars().next().is_none_or(|c| !ident(c))
-            })
-        });
-        match hit.flatten() {
-            Some(term) => {
-                if plain < i {
-                    out.push((&text[plain..i], None));
-                }
-                out.push((&text[i..i + term.word.len()], Some(term)));
-                i += term.word.len();
-                plain = i;
-            }
-            None => {
-                i += 1;
-                while i < text.len() && !text.is_char_boundary(i) {
-                    i += 1;
-                }
-            }
+    let (mut plain, mut i) = (0, 0);
+    while i < bytes.len() {
+        // A word starts here: an identifier, or `-` then one, after a non-identifier.
+        let at_boundary = i == 0 || !ident(bytes[i - 1]);
+        let sign = usize::from(bytes[i] == b'-' && bytes.get(i + 1).is_some_and(|&b| ident(b)));
+        if !at_boundary || !(ident(bytes[i]) || sign == 1) {
+            i += 1;
+            continue;
         }
+        let mut end = i + sign;
+        while end < bytes.len() && ident(bytes[end]) {
+            end += 1;
+        }
+        // Identifier bytes are ASCII, so these are character boundaries.
+        let hit = lookup(&text[i..end]).or_else(|| (sign == 1).then(|| lookup(&text[i + 1..end])).flatten());
+        if let Some(term) = hit {
+            let from = if term.word.starts_with('-') { i } else { i + sign };
+            if plain < from {
+                out.push((&text[plain..from], None));
+            }
+            out.push((&text[from..end], Some(term)));
+            plain = end;
+        }
+        i = end.max(i + 1);
     }
     if plain < text.len() {
         out.push((&text[plain..], None));

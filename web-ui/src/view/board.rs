@@ -123,10 +123,7 @@ pub fn lanes(p: &SessionProps) -> Html {
                             _ => (None, None),
                         };
                         html! {
-                            <li class={classes!(class, instr.op.is_local().then_some("local"))} data-mark={mark}
-                                style={format!("padding-left: {}em", instr.depth)} title={instr.cite}>
-                                { terms(instr.code, false) }
-                            </li>
+                            <Line code={instr.code} cite={instr.cite} depth={instr.depth} local={instr.op.is_local()} class={class} mark={mark} />
                         }
                     }) }
                     </ol>
@@ -148,6 +145,28 @@ pub fn lanes(p: &SessionProps) -> Html {
             }
         }) }
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct LineProps {
+    code: &'static str,
+    cite: &'static str,
+    depth: u8,
+    local: bool,
+    class: Option<&'static str>,
+    mark: Option<&'static str>,
+}
+
+/// One line of a listing, with its glossary terms: drawn again only when its mark changes, so
+/// a step rebuilds the few lines it moves, not every line of every lane.
+#[function_component(Line)]
+fn line(p: &LineProps) -> Html {
+    html! {
+        <li class={classes!(p.class, p.local.then_some("local"))} data-mark={p.mark}
+            style={format!("padding-left: {}em", p.depth)} title={p.cite}>
+            { terms(p.code, false) }
+        </li>
     }
 }
 

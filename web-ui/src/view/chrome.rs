@@ -88,9 +88,14 @@ pub fn header(p: &HeaderProps) -> Html {
     let fragment = s.link().encode();
     {
         let (shared, embed) = (shared.clone(), embed.clone());
+        // Only when shown: a set state draws the header again, on every step.
         use_effect_with(fragment.clone(), move |_| {
-            shared.set(None);
-            embed.set(false);
+            if shared.is_some() {
+                shared.set(None);
+            }
+            if *embed {
+                embed.set(false);
+            }
         });
     }
     if view.embed {

@@ -37,6 +37,19 @@ fn step_width(steps: usize, avail: usize) -> usize {
     (avail / (steps + 2)).max(MIN_STEP_W)
 }
 
+/// The smallest of 1, 2 or 5 times a power of ten that is at least `n`.
+fn nice_at_least(n: usize) -> usize {
+    let mut unit = 1;
+    loop {
+        for m in [1, 2, 5] {
+            if unit * m >= n {
+                return unit * m;
+            }
+        }
+        unit *= 10;
+    }
+}
+
 /// Steps between two numbers on the axis: 1, 2 or 5 times a power of ten, at least 44 px apart.
 fn tick_every(step_w: usize) -> usize {
     let mut unit = 1;
@@ -151,7 +164,9 @@ fn marks(p: &MarksProps) -> Html {
     let (marks, arrows, signals) = paths(&p.rec, p.step_w);
     let steps = p.rec.steps();
     let lanes = p.rec.spec.tasks.len() + 1;
-    let every = tick_every(p.step_w);
+    // A label every `every` steps, and at most about 100 of them: a 10,000-step run would
+    // otherwise add thousands of text nodes that every step's style and layout walk.
+    let every = tick_every(p.step_w).max(nice_at_least(steps / 100));
     let axis_y = lanes * LANE_H;
     let signal_y = lane_mid(lanes - 1) + 4;
     let mut ticks = String::new();
