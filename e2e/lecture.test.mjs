@@ -229,6 +229,22 @@ test('the lesson path: a story and a goal, a score against the shortest race, br
   await page.close();
 });
 
+test('lesson 2: Josef Bacik\'s 34 steps, played by hand, are the shortest race (three stars)', async () => {
+  const { page, errors } = await at('?lesson=2', 1400, 1000);
+  await page.waitForSelector('.lesson');
+  assert.match(await page.innerText('.lesson .goal'), /Make R sleep forever/);
+  await page.waitForFunction(() => /^\?lesson=2$/.test(location.search) && location.hash.includes('/pipe-splice/v5.8/manual/0/writes=3/'));
+  // W*6 R*11 W R*3 W*13 (reference §1.4)
+  const schedule = [['W', 6], ['R', 11], ['W', 1], ['R', 3], ['W', 13]].flatMap(([t, n]) => Array(n).fill(t));
+  for (const task of schedule) await page.click(`button[aria-label="run ${task}'s next step"]`);
+  await page.waitForSelector('#lesson-score');
+  assert.match(await page.innerText('#lesson-score'), /Goal met: R sleeps forever/);
+  assert.equal(await page.getAttribute('#lesson-score .stars', 'aria-label'), '3 of 3 stars');
+  assert.match(await page.innerText('#lesson-score'), /34 steps: as short as a race can be/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('the fix beside the bug: the same schedule in lockstep, the first step where they differ, and why', async () => {
   const { page, errors } = await at('#wq1/pipe-splice/v5.8/random/3005///0', 1400, 1000);
   await page.waitForSelector('.lane');

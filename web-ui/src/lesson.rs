@@ -11,6 +11,8 @@ pub struct Lesson {
     pub scenario: &'static str,
     pub bug: &'static str,
     pub fix: &'static str,
+    /// Parameters that differ from the scenario's defaults: a race short enough to play by hand.
+    pub params: &'static [(&'static str, i64)],
     /// The task to leave asleep.
     pub victim: &'static str,
     pub goal: &'static str,
@@ -24,6 +26,7 @@ pub const LESSONS: [Lesson; 3] = [
         scenario: "check-then-sleep",
         bug: "naive",
         fix: "set-state-first",
+        params: &[],
         victim: "A",
         goal: "Make A sleep forever.",
         hint: "A tests condition before it joins the queue. Let B set condition and call wake_up() in that gap.",
@@ -33,6 +36,8 @@ pub const LESSONS: [Lesson; 3] = [
         scenario: "pipe-splice",
         bug: "v5.8",
         fix: "v5.9",
+        // Three pages: the shortest race is Josef Bacik's 34 steps.
+        params: &[("writes", 3)],
         victim: "R",
         goal: "Make R sleep forever.",
         hint: "pipe_wait() calls prepare_to_wait() twice. Land W's wake_up(rd_wait) between the two calls.",
@@ -42,12 +47,20 @@ pub const LESSONS: [Lesson; 3] = [
         scenario: "page-lock-killable",
         bug: "v4.13",
         fix: "v5.8-handoff",
+        params: &[],
         victim: "T2",
         goal: "Make T2 sleep forever.",
         hint: "unlock_page() wakes one EXCLUSIVE waiter. Let it wake T1, then send T1 SIGKILL before it takes the lock.",
         fix_goal: "Now break the fix: since 2a9127fcf229 the waker hands the lock over. Can a signal still throw a wakeup away?",
     },
 ];
+
+impl Lesson {
+    /// The lesson's parameters, as a session keeps them.
+    pub fn params(&self) -> Vec<(String, i64)> {
+        self.params.iter().map(|(k, v)| (k.to_string(), *v)).collect()
+    }
+}
 
 /// What a player has done: per lesson, the fewest steps of a race produced by hand, and
 /// whether the fix was proved.
@@ -144,7 +157,7 @@ mod tests {
             let sc = sim_core::library::find(l.scenario).unwrap();
             assert!(sc.variant(l.bug).unwrap().buggy);
             assert!(!sc.variant(l.fix).unwrap().buggy);
-            let spec = sc.spec(Some(l.bug), &[]).unwrap();
+            let spec = sc.spec(Some(l.bug), &l.params()).unwrap();
             assert!(spec.task_by_name(l.victim).is_some(), "{}", l.victim);
         }
     }

@@ -433,8 +433,8 @@ impl Page {
     /// Lesson `i` from its start: "you schedule" on its buggy variant.
     fn lesson(&self, i: usize) -> Page {
         let l = &LESSONS[i.min(LESSONS.len() - 1)];
-        let opened =
-            library::find(l.scenario).and_then(|sc| Session::open(sc, l.bug, Mode::Manual, 0, Rc::new([]), vec![], 0));
+        let opened = library::find(l.scenario)
+            .and_then(|sc| Session::open(sc, l.bug, Mode::Manual, 0, l.params().into(), vec![], 0));
         let page = self.with(opened);
         Page { view: View { lesson: Some(i.min(LESSONS.len() - 1)), ..page.view.clone() }, ..page }
     }
@@ -572,7 +572,7 @@ impl Reducible for Page {
             Msg::Lessons => self.lesson(self.progress.next()),
             Msg::BreakTheFix => match (s, self.view.lesson) {
                 (Some(s), Some(i)) => {
-                    self.with(Session::open(s.scenario, LESSONS[i].fix, Mode::Manual, 0, Rc::new([]), vec![], 0))
+                    self.with(Session::open(s.scenario, LESSONS[i].fix, Mode::Manual, 0, s.params.clone(), vec![], 0))
                 }
                 _ => self.copy(),
             },
