@@ -650,3 +650,37 @@ impl Reducible for Page {
 pub fn tasks(s: &Session) -> impl Iterator<Item = TaskId> + '_ {
     s.rec.spec.task_ids()
 }
+
+#[cfg(test)]
+mod tests {
+    use wasm_bindgen_test::*;
+
+    use super::*;
+
+    /// The view's query reads back as written; a link without one is the plain page, and words
+    /// the page does not know are ignored (a link made by a later page still opens).
+    #[wasm_bindgen_test]
+    fn the_view_survives_the_query() {
+        let all = View { present: true, embed: true, compare: true, lesson: Some(1) };
+        assert_eq!(all.query(), "?present&embed&compare&lesson=2");
+        assert_eq!(View::parse(&all.query()), all);
+        assert_eq!(View::parse(""), View::default());
+        assert_eq!(View::default().query(), "");
+        assert_eq!(View::parse("?present&zoom=3&lesson=9"), View { present: true, ..View::default() });
+    }
+
+    /// The fix beside the bug: the first step where pipe v5.8 and v5.9 part on seed 3005, and a
+    /// reason that names the line each runs.
+    #[wasm_bindgen_test]
+    fn the_fix_beside_the_bug_names_the_first_difference() {
+        let sc = library::find("pipe-splice").unwrap();
+        let s = Session::open(sc, "v5.8", Mode::Strategy(StrategyKind::Random), 3005, Rc::new([]), vec![], 0).unwrap();
+        assert_eq!(s.other_variant(), Some("v5.9"));
+        let b = beside(&s).unwrap();
+        let (step, why) = b.differ.unwrap();
+        assert_eq!(step, 17);
+        assert!(why.contains("prepare_to_wait") && why.contains("on v5.9"), "{why}");
+        assert_eq!(b.session.variant(), "v5.9");
+        assert!(matches!(b.session.rec.verdict, Some(Verdict::Finished { .. })));
+    }
+}
