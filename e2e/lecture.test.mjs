@@ -194,8 +194,8 @@ test('you schedule: a greyed choice says why', async () => {
   await page.click('button[aria-label="run W\'s next step"]');
   const r = page.locator('button[aria-label="run R\'s next step"]');
   assert.equal(await r.isDisabled(), true);
-  assert.match(await r.getAttribute('title'), /R waits for the pipe mutex/);
-  assert.match(await page.innerText('[data-task="R"] .why-not'), /R waits for the pipe mutex/);
+  assert.match(await r.getAttribute('title'), /R waits for pipe->mutex, held by W/);
+  assert.match(await page.innerText('[data-task="R"] .why-not'), /R waits for pipe->mutex, held by W/);
   assert.deepEqual(errors, []);
   await page.close();
 });

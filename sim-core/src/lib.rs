@@ -23,6 +23,7 @@ pub mod describe;
 pub mod effect;
 pub mod error;
 pub mod exec;
+pub mod explain;
 pub mod explore;
 pub mod glossary;
 pub mod hash;

@@ -212,10 +212,7 @@ fn beside(s: &Session) -> Option<Beside> {
             let code =
                 |r: &Recording, e: &sim_core::trace::Event| e.pc.map_or("", |pc| r.spec.code(e.choice.task(), pc));
             if x.choice != y.choice {
-                let why = match b.worlds[i].not_enabled(x.choice) {
-                    Error::NotEnabled { why, .. } => why,
-                    e => e.to_string(),
-                };
+                let why = sim_core::explain::why_not(&b.worlds[i], x.choice);
                 Some((i + 1, format!("{} cannot take this step on {other}: {why}", a.spec.task_name(x.choice.task()))))
             } else if code(a, x) != code(b, y) {
                 let name = a.spec.task_name(x.choice.task());

@@ -1,9 +1,10 @@
 //! The CPU lanes, the wait queues, the shared objects, the narration and the verdict.
 
 use sim_core::effect::Effect;
+use sim_core::explain::why_not;
 use sim_core::kernel::task::TaskState;
 use sim_core::kernel::waitqueue::{EntryFlags, EntryRef};
-use sim_core::{describe, glossary, Choice, Error, QueueId, TaskId, Verdict, World};
+use sim_core::{describe, glossary, Choice, QueueId, TaskId, Verdict, World};
 use yew::prelude::*;
 
 use crate::session::{tasks, Mode, Msg, Session};
@@ -48,14 +49,6 @@ impl PartialEq for SessionProps {
 /// Lines of a program listing, and in a compact one.
 const LISTING_LINES: usize = 10;
 const COMPACT_LINES: usize = 7;
-
-/// Why `c` cannot happen now, in the core's words.
-fn why_not(world: &World, c: Choice) -> String {
-    match world.not_enabled(c) {
-        Error::NotEnabled { why, .. } => why,
-        e => e.to_string(),
-    }
-}
 
 /// One lane per CPU: its task, state, function, the program around the next line.
 #[function_component(Lanes)]
