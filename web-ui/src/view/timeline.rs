@@ -15,6 +15,7 @@ use std::rc::Rc;
 use sim_core::effect::Effect;
 use sim_core::recording::Recording;
 use sim_core::{Choice, Verdict};
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
@@ -208,21 +209,32 @@ pub fn timeline(p: &TimelineProps) -> Html {
     let steps = rec.steps();
     let lanes = rec.spec.tasks.len() + 1;
     let scroll = use_node_ref();
-    // The width to share among the steps: measured once drawn, and again when the window
-    // changes size.
-    let avail = use_state(|| 0usize);
+    // The width to share among the steps: measured once drawn, and again whenever the
+    // timeline's width changes (the window, presentation mode, the layout around it).
+    let avail = use_state_eq(|| 0usize);
     {
         let (scroll, avail) = (scroll.clone(), avail.clone());
         use_effect_with((), move |_| {
-            let measure = move || {
-                if let Some(el) = scroll.cast::<Element>() {
-                    avail.set(el.client_width().max(0) as usize);
+            let measure = {
+                let scroll = scroll.clone();
+                move || {
+                    if let Some(el) = scroll.cast::<Element>() {
+                        avail.set(el.client_width().max(0) as usize);
+                    }
                 }
             };
             measure();
-            let listener =
-                web_sys::window().map(|w| gloo::events::EventListener::new(&w, "resize", move |_| measure()));
-            move || drop(listener)
+            let on_resize = Closure::<dyn FnMut()>::new(measure);
+            let observer = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok();
+            if let (Some(o), Some(el)) = (&observer, scroll.cast::<Element>()) {
+                o.observe(&el);
+            }
+            move || {
+                if let Some(o) = observer {
+                    o.disconnect();
+                }
+                drop(on_resize);
+            }
         });
     }
     let step_w = step_width(steps, *avail);
@@ -249,7 +261,10 @@ pub fn timeline(p: &TimelineProps) -> Html {
         Callback::from(move |e: MouseEvent| {
             // Not e.current_target(): Yew listens at the root and delegates.
             let Some(svg) = svg.cast::<Element>() else { return };
-            let x = f64::from(e.client_x()) - svg.get_bounding_client_rect().left();
+            // As a share of the drawn width: right also when CSS scales the timeline (zoom in
+            // presentation mode).
+            let rect = svg.get_bounding_client_rect();
+            let x = (f64::from(e.client_x()) - rect.left()) / rect.width().max(1.0) * width as f64;
             d.emit(Msg::Go((x.max(0.0) as usize / step_w).min(steps)));
         })
     };
