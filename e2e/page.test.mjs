@@ -47,6 +47,8 @@ test('the page loads without a console warning or error', async () => {
   page.on('pageerror', (e) => messages.push(String(e)));
   await page.goto(APP_URL);
   await page.waitForSelector('.lane');
+  // The landing page is the first lesson; once it has written its address, open a run.
+  await page.waitForFunction(() => location.search === '?lesson=1' && location.hash.startsWith('#wq1/'));
   await page.evaluate(() => { location.hash = '#wq1/check-then-sleep/naive/random/2///0'; });
   await page.waitForSelector('#verdict-hint');
   await page.keyboard.press('End');
