@@ -6,7 +6,7 @@
 //! variant, strategy and seed give the same trace, bit for bit, natively and in wasm.
 //!
 //! No I/O, no clock, no threads: everything here is a pure function of its inputs. Every kernel
-//! rule cites its line in `shared/reference/kernel-protocols.md` as `[ref §N]`.
+//! rule cites its line in `docs/kernel.md` as `[ref §N]` (`tests/references.rs` checks them).
 //!
 //! ```
 //! use sim_core::{library, run, strategy::Random, World};

@@ -1,5 +1,5 @@
 //! The kernel objects and primitives. Each primitive is one function with the atomic effect
-//! listed in `shared/reference/kernel-protocols.md` section 0, named as the kernel names it.
+//! listed in `docs/kernel.md` section 0, named as the kernel names it.
 
 pub mod cond;
 pub mod page;
