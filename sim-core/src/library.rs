@@ -6,10 +6,11 @@ use std::sync::OnceLock;
 use crate::error::Error;
 use crate::scenario::Scenario;
 
-const FILES: [&str; 3] = [
-    include_str!("../../scenarios/check-then-sleep.toml"),
-    include_str!("../../scenarios/pipe-splice.toml"),
-    include_str!("../../scenarios/page-lock-killable.toml"),
+/// The built-in scenario files, by name, in teaching order.
+pub const FILES: &[(&str, &str)] = &[
+    ("scenarios/check-then-sleep.toml", include_str!("../../scenarios/check-then-sleep.toml")),
+    ("scenarios/pipe-splice.toml", include_str!("../../scenarios/pipe-splice.toml")),
+    ("scenarios/page-lock-killable.toml", include_str!("../../scenarios/page-lock-killable.toml")),
 ];
 
 /// The built-in scenarios, in teaching order.
@@ -18,7 +19,9 @@ pub fn scenarios() -> &'static [Scenario] {
     ALL.get_or_init(|| {
         FILES
             .iter()
-            .map(|text| Scenario::parse(text).unwrap_or_else(|e| panic!("built-in scenario is invalid: {e}")))
+            .map(|(file, text)| {
+                Scenario::parse_named(file, text).unwrap_or_else(|e| panic!("built-in scenario is invalid: {e}"))
+            })
             .collect()
     })
 }

@@ -93,6 +93,15 @@ impl Oracle {
                 w.woken = Some(WakeRef { step: cx.step, waker, pc: cx.pc, queue, exclusive });
                 w.rearmed = None;
             }
+            // A woken exclusive waiter that wakes its queue again passes the wakeup on
+            // (`abort_exclusive_wait()`, 777c6c5f1f6e) [ref §4.1].
+            Effect::WakeBegin { queue, .. } => {
+                let actor = cx.actor?;
+                let w = &mut self.watch[actor.index()];
+                if w.woken.is_some_and(|r| r.exclusive && r.queue == queue) {
+                    w.woken = None;
+                }
+            }
             Effect::WakeEnd { queue, woken: 0 } => {
                 if let Some(waker) = cx.actor {
                     let r = WakeRef { step: cx.step, waker, pc: cx.pc, queue, exclusive: false };
@@ -106,14 +115,13 @@ impl Oracle {
                     w.rearmed = Some((cx.step, cx.pc));
                 }
             }
-            Effect::Check { task, cond, value } => {
-                if let Some(satisfied) = cond.wait_satisfied(value) {
-                    let w = &mut self.watch[task.index()];
-                    w.woken = None;
-                    w.rearmed = None;
-                    w.last_check = Some(cx.step);
-                    w.satisfied = satisfied;
-                }
+            // A test of what the task waits for (`lang/waits.rs`).
+            Effect::Check { task, over: Some(satisfied), .. } => {
+                let w = &mut self.watch[task.index()];
+                w.woken = None;
+                w.rearmed = None;
+                w.last_check = Some(cx.step);
+                w.satisfied = satisfied;
             }
             // §1.5 check 1: sleeping with a wakeup received since the last test of the condition.
             Effect::Sleep { task } => {
@@ -234,10 +242,7 @@ pub fn classify(spec: &Spec, k: &Kernel) -> (VerdictKind, Option<TaskId>) {
     if k.tasks.iter().all(|t| t.exit.is_some()) {
         return (VerdictKind::Finished, None);
     }
-    let victim = spec.task_ids().find(|&t| {
-        let task = k.task(t);
-        task.asleep() && task.waits_for.is_some_and(|c| c.eval(k, t))
-    });
+    let victim = spec.task_ids().find(|&t| task_waits_in_vain(spec, k, t));
     match victim {
         Some(v) => (VerdictKind::LostWakeup, Some(v)),
         None => (VerdictKind::Deadlock, None),
@@ -303,6 +308,17 @@ fn explain(world: &World, victim: TaskId) -> LostWakeup {
             reason: format!("{name} sleeps while the condition it waits for holds, and no wakeup reached it after its last test at step {last_check}"),
         },
     }
+}
+
+/// Whether task `t` sleeps while what it waits for at its `schedule()` holds.
+pub fn task_waits_in_vain(spec: &Spec, k: &Kernel, t: TaskId) -> bool {
+    let task = k.task(t);
+    if !task.asleep() {
+        return false;
+    }
+    let prog = spec.program(t);
+    let until = task.waits_for.and_then(|s| prog.sleeps.get(usize::from(s))).and_then(|s| s.until);
+    until.is_some_and(|u| crate::exec::eval(prog, u, k, t) != 0)
 }
 
 fn report_wakeup(spec: &Spec, w: &WakeRef) -> WakeupReport {

@@ -143,7 +143,14 @@ impl World {
         let why = match c {
             _ if task.exit.is_some() => format!("{name} has returned"),
             Choice::Step(_) if !task.on_rq => format!("{name} is asleep"),
-            Choice::Step(_) => format!("{name} waits for the pipe mutex"),
+            Choice::Step(_) => match self.next_instr(t).map(|i| i.op) {
+                Some(crate::program::Op::Call { prim: crate::program::Prim::MutexLock(m), .. }) => {
+                    let mutex = self.spec.mutexes.get(m.index()).map_or("a mutex", String::as_str);
+                    let owner = self.kernel.mutex(m).map_or("?", |o| self.spec.task_name(o));
+                    format!("{name} waits for {mutex}, held by {owner}")
+                }
+                _ => format!("{name} cannot step"),
+            },
             Choice::Signal(_) if !self.spec.tasks[t.index()].signalable => {
                 format!("{name} may not receive a signal in this scenario")
             }

@@ -1,0 +1,237 @@
+//! What a task waits for, read from its code, so that scenarios need no annotation for the
+//! oracle [ref §1.5, §2.2].
+//!
+//! At each `schedule()` S, a test T of shared state *leads away* from S when one of its
+//! outcomes reaches S again only by passing T again (a `break`, a `return`, a `goto` out of the
+//! loop) and the other reaches S without it. The task at S waits for the disjunction of those
+//! outcomes. Tests of signals and of queues (`waitqueue_active()`, `list_empty()`) are never
+//! what a task waits for. A test of a read-modify-write counts as a test of what it reads:
+//! `if (!test_and_set_bit_lock(PG_locked, &page->flags)) break;` waits for PG_locked clear.
+//!
+//! Each such test is marked with the outcome that means "the wait is over", for the oracle's
+//! per-step checks (`Op::Branch::wait`); each `schedule()` gets its `Sleep`, for the end-of-run
+//! check (`oracle::classify`).
+
+use crate::kernel::api::AtomicRet;
+use crate::kernel::read::Read;
+use crate::lang::ast::Toks;
+use crate::lang::codegen::Emitted;
+use crate::lang::listing::join_tokens;
+use crate::lang::preprocess::PTok;
+use crate::program::{BinOp, Expr, ExprId, Op, Prim, Program, Ret, Sleep, UnOp};
+
+/// The instructions `pc` may go to next.
+fn successors(code: &[Emitted], pc: usize) -> Vec<usize> {
+    let next = pc + 1;
+    let out = match code[pc].op {
+        Op::Branch { then, .. } | Op::Call { ret: Ret::Branch { then, .. }, .. } => vec![usize::from(then.0), next],
+        Op::Goto { then } => vec![usize::from(then.0)],
+        Op::Exit { .. } => vec![],
+        _ => vec![next],
+    };
+    out.into_iter().filter(|&s| s < code.len()).collect()
+}
+
+/// Whether an expression reads shared state other than signals and queue occupancy.
+fn observes(prog: &Program, e: ExprId) -> bool {
+    match prog.expr(e) {
+        Expr::Const(_) | Expr::Local(_) => false,
+        Expr::Var(_) | Expr::EntryFlags(_) => true,
+        Expr::Unary(_, a) => observes(prog, a),
+        Expr::Binary(_, a, b) => observes(prog, a) || observes(prog, b),
+        Expr::Select(c, a, b) => observes(prog, c) || observes(prog, a) || observes(prog, b),
+        Expr::Read(r, args) => !r.is_signal_or_queue() || args[..r.arity()].iter().any(|&a| observes(prog, a)),
+    }
+}
+
+/// A test: the value it branches on, as a pure expression, and when it jumps.
+struct Test {
+    pc: usize,
+    /// True when the branch is taken.
+    taken_when: ExprId,
+}
+
+/// The pure value a primitive's result is, read before it acts, if it observes shared state.
+fn observed_value(prog: &mut Program, prim: Prim) -> Option<ExprId> {
+    let mut push = |e: Expr| {
+        prog.exprs.push(e);
+        ExprId((prog.exprs.len() - 1) as u16)
+    };
+    match prim {
+        Prim::TestAndSetBit { var, bit, invert } => {
+            let v = push(Expr::Read(Read::TestBit { var, bit }, [ExprId::default(); 3]));
+            Some(if invert { push(Expr::Unary(UnOp::Not, v)) } else { v })
+        }
+        Prim::AtomicAdd { var, delta, ret } => {
+            let v = push(Expr::Var(var));
+            let d = push(Expr::Const(delta));
+            let new = push(Expr::Binary(BinOp::Add, v, d));
+            Some(match ret {
+                AtomicRet::Old => v,
+                AtomicRet::New | AtomicRet::None => new,
+                AtomicRet::IsZero => {
+                    let zero = push(Expr::Const(0));
+                    push(Expr::Binary(BinOp::Eq, new, zero))
+                }
+            })
+        }
+        _ => None,
+    }
+}
+
+/// Find each test and each `schedule()`, and mark them.
+pub fn infer(prog: &mut Program, code: &mut [Emitted], tokens: &[PTok]) {
+    let n = code.len();
+    let mut preds = vec![Vec::new(); n];
+    for pc in 0..n {
+        for s in successors(code, pc) {
+            preds[s].push(pc);
+        }
+    }
+    // Code no path reaches (the other branch of `if (lock)` with `lock` constant) tests nothing.
+    let mut reachable = vec![false; n];
+    let mut stack = vec![0];
+    while let Some(pc) = stack.pop() {
+        if pc < n && !std::mem::replace(&mut reachable[pc], true) {
+            stack.extend(successors(code, pc));
+        }
+    }
+    let mut tests = Vec::new();
+    for pc in (0..n).filter(|&pc| reachable[pc]) {
+        match code[pc].op {
+            Op::Branch { cond, .. } if observes(prog, cond) => tests.push(Test { pc, taken_when: cond }),
+            Op::Call { prim, ret: Ret::Branch { when, .. } } => {
+                if let Some(v) = observed_value(prog, prim) {
+                    let taken = if when { v } else { push(prog, Expr::Unary(UnOp::Not, v)) };
+                    tests.push(Test { pc, taken_when: taken });
+                }
+            }
+            _ => {}
+        }
+    }
+    let sleeps: Vec<usize> =
+        (0..n).filter(|&pc| matches!(code[pc].op, Op::Call { prim: Prim::Schedule { .. }, .. })).collect();
+    let mut marks: Vec<Option<bool>> = vec![None; n];
+    for &s in &sleeps {
+        let mut until: Option<ExprId> = None;
+        let mut texts = Vec::new();
+        for t in &tests {
+            let reach = reaching_without(&preds, s, t.pc);
+            let succ = successors(code, t.pc);
+            let taken = succ.first().copied();
+            let fall = (t.pc + 1 < n).then_some(t.pc + 1);
+            let reaches = |x: Option<usize>| x.is_some_and(|x| x == s || reach[x]);
+            let (rt, rf) = (reaches(taken), reaches(fall));
+            if rt == rf {
+                continue;
+            }
+            // The outcome that does not come back to `s` means the wait is over.
+            let over_when_taken = !rt;
+            marks[t.pc].get_or_insert(over_when_taken);
+            let cond = if over_when_taken { t.taken_when } else { push(prog, Expr::Unary(UnOp::Not, t.taken_when)) };
+            until = Some(match until {
+                None => cond,
+                Some(u) => push(prog, Expr::Binary(BinOp::Or, u, cond)),
+            });
+            texts.push(condition_text(code, t.pc, over_when_taken, tokens));
+        }
+        let index = prog.sleeps.len() as u8;
+        if let Op::Call { prim: Prim::Schedule { sleep }, .. } = &mut code[s].op {
+            *sleep = index;
+        }
+        prog.sleeps.push(Sleep { until, text: texts.join(" || ") });
+    }
+    for (pc, mark) in marks.into_iter().enumerate() {
+        let Some(over) = mark else { continue };
+        match &mut code[pc].op {
+            Op::Branch { wait, .. } => *wait = Some(over),
+            // A primitive's branch is taken when `(value != 0) == when`.
+            Op::Call { ret: Ret::Branch { wait, when, .. }, .. } => *wait = Some(if over { *when } else { !*when }),
+            _ => {}
+        }
+    }
+}
+
+fn push(prog: &mut Program, e: Expr) -> ExprId {
+    prog.exprs.push(e);
+    ExprId((prog.exprs.len() - 1) as u16)
+}
+
+/// Which instructions reach `target` without passing through `avoid`.
+fn reaching_without(preds: &[Vec<usize>], target: usize, avoid: usize) -> Vec<bool> {
+    let mut seen = vec![false; preds.len()];
+    let mut stack = vec![target];
+    while let Some(x) = stack.pop() {
+        for &p in &preds[x] {
+            if p != avoid && !seen[p] {
+                seen[p] = true;
+                stack.push(p);
+            }
+        }
+    }
+    seen
+}
+
+/// A test's condition as C, for `wqsim check --waits`: what holds when the wait is over.
+fn condition_text(code: &[Emitted], pc: usize, over_when_taken: bool, tokens: &[PTok]) -> String {
+    let e = &code[pc];
+    let toks = e.cond.unwrap_or(e.origin.code);
+    let text = join_tokens(slice(tokens, toks));
+    let text = text.trim_end_matches(';').trim().to_string();
+    // A primitive's branch: the statement is its call.
+    let taken_means_nonzero = match e.op {
+        Op::Call { ret: Ret::Branch { when, .. }, .. } => when,
+        _ => true,
+    };
+    if over_when_taken == taken_means_nonzero {
+        text
+    } else {
+        negate(&text)
+    }
+}
+
+pub fn slice(tokens: &[PTok], t: Toks) -> &[PTok] {
+    let end = (t.end as usize).min(tokens.len());
+    &tokens[(t.start as usize).min(end)..end]
+}
+
+/// `!x` as C reads it: `!f(x)`, `!(a || b)`, and `!!f(x)` as `f(x)`.
+fn negate(text: &str) -> String {
+    let mut text = text;
+    while text.starts_with('(') && closes_at_end(text) {
+        text = &text[1..text.len() - 1];
+    }
+    match text.strip_prefix('!') {
+        Some(inner) if is_atom(inner) => inner.to_string(),
+        _ if is_atom(text) => format!("!{text}"),
+        _ => format!("!({text})"),
+    }
+}
+
+/// A name, a member chain or a call, or a parenthesised whole: what `!` binds to directly.
+fn is_atom(s: &str) -> bool {
+    let head = s.find('(').unwrap_or(s.len());
+    let name_ok = s[..head].chars().all(|c| c.is_ascii_alphanumeric() || "_->.".contains(c));
+    if head == s.len() {
+        return !s.is_empty() && name_ok;
+    }
+    name_ok && closes_at_end(&s[head..])
+}
+
+/// Whether the parenthesis that opens `s` closes at its end.
+fn closes_at_end(s: &str) -> bool {
+    let mut depth = 0;
+    for (i, c) in s.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return i == s.len() - 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
+}
