@@ -1,6 +1,8 @@
 //! `wqsim`: run wqsim's scenarios from the terminal. Every run is named by (scenario, variant,
 //! strategy, seed) or by an explicit schedule, and replays bit for bit.
 
+mod check;
+mod diagnostics;
 mod explore;
 mod load;
 mod output;
@@ -26,8 +28,11 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// List the built-in scenarios, their variants and parameters.
-    List,
+    /// List the built-in scenarios (or the scenario files in a directory), their variants and
+    /// parameters.
+    List(ListArgs),
+    /// Check scenario files: read and compile every variant; print a summary, or the mistakes.
+    Check(check::Args),
     /// Run one scenario and print its trace and verdict.
     Run(run::Args),
     /// Rebuild the exact run of a share link (from the page or a sweep summary).
@@ -45,10 +50,17 @@ enum Command {
     Plot(sweep::PlotArgs),
 }
 
+#[derive(clap::Args)]
+struct ListArgs {
+    /// A directory of scenario files (*.toml) to list instead of the built-in scenarios.
+    #[arg(long, value_name = "DIR")]
+    path: Option<std::path::PathBuf>,
+}
+
 /// Which scenario, variant and parameters: shared by the subcommands.
 #[derive(clap::Args)]
 pub struct Target {
-    /// A built-in scenario id (see `wqsim list`) or a path to a scenario .toml file.
+    /// A built-in scenario id (see `wqsim list`) or a path to a scenario file (.toml).
     scenario: String,
     /// The variant (default: the scenario's).
     #[arg(long)]
@@ -72,10 +84,8 @@ pub fn parse_strategy(s: &str) -> Result<StrategyKind, String> {
 
 fn main() -> ExitCode {
     let result = match Cli::parse().command {
-        Command::List => {
-            output::list();
-            Ok(())
-        }
+        Command::List(args) => output::list(args.path.as_deref()),
+        Command::Check(args) => check::check(&args),
         Command::Run(args) => run::run(&args),
         Command::Replay(args) => replay::replay(&args),
         Command::Explore(args) => explore::explore(&args),
@@ -86,6 +96,10 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        Err(sim_core::Error::Source(d)) => {
+            diagnostics::render(&d);
+            ExitCode::from(2)
+        }
         Err(e) => {
             eprintln!("wqsim: error: {e}");
             ExitCode::from(2)

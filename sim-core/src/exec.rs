@@ -178,10 +178,6 @@ fn call(k: &mut Kernel, prim: Prim, t: TaskId, out: &mut impl Sink) -> i32 {
             k.wake_up_page_bit(queue, page, bit, t, out);
             0
         }
-        Prim::WakeUpBit { queue, key } => {
-            k.wake_up_bit(queue, key, out);
-            0
-        }
         Prim::WakeUpProcess { task, mode } => i32::from(k.try_to_wake_up(task.unwrap_or(t), mode, out)),
         Prim::MutexLock(m) => {
             k.mutex_lock(m, t, out);

@@ -157,11 +157,6 @@ pub enum Prim {
         page: PageId,
         bit: u8,
     },
-    /// `__wake_up_bit()` (2009): `if (waitqueue_active(wq)) __wake_up(wq, TASK_NORMAL, 1, &key)`.
-    WakeUpBit {
-        queue: QueueId,
-        key: EntryKey,
-    },
     /// `wake_up_process(p)`, `wake_up_state(p, state)`: 1 when it woke `p` (`None`: current).
     WakeUpProcess {
         task: Option<TaskId>,

@@ -132,7 +132,6 @@ fn call(k: &Kernel, t: TaskId, prim: Prim, fp: &mut Footprint) {
             fp.writes |= state(own);
         }
         Prim::WakeUp { queue: q, key, .. } => fp.writes |= walk(k, q) | key.map_or(0, |k| var(k.var.index())),
-        Prim::WakeUpBit { queue: q, key } => fp.writes |= walk(k, q) | var(key.var.index()),
         Prim::WakeUpPageBit { queue: q, page, .. } => {
             fp.writes |= walk(k, q) | var(k.pages[page.index()].flags.index())
         }

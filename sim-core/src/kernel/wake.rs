@@ -226,14 +226,6 @@ impl Kernel {
         }
     }
 
-    /// `__wake_up_bit(wq, word, bit)` (2009): `if (waitqueue_active(wq)) __wake_up(wq,
-    /// TASK_NORMAL, 1, &key)` [ref §4.1].
-    pub fn wake_up_bit(&mut self, q: QueueId, key: EntryKey, out: &mut impl Sink) {
-        if self.waitqueue_active(q) {
-            self.wake_up(q, TASK_NORMAL, 1, Some(key), out);
-        }
-    }
-
     /// `abort_exclusive_wait(q, wait, mode, key)` (777c6c5f1f6e): `__set_current_state(RUNNING);
     /// [q.lock: if linked → unlink; else if waitqueue_active(q) → __wake_up_locked_key(q, mode,
     /// key)]`: a waiter that was woken through the queue passes the wakeup on [ref §4.1].

@@ -11,7 +11,7 @@ use crate::kernel::waitqueue::{EntryKey, WakeFn};
 use crate::lang::ast::Expr;
 use crate::lang::codegen::{describe, Gen, Operand, R};
 use crate::lang::compile::{Node, StructKind, TaskRef};
-use crate::lang::diag::Span;
+use crate::lang::diag::{Reported, Span};
 use crate::program::{Expr as IExpr, ExprId, Op, Place, Prim, Ret};
 
 /// Whether a built-in only reads: it may stand inside any expression.
@@ -39,7 +39,7 @@ fn arity(g: &mut Gen, def: &Def, args: &[Expr], span: Span) -> R<()> {
         let n = def.args.len();
         let msg = format!("`{}` takes {n} argument{}, given {}", def.name, if n == 1 { "" } else { "s" }, args.len());
         g.error(span, msg);
-        return Err(());
+        return Err(Reported);
     }
     Ok(())
 }
@@ -103,10 +103,10 @@ pub fn object<'a>(g: &mut Gen<'_, 'a>, def: &Def, args: &'a [Expr], span: Span) 
         }
         _ => {
             g.error(span, format!("`{}` does not name an object", def.name));
-            return Err(());
+            return Err(Reported);
         }
     };
-    let node = g.env.page_waitqueue(index, span).ok_or(())?;
+    let node = g.env.page_waitqueue(index, span).ok_or(Reported)?;
     Ok(g.env.resolve(node))
 }
 
@@ -121,7 +121,7 @@ pub fn call<'a>(g: &mut Gen<'_, 'a>, def: &Def, args: &'a [Expr], span: Span, re
     for (a, kind) in args.iter().zip(def.args) {
         if *kind == Arg::Timeout && g.const_of(a) != Some(i32::MAX) {
             g.error(a.span, "timeouts are not modelled: pass MAX_SCHEDULE_TIMEOUT");
-            return Err(());
+            return Err(Reported);
         }
     }
     if is_read(def.builtin) {
@@ -138,7 +138,7 @@ pub fn call<'a>(g: &mut Gen<'_, 'a>, def: &Def, args: &'a [Expr], span: Span, re
     let no_value = |g: &mut Gen, ret: Ret| -> R<()> {
         if ret != Ret::Discard {
             g.error(span, format!("`{}` returns no value", def.name));
-            return Err(());
+            return Err(Reported);
         }
         Ok(())
     };
@@ -239,7 +239,7 @@ pub fn call<'a>(g: &mut Gen<'_, 'a>, def: &Def, args: &'a [Expr], span: Span, re
             no_value(g, ret)?;
             let Some(m) = pipe(g, &args[0])?.1 else {
                 g.error(args[0].span, "this pipe has no mutex");
-                return Err(());
+                return Err(Reported);
             };
             if unlock {
                 Prim::MutexUnlock(m)
@@ -253,7 +253,7 @@ pub fn call<'a>(g: &mut Gen<'_, 'a>, def: &Def, args: &'a [Expr], span: Span, re
             let name = spinlock(g, &args[0])?;
             if g.held.iter().any(|(n, _)| *n == name) {
                 g.error(span, format!("`{name}` is already held: taking it again would deadlock"));
-                return Err(());
+                return Err(Reported);
             }
             g.emit(Op::Nop);
             g.held.push((name, span));
@@ -274,7 +274,7 @@ pub fn call<'a>(g: &mut Gen<'_, 'a>, def: &Def, args: &'a [Expr], span: Span, re
                 }
                 None => g.error(span, format!("unlocks `{name}`, which this function does not hold")),
             }
-            return Err(());
+            return Err(Reported);
         }
         Builtin::SetBit | Builtin::ClearBit => {
             no_value(g, ret)?;
@@ -313,23 +313,36 @@ pub fn call<'a>(g: &mut Gen<'_, 'a>, def: &Def, args: &'a [Expr], span: Span, re
             let i = page(g, &args[0])?;
             let b = bit(g, &args[1])?;
             let Some(Node::Queue(queue)) = g.env.page_waitqueue(i, span).map(|n| g.env.resolve(n)) else {
-                return Err(());
+                return Err(Reported);
             };
             Prim::WakeUpPageBit { queue, page: g.env.page(i).0, bit: b }
         }
         Builtin::WakeUpBit | Builtin::WakeUpBitOn => {
             no_value(g, ret)?;
-            let (queue, word, b) = if def.builtin == Builtin::WakeUpBit {
+            let (queue, var, b) = if def.builtin == Builtin::WakeUpBit {
                 let var = g.word(&args[0])?;
                 let index = page_of_var(g, var);
                 let Some(Node::Queue(q)) = g.env.page_waitqueue(index, span).map(|n| g.env.resolve(n)) else {
-                    return Err(());
+                    return Err(Reported);
                 };
                 (q, var, bit(g, &args[1])?)
             } else {
                 (queue(g, &args[0])?, g.word(&args[1])?, bit(g, &args[2])?)
             };
-            Prim::WakeUpBit { queue, key: EntryKey { var: word, bit: b } }
+            // `if (waitqueue_active(wq)) __wake_up(wq, TASK_NORMAL, 1, &key)`: the test takes no
+            // lock, so it is a step of its own [ref §0 table, row 27].
+            let active = g.expr(IExpr::Read(Read::WaitqueueActive(queue), [ExprId::default(); 3]));
+            let (wake, done) = (g.label(), g.label());
+            g.emit(Op::Branch { cond: active, then: crate::program::Target(wake.0), wait: None });
+            g.goto(done);
+            g.bind(wake);
+            let key = Some(EntryKey { var, bit: b });
+            g.emit(Op::Call {
+                prim: Prim::WakeUp { queue, mode: TASK_NORMAL, nr_exclusive: 1, key },
+                ret: Ret::Discard,
+            });
+            g.bind(done);
+            return Ok(());
         }
         Builtin::AtomicSet => {
             no_value(g, ret)?;
@@ -361,7 +374,7 @@ pub fn call<'a>(g: &mut Gen<'_, 'a>, def: &Def, args: &'a [Expr], span: Span, re
                 }
                 Ret::Branch { .. } => {
                     g.error(span, format!("`{}` copies a page: its value is not a condition", def.name));
-                    return Err(());
+                    return Err(Reported);
                 }
             }
             return Ok(());
@@ -374,7 +387,7 @@ pub fn call<'a>(g: &mut Gen<'_, 'a>, def: &Def, args: &'a [Expr], span: Span, re
                     def.name
                 ),
             );
-            return Err(());
+            return Err(Reported);
         }
         _ => unreachable!("reads are handled above"),
     };
@@ -393,7 +406,7 @@ fn not_atomic(g: &mut Gen, def: &Def, span: Span) -> R<()> {
             .note(at, "taken here")
             .help("a task cannot sleep holding a spinlock: unlock first"),
         );
-        return Err(());
+        return Err(Reported);
     }
     Ok(())
 }
@@ -405,14 +418,17 @@ fn nr_of(g: &mut Gen, nr: Nr, args: &[Expr]) -> R<u8> {
             Some(n) if (0..=255).contains(&n) => Ok(n as u8),
             _ => {
                 g.error(args[i].span, "the number of exclusive waiters to wake must be a constant from 0 to 255");
-                Err(())
+                Err(Reported)
             }
         },
     }
 }
 
 fn constant(g: &mut Gen, e: &Expr) -> R<i32> {
-    g.const_of(e).ok_or_else(|| g.error(e.span, "this argument must be a constant"))
+    g.const_of(e).ok_or_else(|| {
+        g.error(e.span, "this argument must be a constant");
+        Reported
+    })
 }
 
 fn bit(g: &mut Gen, e: &Expr) -> R<u8> {
@@ -420,14 +436,14 @@ fn bit(g: &mut Gen, e: &Expr) -> R<u8> {
         Some(b) if (0..32).contains(&b) => Ok(b as u8),
         _ => {
             g.error(e.span, "a bit number must be a constant from 0 to 31 (PG_locked, PG_waiters)");
-            Err(())
+            Err(Reported)
         }
     }
 }
 
 fn expect<T>(g: &mut Gen, e: &Expr, what: &str, found: &Node) -> R<T> {
     g.error(e.span, format!("expected {what}, found {}", describe(found)));
-    Err(())
+    Err(Reported)
 }
 
 fn queue<'a>(g: &mut Gen<'_, 'a>, e: &'a Expr) -> R<QueueId> {
@@ -443,7 +459,7 @@ fn entry<'a>(g: &mut Gen<'_, 'a>, e: &'a Expr) -> R<EntryId> {
         Node::Struct { kind: StructKind::WaitPageQueue | StructKind::WaitBitQueue, fields, .. } => {
             match fields.first() {
                 Some((_, Node::Entry(id))) => Ok(*id),
-                _ => Err(()),
+                _ => Err(Reported),
             }
         }
         other => expect(g, e, "a wait entry (`&wait`)", &other),

@@ -12,11 +12,11 @@ use crate::kernel::task::TaskState;
 use crate::kernel::waitqueue::{EntryKey, WakeFn};
 use crate::lang::ast::{self, Block, Expr, ExprKind, Function, Init, Stmt, StmtKind, Toks, UnaryOp};
 use crate::lang::compile::{to_binop, Env, Node, Role, StructKind, TaskRef, TypeKind};
-use crate::lang::diag::{suggest, Diagnostic, Span};
+use crate::lang::diag::{suggest, Diagnostic, Reported, Span};
 use crate::limits::{MAX_ENTRIES, MAX_INLINE, MAX_INSTRS, MAX_LOCALS};
 use crate::program::{BinOp, EntryDecl, Expr as IExpr, ExprId, LocalId, Op, Place, Program, Ret, Target, UnOp};
 
-pub type R<T> = Result<T, ()>;
+pub type R<T> = Result<T, Reported>;
 
 /// A jump target while the program is being built.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -138,7 +138,7 @@ impl<'e, 'a> Gen<'e, 'a> {
 
     fn fail<T>(&mut self, span: Span, msg: impl Into<String>) -> R<T> {
         self.error(span, msg);
-        Err(())
+        Err(Reported)
     }
 
     // ---- building
@@ -209,7 +209,7 @@ impl<'e, 'a> Gen<'e, 'a> {
             Some((f, at, true)) if f != func && explicit => {
                 let msg = format!("the wake function of this entry is set twice: {} and {}", f.name(), func.name());
                 self.env.diags.push(Diagnostic::error(span, msg).note(at, "first set here"));
-                Err(())
+                Err(Reported)
             }
             Some((_, _, true)) if !explicit => Ok(()),
             _ => {
@@ -233,8 +233,10 @@ impl<'e, 'a> Gen<'e, 'a> {
         }
     }
 
+    /// The function being compiled (there is always one: `role` starts with the task's own).
     fn frame(&mut self) -> &mut Frame {
-        self.frames.last_mut().expect("a function is being compiled")
+        let top = self.frames.len() - 1;
+        &mut self.frames[top]
     }
 
     fn bind_name(&mut self, name: &ast::Ident, node: Node) {
@@ -275,11 +277,11 @@ impl<'e, 'a> Gen<'e, 'a> {
         known.extend(api::CONSTANTS.iter().map(|(n, _)| *n));
         known.extend(self.env.input.params.keys().map(String::as_str));
         let mut d = Diagnostic::error(span, format!("`{name}` is not declared")).label("not declared here");
-        if let Some(s) = suggest(name, known.into_iter()) {
+        if let Some(s) = suggest(name, known) {
             d = d.help(format!("did you mean `{s}`?"));
         }
         self.env.diags.push(d);
-        Err(())
+        Err(Reported)
     }
 
     // ---- functions
@@ -296,7 +298,7 @@ impl<'e, 'a> Gen<'e, 'a> {
         if args.len() != f.params.len() {
             let msg = format!("`{}` takes {} arguments, given {}", f.name.name, f.params.len(), args.len());
             self.env.diags.push(Diagnostic::error(call, msg).note(f.name.span, "defined here"));
-            return Err(());
+            return Err(Reported);
         }
         if matches!(ctx, Ctx::Assign(_) | Ctx::Branch { .. }) && f.ret.is_void() {
             return self.fail(call, format!("`{}` returns no value", f.name.name));
@@ -419,7 +421,8 @@ impl<'e, 'a> Gen<'e, 'a> {
             StmtKind::If { cond, then, els } => {
                 self.header(s, cond);
                 let (t, f) = (self.label(), self.label());
-                self.cond(cond, t, f)?;
+                // A mistake in the condition does not hide those in the branches.
+                let tested = self.cond(cond, t, f);
                 self.bind(t);
                 self.sub_stmt(then);
                 match els {
@@ -432,19 +435,19 @@ impl<'e, 'a> Gen<'e, 'a> {
                     }
                     None => self.bind(f),
                 }
-                Ok(())
+                tested
             }
             StmtKind::While { cond, body } => {
                 let (top, t, f) = (self.label(), self.label(), self.label());
                 self.bind(top);
                 self.header(s, cond);
-                self.cond(cond, t, f)?;
+                let tested = self.cond(cond, t, f);
                 self.bind(t);
                 self.loop_body(body, f, top);
                 self.origin.func = self.frame().func;
                 self.goto(top);
                 self.bind(f);
-                Ok(())
+                tested
             }
             StmtKind::DoWhile { body, cond } => {
                 let (top, cont, brk) = (self.label(), self.label(), self.label());
@@ -505,7 +508,7 @@ impl<'e, 'a> Gen<'e, 'a> {
                                 Diagnostic::error(s.span, format!("`goto` inside the critical section of `{name}`"))
                                     .help("unlock first: a critical section is one step and must end where it began"),
                             );
-                            return Err(());
+                            return Err(Reported);
                         }
                         self.goto(l);
                         Ok(())
@@ -776,7 +779,7 @@ impl<'e, 'a> Gen<'e, 'a> {
                     None => d.help(format!("the wake functions are {}", known.join(", "))),
                 };
                 self.env.diags.push(d);
-                return Err(());
+                return Err(Reported);
             }
         })
     }
@@ -798,7 +801,7 @@ impl<'e, 'a> Gen<'e, 'a> {
         }
         let Some(kind) = self.env.type_kind(&d.ty) else {
             self.env.unknown_type(&d.ty);
-            return Err(());
+            return Err(Reported);
         };
         if let (Some(Init::Fields(..)) | Some(Init::Expr(_)), false) =
             (&d.init, matches!(kind, TypeKind::Int | TypeKind::User(_)))
@@ -865,7 +868,7 @@ impl<'e, 'a> Gen<'e, 'a> {
         match init {
             None => {}
             Some(Init::Expr(e)) => {
-                return self.fail(e.span, format!("initialise a struct with `{{ .field = value }}`"))
+                return self.fail(e.span, "initialise a struct with `{ .field = value }`")
             }
             Some(Init::Fields(values, _)) => {
                 for (field, value) in values {
@@ -973,7 +976,7 @@ impl<'e, 'a> Gen<'e, 'a> {
         crate::lang::calls::call(self, def, args, span, ret)
     }
 
-    fn unknown_function(&mut self, callee: &ast::Ident) {
+    fn unknown_function(&mut self, callee: &ast::Ident) -> Reported {
         let names: Vec<String> = api::names()
             .map(String::from)
             .chain(self.env.functions.keys().cloned())
@@ -985,6 +988,7 @@ impl<'e, 'a> Gen<'e, 'a> {
             d = d.help(format!("did you mean `{s}`?"));
         }
         self.env.diags.push(d);
+        Reported
     }
 
     // ---- conditions
@@ -1211,7 +1215,7 @@ impl<'e, 'a> Gen<'e, 'a> {
             ExprKind::Unary { op: UnaryOp::AddrOf | UnaryOp::Deref, expr } => self.object(expr),
             ExprKind::Member { base, field, .. } => {
                 let node = self.object(base)?;
-                let f = self.env.field(&node, field).ok_or(())?;
+                let f = self.env.field(&node, field).ok_or(Reported)?;
                 Ok(self.env.resolve(f))
             }
             ExprKind::Index { base, index } => {
@@ -1254,14 +1258,13 @@ impl<'e, 'a> Gen<'e, 'a> {
         let Some(v) = self.const_of(e) else {
             return self.fail(e.span, "a task state must be a constant such as TASK_INTERRUPTIBLE");
         };
-        TaskState::from_bits(v as u16).ok_or_else(|| {
-            self.error(
+        match TaskState::from_bits(v as u16) {
+            Some(s) => Ok(s),
+            None => self.fail(
                 e.span,
-                format!(
-                    "{v:#x} is not a task state this model has (RUNNING, INTERRUPTIBLE, UNINTERRUPTIBLE, KILLABLE)"
-                ),
-            );
-        })
+                format!("{v:#x} is not a task state this model has (RUNNING, INTERRUPTIBLE, UNINTERRUPTIBLE, KILLABLE)"),
+            ),
+        }
     }
 
     // ---- the program

@@ -72,6 +72,11 @@ impl Diagnostic {
     }
 }
 
+/// The error of the compiler's steps: a diagnostic saying what went wrong has been recorded
+/// (as rustc's `ErrorGuaranteed`), so the caller only stops or goes on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Reported;
+
 /// Line and column (both from 1, the column in characters) of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = floor_char_boundary(text, offset.min(text.len()));

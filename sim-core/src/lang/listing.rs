@@ -68,20 +68,28 @@ pub fn join_tokens(tokens: &[PTok]) -> String {
     let mut out = String::new();
     let mut prev: Option<Tok> = None;
     let mut prev_keyword = false;
+    // Whether the previous token was a prefix operator (`&x`, `*p`, `-1`), not a binary one.
+    let mut prev_unary = false;
     for t in tokens {
+        let unary_here = matches!(t.tok, Tok::Amp | Tok::Star | Tok::Minus)
+            && (prev_keyword
+                || !matches!(
+                    prev,
+                    Some(Tok::Ident | Tok::Int | Tok::RParen | Tok::RBracket | Tok::PlusPlus | Tok::MinusMinus)
+                ));
         let tight_before =
             matches!(t.tok, Tok::RParen | Tok::RBracket | Tok::Comma | Tok::Semi | Tok::Dot | Tok::Arrow)
                 || (t.tok == Tok::LParen && prev == Some(Tok::Ident) && !prev_keyword)
                 || matches!(t.tok, Tok::PlusPlus | Tok::MinusMinus) && prev == Some(Tok::Ident);
         let tight_after =
             matches!(prev, Some(Tok::LParen | Tok::LBracket | Tok::Dot | Tok::Arrow | Tok::Bang | Tok::Tilde))
-                || (prev == Some(Tok::Amp) && out.trim_end().ends_with(['(', ',', '&']))
-                || (prev == Some(Tok::Star) && out.trim_end().ends_with(['(', ',', '*']));
+                || (matches!(prev, Some(Tok::Amp | Tok::Star | Tok::Minus)) && prev_unary);
         if !out.is_empty() && !tight_before && !tight_after {
             out.push(' ');
         }
         out.push_str(&t.text);
         prev = Some(t.tok);
+        prev_unary = unary_here;
         prev_keyword = matches!(t.text.as_str(), "if" | "while" | "for" | "return" | "switch");
     }
     out
@@ -223,6 +231,8 @@ mod tests {
         assert_eq!(join_tokens(&toks("if ( ! pipe -> writers ) x ++ ;")), "if (!pipe->writers) x++;");
         assert_eq!(join_tokens(&toks("if ( f ( x ) )")), "if (f(x))");
         assert_eq!(join_tokens(&toks("a = b & c")), "a = b & c");
+        assert_eq!(join_tokens(&toks("return - EINTR ;")), "return -EINTR;");
+        assert_eq!(join_tokens(&toks("x = * p - 1")), "x = *p - 1");
     }
 
     #[test]

@@ -47,17 +47,24 @@ pub fn compile(
     make_input: impl FnOnce(&[ast::Item], &[preprocess::PTok], &[Comment]) -> Result<compile::Output, Vec<Diagnostic>>,
 ) -> Result<compile::Output, Vec<Diagnostic>> {
     let (tokens, mut diags) = preprocess::preprocess(text, &source.tokens, variant, variants, TEMPLATES);
-    let (items, parse_diags) = parser::parse(&tokens);
+    let (items, parse_diags) = parser::parse(text, &tokens);
     diags.extend(parse_diags);
     let statements = count_statements(&items);
     if statements > MAX_STATEMENTS {
         let span = source.tokens.first().map_or(Span::default(), |t| t.span);
         diags.push(Diagnostic::error(span, format!("{statements} statements, over the limit of {MAX_STATEMENTS}")));
-    }
-    if !diags.is_empty() {
         return Err(diags);
     }
-    make_input(&items, &tokens, &source.comments)
+    // After a syntax error the parser recovered and skipped a statement or an item: compile
+    // what it kept, so that more mistakes are reported at once (rustc does the same).
+    match (make_input(&items, &tokens, &source.comments), diags.is_empty()) {
+        (Ok(out), true) => Ok(out),
+        (Ok(_), false) => Err(diags),
+        (Err(more), _) => {
+            diags.extend(more);
+            Err(diags)
+        }
+    }
 }
 
 fn count_statements(items: &[ast::Item]) -> usize {

@@ -8,7 +8,7 @@
 //! this parser within a 350 KB gzip budget. logos does the lexing.
 
 use crate::lang::ast::*;
-use crate::lang::diag::{Diagnostic, Span};
+use crate::lang::diag::{Diagnostic, Reported, Span};
 use crate::lang::lexer::Tok;
 use crate::lang::preprocess::PTok;
 use crate::limits::MAX_NESTING;
@@ -75,6 +75,8 @@ const UNSUPPORTED: &[(&str, &str)] = &[
 
 pub struct Parser<'a> {
     toks: &'a [PTok],
+    /// The file, to tell where lines end.
+    text: Option<&'a str>,
     pos: usize,
     depth: usize,
     pub diags: Vec<Diagnostic>,
@@ -82,17 +84,17 @@ pub struct Parser<'a> {
     too_deep: bool,
 }
 
-type PResult<T> = Result<T, ()>;
+type PResult<T> = Result<T, Reported>;
 
-/// Parse a translation unit.
-pub fn parse(toks: &[PTok]) -> (Vec<Item>, Vec<Diagnostic>) {
-    let mut p = Parser { toks, pos: 0, depth: 0, diags: Vec::new(), too_deep: false };
+/// Parse a translation unit of the file `text`.
+pub fn parse(text: &str, toks: &[PTok]) -> (Vec<Item>, Vec<Diagnostic>) {
+    let mut p = Parser { toks, text: Some(text), pos: 0, depth: 0, diags: Vec::new(), too_deep: false };
     let mut items = Vec::new();
     while !p.at_end() && !p.too_deep {
         let start = p.pos;
         match p.item() {
             Ok(mut new) => items.append(&mut new),
-            Err(()) => p.recover_item(),
+            Err(Reported) => p.recover_item(),
         }
         if p.pos == start {
             p.pos += 1;
@@ -183,12 +185,24 @@ impl<'a> Parser<'a> {
             }
         }
         let found = self.peek().map_or("the end of the source".to_string(), found);
-        let span = if self.at_end() { self.here() } else { self.peek().map_or(self.here(), |t| t.span) };
+        // A missing `;` or `)` is missing where the line ends, not where the next one begins.
+        let end = self.prev_end();
+        let span = match self.peek() {
+            Some(t) if self.pos > 0 && self.newline_between(end, t.span.start) => Span::new(end, end),
+            Some(t) => t.span,
+            None => self.here(),
+        };
         self.diags.push(
             Diagnostic::error(span, format!("expected {} {context}, found {found}", tok.describe()))
-                .label(format!("expected {}", tok.describe())),
+                .label(format!("expected {} here", tok.describe())),
         );
-        Err(())
+        Err(Reported)
+    }
+
+    /// Whether a line ends between two byte offsets of the file (judged from the tokens'
+    /// positions: a token whose span starts a new line).
+    fn newline_between(&self, a: usize, b: usize) -> bool {
+        self.text.is_some_and(|text| text.get(a.min(b)..b).is_some_and(|s| s.contains('\n')))
     }
 
     fn ident(&mut self, context: &str) -> PResult<Ident> {
@@ -204,7 +218,7 @@ impl<'a> Parser<'a> {
                     Diagnostic::error(span, format!("expected a name {context}, found {found}"))
                         .label("expected a name"),
                 );
-                Err(())
+                Err(Reported)
             }
         }
     }
@@ -216,7 +230,7 @@ impl<'a> Parser<'a> {
                 self.too_deep = true;
                 self.error(span, format!("nesting is over the limit of {MAX_NESTING} levels"));
             }
-            return Err(());
+            return Err(Reported);
         }
         Ok(())
     }
@@ -291,7 +305,7 @@ impl<'a> Parser<'a> {
                     Diagnostic::error(span, format!("`{}` is not part of the scenario language", t.text))
                         .help(*instead),
                 );
-                return Err(());
+                return Err(Reported);
             }
             if t.tok == Tok::Char {
                 let span = t.span;
@@ -299,7 +313,7 @@ impl<'a> Parser<'a> {
                     Diagnostic::error(span, "character literals are not part of the scenario language")
                         .help("the model has integers only"),
                 );
-                return Err(());
+                return Err(Reported);
             }
         }
         Ok(())
@@ -336,7 +350,7 @@ impl<'a> Parser<'a> {
             None => {
                 let found = self.peek().map_or("the end of the source".to_string(), found);
                 self.error(start, format!("expected a type, found {found}"));
-                return Err(());
+                return Err(Reported);
             }
         };
         let mut pointer = 0u8;
@@ -392,7 +406,7 @@ impl<'a> Parser<'a> {
                     Diagnostic::error(span, "expected `.field = value` in this initializer")
                         .help("name each field: `{ .max_usage = 16, .readers = 1 }`"),
                 );
-                return Err(());
+                return Err(Reported);
             }
             let field = self.ident("after `.`")?;
             self.expect(Tok::Assign, "after the field's name")?;
@@ -441,7 +455,7 @@ impl<'a> Parser<'a> {
                 Diagnostic::error(span, format!("expected a declaration or a function, found {found}"))
                     .help("statements belong inside functions"),
             );
-            return Err(());
+            return Err(Reported);
         }
         let ty = self.ty()?;
         // A function: TYPE NAME ( ...
@@ -502,7 +516,7 @@ impl<'a> Parser<'a> {
             let before = self.pos;
             match self.stmt() {
                 Ok(s) => stmts.push(s),
-                Err(()) => self.recover_stmt(),
+                Err(Reported) => self.recover_stmt(),
             }
             if self.pos == before {
                 self.pos += 1;
@@ -525,7 +539,7 @@ impl<'a> Parser<'a> {
         self.unsupported_word()?;
         let Some(t) = self.peek() else {
             self.expect(Tok::RBrace, "")?;
-            return Err(());
+            return Err(Reported);
         };
         match (t.tok, t.text.as_str()) {
             (Tok::LBrace, _) => return Ok(StmtKind::Block(self.block()?)),
@@ -557,7 +571,7 @@ impl<'a> Parser<'a> {
                 if !self.is_word("while") {
                     let span = self.here();
                     self.error(span, "expected `while` after the body of `do`");
-                    return Err(());
+                    return Err(Reported);
                 }
                 self.bump();
                 let cond = self.paren_expr("after `while`")?;
@@ -620,7 +634,7 @@ impl<'a> Parser<'a> {
             (Tok::Ident, "else") => {
                 let span = t.span;
                 self.error(span, "`else` without an `if` before it");
-                return Err(());
+                return Err(Reported);
             }
             (Tok::Ident, _) if self.peek_at(1).is_some_and(|n| n.tok == Tok::Colon) => {
                 let label = self.ident("")?;
@@ -662,7 +676,7 @@ impl<'a> Parser<'a> {
                 Diagnostic::error(span, "the comma operator is not part of the scenario language")
                     .help("write two statements"),
             );
-            return Err(());
+            return Err(Reported);
         }
         Ok(e)
     }
@@ -807,7 +821,7 @@ impl<'a> Parser<'a> {
                         Diagnostic::error(span, "only a function's name can be called")
                             .help("function pointers are not part of the scenario language"),
                     );
-                    return Err(());
+                    return Err(Reported);
                 }
                 _ => return Ok(e),
             }
@@ -833,7 +847,7 @@ impl<'a> Parser<'a> {
         let start = m.0;
         let Some(t) = self.peek() else {
             self.error(start, "expected an expression, found the end of the source");
-            return Err(());
+            return Err(Reported);
         };
         match t.tok {
             Tok::Int => {
@@ -842,7 +856,7 @@ impl<'a> Parser<'a> {
                     Some(v) => Ok(self.expr_from(ExprKind::Int(v), m)),
                     None => {
                         self.error(t.span, format!("the number `{}` does not fit in 32 bits", t.text));
-                        Err(())
+                        Err(Reported)
                     }
                 }
             }
@@ -870,7 +884,7 @@ impl<'a> Parser<'a> {
             }
             Tok::Str => {
                 self.error(t.span, "strings are not part of the scenario language");
-                Err(())
+                Err(Reported)
             }
             _ => {
                 let span = t.span;
@@ -878,7 +892,7 @@ impl<'a> Parser<'a> {
                     Diagnostic::error(span, format!("expected an expression, found {}", found(t)))
                         .label("expected an expression"),
                 );
-                Err(())
+                Err(Reported)
             }
         }
     }

@@ -126,9 +126,7 @@ fn base_cost(op: Op) -> u64 {
             | Prim::AddWaitQueue { .. }
             | Prim::Link { .. }
             | Prim::Unlink { .. } => 40,
-            Prim::WakeUp { .. } | Prim::WakeUpPageBit { .. } | Prim::WakeUpBit { .. } | Prim::WakeUpProcess { .. } => {
-                100
-            }
+            Prim::WakeUp { .. } | Prim::WakeUpPageBit { .. } | Prim::WakeUpProcess { .. } => 100,
             Prim::Schedule { .. } => 300,
         },
         Op::Goto { .. } | Op::Exit { .. } | Op::Work { .. } => 0,
