@@ -867,9 +867,7 @@ impl<'e, 'a> Gen<'e, 'a> {
         }
         match init {
             None => {}
-            Some(Init::Expr(e)) => {
-                return self.fail(e.span, "initialise a struct with `{ .field = value }`")
-            }
+            Some(Init::Expr(e)) => return self.fail(e.span, "initialise a struct with `{ .field = value }`"),
             Some(Init::Fields(values, _)) => {
                 for (field, value) in values {
                     let Some((_, Node::Int(place))) = fields.iter().find(|(n, _)| *n == field.name).cloned() else {
@@ -1262,7 +1260,9 @@ impl<'e, 'a> Gen<'e, 'a> {
             Some(s) => Ok(s),
             None => self.fail(
                 e.span,
-                format!("{v:#x} is not a task state this model has (RUNNING, INTERRUPTIBLE, UNINTERRUPTIBLE, KILLABLE)"),
+                format!(
+                    "{v:#x} is not a task state this model has (RUNNING, INTERRUPTIBLE, UNINTERRUPTIBLE, KILLABLE)"
+                ),
             ),
         }
     }

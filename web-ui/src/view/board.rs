@@ -1,9 +1,12 @@
 //! The CPU lanes, the wait queues, the shared objects, the narration and the verdict.
 
 use sim_core::effect::Effect;
+use sim_core::kernel::pipe::slot_used;
 use sim_core::kernel::task::TaskState;
 use sim_core::kernel::waitqueue::{EntryFlags, EntryRef};
-use sim_core::{describe, Choice, QueueId, TaskId, Verdict, World};
+use sim_core::kernel::Kernel;
+use sim_core::spec::{Object, ObjectKind};
+use sim_core::{describe, Choice, QueueId, Spec, TaskId, Verdict, World};
 use yew::prelude::*;
 
 use crate::session::{tasks, Mode, Msg, Session};
@@ -64,16 +67,20 @@ pub fn lanes(p: &SessionProps) -> Html {
             let asleep_at = task.asleep().then(|| {
                 s.rec.events[..s.cursor].iter().rev().find(|e| e.choice == Choice::Step(t)).and_then(|e| e.pc).map(usize::from)
             }).flatten();
-            // The function of the line on show; a task that returned shows the last one it ran.
+            // The line on show; a task that returned shows the last one it ran.
             let shown = asleep_at.unwrap_or(pc).min(program.instrs.len().saturating_sub(1));
-            let func = program.instrs.get(shown).map_or("", |i| i.func);
-            // A short program is listed whole; a long one around the line on show.
-            let (lo, hi) = if program.instrs.len() <= LISTING_LINES {
-                (0, program.instrs.len())
+            let line_of = |pc: usize| program.instrs.get(pc).map(|i| usize::from(i.line));
+            let shown_line = line_of(shown).unwrap_or(0);
+            let func = program.listing.get(shown_line).map_or("", |l| l.func.as_str());
+            // A short listing is shown whole; a long one around the line on show.
+            let n = program.listing.len();
+            let (lo, hi) = if n <= LISTING_LINES {
+                (0, n)
             } else {
-                let lo = shown.saturating_sub(3).min(program.instrs.len() - LISTING_LINES);
+                let lo = shown_line.saturating_sub(3).min(n - LISTING_LINES);
                 (lo, lo + LISTING_LINES)
             };
+            let (asleep_line, next_line) = (asleep_at.and_then(line_of), (!exited).then(|| line_of(pc)).flatten());
             let can_step = world.is_enabled(Choice::Step(t));
             let can_signal = world.is_enabled(Choice::Signal(t));
             let manual = s.mode == Mode::Manual;
@@ -88,20 +95,23 @@ pub fn lanes(p: &SessionProps) -> Html {
                         if task.fatal_signal { <span class="signal" title="a fatal signal is pending">{ "SIGKILL" }</span> }
                     </header>
                     <div class="func">{ format!("{func}()") }</div>
-                    <ol class="listing" start={(lo + 1).to_string()}>
+                    <ol class="listing">
                     { for (lo..hi).map(|i| {
-                        let instr = &program.instrs[i];
-                        let here = i == pc && !exited;
-                        let (class, mark) = match (asleep_at == Some(i), here && asleep_at.is_some(), here) {
+                        let line = &program.listing[i];
+                        let here = Some(i) == next_line;
+                        let (class, mark) = match (asleep_line == Some(i), here && asleep_line.is_some(), here) {
                             (true, ..) => (Some("asleep-in"), Some("asleep here")),
                             (_, true, _) => (Some("resume"), Some("resumes here")),
                             (.., true) => (Some("next"), None),
                             _ => (None, None),
                         };
+                        // A kernel macro's expansion has no line number of the file.
+                        let number = (line.number > 0).then(|| line.number.to_string());
                         html! {
-                            <li class={classes!(class, instr.op.is_local().then_some("local"))} data-mark={mark}
-                                style={format!("padding-left: {}em", instr.depth)} title={instr.cite}>
-                                { instr.code }
+                            <li class={classes!(class, number.is_none().then_some("expansion"))} data-mark={mark}
+                                style={format!("padding-left: {}em", line.depth)} title={line.cite.clone()}>
+                                <span class="ln" aria-hidden="true">{ number.unwrap_or_default() }</span>
+                                { &line.text }
                             </li>
                         }
                     }) }
@@ -263,39 +273,60 @@ pub fn queues(p: &SessionProps) -> Html {
                 </div>
             }
         }) }
-        if spec.objects.pipe {
-            <div class="pipe" aria-label="pipe">
-                <div class="oname">{ "pipe" }</div>
-                <div class="ring">
-                { for (0..k.pipe.max_usage).map(|i| {
-                    let cap = k.pipe.max_usage;
-                    let full = k.pipe.slot_used(i);
-                    let marks = [(k.pipe.tail % cap == i, "tail"), (k.pipe.head % cap == i, "head")];
-                    let label = marks.iter().filter(|(at, _)| *at).map(|(_, name)| *name).collect::<Vec<_>>().join(" ");
-                    html! {
-                        <span class="cell">
-                            <span class={classes!("slot", full.then_some("full"))}></span>
-                            <small>{ label }</small>
-                        </span>
-                    }
-                }) }
-                </div>
-                <div>{ format!("head {}  tail {}  ({} of {} pages)", k.pipe.head, k.pipe.tail, k.pipe.head.wrapping_sub(k.pipe.tail), k.pipe.max_usage) }</div>
-                <div>{ format!("pipe->mutex: {}", k.pipe.mutex.map_or("free".to_string(), |t| format!("held by {}", spec.task_name(t)))) }</div>
-            </div>
-        }
-        if spec.objects.page {
-            <div class="page-flags" aria-label="page flags">
-                <div class="oname">{ "page" }</div>
-                <span class={classes!("flag", k.page.locked.then_some("on"))}>{ format!("PG_locked {}", u8::from(k.page.locked)) }</span>
-                <span class={classes!("flag", k.page.waiters.then_some("on"))}>{ format!("PG_waiters {}", u8::from(k.page.waiters)) }</span>
-                <span>{ format!("held by {}", k.page.owner.map_or("nobody".to_string(), |t| spec.task_name(t).to_string())) }</span>
-            </div>
-        }
-        if spec.objects.condition {
-            <div class="condition">{ format!("condition = {}", k.condition) }</div>
-        }
+        { for spec.objects.iter().map(|o| object(spec, k, o)) }
         </section>
+    }
+}
+
+/// A shared object other than a wait queue (those are drawn above): the pipe's ring and mutex,
+/// a page's flags, a shared variable, a mutex.
+fn object(spec: &Spec, k: &Kernel, o: &Object) -> Html {
+    let owner = |t: Option<TaskId>| t.map_or("free".to_string(), |t| format!("held by {}", spec.task_name(t)));
+    match o.kind {
+        ObjectKind::Queue(_) => html! {},
+        ObjectKind::Pipe { pipe, mutex } => {
+            let (head, tail, cap) = (k.var(pipe.head), k.var(pipe.tail), k.var(pipe.max_usage).max(1));
+            html! {
+                <div class="pipe" aria-label={o.name.clone()}>
+                    <div class="oname">{ &o.name }</div>
+                    <div class="ring">
+                    { for (0..cap as u32).map(|i| {
+                        let full = slot_used(head, tail, cap, i);
+                        let at = |x: i32| x.rem_euclid(cap) as u32 == i;
+                        let marks = [(at(tail), "tail"), (at(head), "head")];
+                        let label = marks.iter().filter(|(at, _)| *at).map(|(_, name)| *name).collect::<Vec<_>>().join(" ");
+                        html! {
+                            <span class="cell">
+                                <span class={classes!("slot", full.then_some("full"))}></span>
+                                <small>{ label }</small>
+                            </span>
+                        }
+                    }) }
+                    </div>
+                    <div>{ format!("head {head}  tail {tail}  ({} of {cap} pages)", head.wrapping_sub(tail)) }</div>
+                    if let Some(m) = mutex {
+                        <div>{ format!("{}: {}", spec.mutexes[m.index()], owner(k.mutex(m))) }</div>
+                    }
+                </div>
+            }
+        }
+        ObjectKind::Page(p) => {
+            let (locked, waiters) = (k.page_locked(p), k.page_waiters(p));
+            html! {
+                <div class="page-flags" aria-label={o.name.clone()}>
+                    <div class="oname">{ &o.name }</div>
+                    <span class={classes!("flag", locked.then_some("on"))}>{ format!("PG_locked {}", u8::from(locked)) }</span>
+                    <span class={classes!("flag", waiters.then_some("on"))}>{ format!("PG_waiters {}", u8::from(waiters)) }</span>
+                    <span>{ format!("held by {}", k.pages[p.index()].owner.map_or("nobody".to_string(), |t| spec.task_name(t).to_string())) }</span>
+                </div>
+            }
+        }
+        ObjectKind::Var(v) => html! {
+            <div class="var" data-var={o.name.clone()}>{ format!("{} = {}", o.name, k.var(v)) }</div>
+        },
+        ObjectKind::Mutex(m) => html! {
+            <div class="mutex">{ format!("{}: {}", o.name, owner(k.mutex(m))) }</div>
+        },
     }
 }
 
@@ -313,8 +344,14 @@ pub fn narration(p: &SessionProps) -> Html {
             let t = e.choice.task();
             let head = match (e.choice, e.pc) {
                 (Choice::Step(_), Some(pc)) => {
-                    let i = &spec.program(t).instrs[usize::from(pc)];
-                    format!("CPU{} runs {}: {} in {}().", t.0, spec.task_name(t), describe::call(i.code), i.func)
+                    let prog = spec.program(t);
+                    format!(
+                        "CPU{} runs {}: {} in {}().",
+                        t.0,
+                        spec.task_name(t),
+                        describe::call(prog.code(pc)),
+                        prog.func(pc)
+                    )
                 }
                 _ => format!("A fatal signal (SIGKILL) is delivered to {}.", spec.task_name(t)),
             };
