@@ -1,6 +1,6 @@
 //! `struct mutex`: a sleeping lock. A task whose next step is `mutex_lock()` while another task
 //! holds the mutex is blocked: it cannot step (the mutex's own wait list is not a wait queue of
-//! this model) [ref §0 table, mutexes].
+//! this model) [ref §0 table, row 29].
 
 use crate::effect::{Effect, Sink};
 use crate::ids::{MutexId, TaskId};
