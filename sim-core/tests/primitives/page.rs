@@ -31,6 +31,29 @@ fn test_and_set_bit_lock_fails_on_a_locked_page() {
     assert_eq!(fx, vec![]);
 }
 
+/// [ref §2.1 "Waiters sleep on a queue chosen by hashing the page"]: each page has its own flags
+/// word, so a bit operation on page 1's word changes page 1 only, reports page 1 in its Page
+/// effect, and tracks page 1's owner; page 0 keeps its own.
+#[test]
+fn bit_operations_on_a_page_change_that_page_only() {
+    let mut k = kernel();
+    set_page(&mut k, P0, true, false, Some(T0));
+    let mut fx = Vec::new();
+    assert_eq!(k.test_and_set_bit(P1_FLAGS, PG_LOCKED, T1, &mut fx), 0);
+    k.assign_bit(P1_FLAGS, PG_WAITERS, true, T2, &mut fx);
+    assert_eq!((page(&k, P0), page(&k, P1)), ((true, false, Some(T0)), (true, true, Some(T1))));
+    assert_eq!(k.clear_bit_unlock_is_negative_byte(P1_FLAGS, PG_LOCKED, T1, &mut fx), 1);
+    assert_eq!((page(&k, P0), page(&k, P1)), ((true, false, Some(T0)), (false, true, None)));
+    assert_eq!(
+        fx,
+        vec![
+            Effect::Page { page: P1, locked: true, waiters: false, owner: Some(T1) },
+            Effect::Page { page: P1, locked: true, waiters: true, owner: Some(T1) },
+            Effect::Page { page: P1, locked: false, waiters: true, owner: None },
+        ]
+    );
+}
+
 /// [ref §2.1 unlock_page], first half: `clear_bit_unlock_is_negative_byte(PG_locked,
 /// &page->flags)` clears PG_locked (the page has no owner any more) and returns PG_waiters,
 /// which it leaves as it was. It wakes nobody by itself.

@@ -32,6 +32,9 @@ fn pipe_predicates_empty_full_readable_writable() {
         // head past i32::MAX (negative in the model's i32 variables), tail below it
         ((1 << 31, (1 << 31) - 2, 2, 1, 1), false, true, true, false),
         ((1 << 31, (1 << 31) - 2, 3, 1, 1), false, false, true, true),
+        // tail + max_usage passes i32::MAX but head does not: one page, not full (a signed
+        // `head >= tail + limit` would say full)
+        (((1 << 31) - 1, (1 << 31) - 2, 4, 1, 1), false, false, true, true),
         // full means at least max_usage: one over is still full
         ((2, u32::MAX, 2, 1, 1), false, true, true, false),
     ];
