@@ -439,18 +439,12 @@ fn wake_bit_function_skips_other_keys_and_a_relocked_bit_else_autoremoves() {
     );
 }
 
-/// [ref §0 table, row 27] `__wake_up_bit(wq, word, bit)` (2009): if `waitqueue_active(wq)`, a
-/// `TASK_NORMAL`, one-exclusive walk with the bit's key; on an empty queue, no walk at all (no
-/// WakeBegin, unlike `wake_up()`).
+/// [ref §0 table, row 27] `__wake_up_bit(wq, word, bit)` (2009) is `if (waitqueue_active(wq))`
+/// then this walk: `TASK_NORMAL`, one exclusive waiter, with the bit's key (the scenario
+/// language compiles the two steps; `lang` tests them).
 #[test]
-fn wake_up_bit_walks_only_an_active_queue() {
+fn a_keyed_wake_up_walks_with_the_bits_key() {
     let mut k = kernel_with(WakeFn::Bit);
-    let before = k.clone();
-    let mut fx = Vec::new();
-    k.wake_up_bit(Q0, BIT_A, &mut fx);
-    assert_eq!(k, before);
-    assert_eq!(fx, vec![], "no walk on an empty queue");
-
     park(&mut k, T0, Q0, E0, Killable, true);
     park(&mut k, T1, Q0, E0, Killable, true);
     park(&mut k, T2, Q0, E0, Killable, true);
@@ -458,7 +452,7 @@ fn wake_up_bit_walks_only_an_active_queue() {
     set_key(&mut k, T1, E0, Some(BIT_A));
     set_key(&mut k, T2, E0, Some(BIT_A));
     let mut fx = Vec::new();
-    k.wake_up_bit(Q0, BIT_A, &mut fx);
+    k.wake_up(Q0, TASK_NORMAL, 1, Some(BIT_A), &mut fx);
     assert_eq!(list(&k, Q0), vec![r(T0, E0), r(T2, E0)]);
     assert!(k.task(T0).asleep() && k.task(T2).asleep());
     assert_eq!(
