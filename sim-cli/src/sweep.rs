@@ -144,7 +144,7 @@ fn grid(params: &[(String, Vec<i64>)]) -> Vec<Vec<(String, i64)>> {
 }
 
 fn io_error(path: &Path, e: std::io::Error) -> Error {
-    Error::Scenario(format!("cannot write {}: {e}", path.display()))
+    Error::Invalid(format!("cannot write {}: {e}", path.display()))
 }
 
 /// Whether `--plot` names an image we can draw, checked before any work.
@@ -177,7 +177,7 @@ pub fn sweep(args: &Args) -> Result<(), Error> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
         .build()
-        .map_err(|e| Error::Scenario(format!("cannot start worker threads: {e}")))?;
+        .map_err(|e| Error::Invalid(format!("cannot start worker threads: {e}")))?;
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
     // A second handler (in tests, several sweeps in one process) is not an error worth stopping for.
@@ -264,15 +264,6 @@ pub fn sweep(args: &Args) -> Result<(), Error> {
     Ok(())
 }
 
-/// Groups by variant, then by parameter values compared as numbers (lockers=2 before lockers=10).
-fn ordered(tallies: &Groups) -> Vec<(&(String, String), &Tally)> {
-    let numbers =
-        |p: &str| -> Vec<u64> { p.split_whitespace().filter_map(|kv| kv.split_once('=')?.1.parse().ok()).collect() };
-    let mut v: Vec<_> = tallies.iter().collect();
-    v.sort_by_key(|((variant, params), _)| (variant.clone(), numbers(params)));
-    v
-}
-
 /// One group of a sweep: a variant at one point of the parameter grid.
 struct Job {
     spec: Arc<Spec>,
@@ -293,7 +284,7 @@ impl Job {
 
 /// A record as one line of JSON, newline included.
 fn json_line(r: &Record) -> Result<String, Error> {
-    let mut line = serde_json::to_string(r).map_err(|e| Error::Scenario(e.to_string()))?;
+    let mut line = serde_json::to_string(r).map_err(|e| Error::Invalid(e.to_string()))?;
     line.push('\n');
     Ok(line)
 }
@@ -303,18 +294,18 @@ fn read_records(files: &[PathBuf]) -> Result<(String, String, Groups), Error> {
     let mut tallies = Groups::new();
     let (mut scenario, mut strategy) = (String::new(), String::new());
     for path in files {
-        let file = File::open(path).map_err(|e| Error::Scenario(format!("cannot read {}: {e}", path.display())))?;
+        let file = File::open(path).map_err(|e| Error::Invalid(format!("cannot read {}: {e}", path.display())))?;
         for (n, line) in BufReader::new(file).lines().enumerate() {
             let at = || format!("{}:{}", path.display(), n + 1);
-            let line = line.map_err(|e| Error::Scenario(format!("{}: {e}", at())))?;
+            let line = line.map_err(|e| Error::Invalid(format!("{}: {e}", at())))?;
             if line.trim().is_empty() {
                 continue;
             }
-            let r: Record = serde_json::from_str(&line).map_err(|e| Error::Scenario(format!("{}: {e}", at())))?;
+            let r: Record = serde_json::from_str(&line).map_err(|e| Error::Invalid(format!("{}: {e}", at())))?;
             if scenario.is_empty() {
                 (scenario, strategy) = (r.scenario.clone(), r.strategy.clone());
             } else if (r.scenario.as_str(), r.strategy.as_str()) != (scenario.as_str(), strategy.as_str()) {
-                return Err(Error::Scenario(format!(
+                return Err(Error::Invalid(format!(
                     "{}: another sweep ({} {}) than the first line's",
                     at(),
                     r.scenario,
@@ -390,7 +381,8 @@ fn group_json(scenario: &str, strategy: &str, (variant, params): &(String, Strin
 }
 
 fn report(scenario: &str, strategy: &str, tallies: &Groups, as_json: bool, speed: Option<Value>) -> Result<(), Error> {
-    let groups: Vec<Value> = ordered(tallies).into_iter().map(|(k, t)| group_json(scenario, strategy, k, t)).collect();
+    let groups: Vec<Value> =
+        plot::ordered(tallies).into_iter().map(|(k, t)| group_json(scenario, strategy, k, t)).collect();
     if as_json {
         println!("{}", json!({ "scenario": scenario, "strategy": strategy, "groups": groups, "run": speed }));
         return Ok(());
@@ -409,7 +401,7 @@ fn report(scenario: &str, strategy: &str, tallies: &Groups, as_json: bool, speed
         "hit rate (95% CI)",
         "steps min/med/max"
     );
-    for ((variant, params), t) in ordered(tallies) {
+    for ((variant, params), t) in plot::ordered(tallies) {
         let (lo, hi) = t.wilson95();
         let steps = t.steps_summary().map_or("-".into(), |(a, b, c)| format!("{a}/{b}/{c}"));
         println!(
@@ -422,7 +414,7 @@ fn report(scenario: &str, strategy: &str, tallies: &Groups, as_json: bool, speed
             format!("{:.4}% ({:.4}–{:.4}%)", 100.0 * t.hit_rate(), 100.0 * lo, 100.0 * hi),
         );
     }
-    for ((variant, params), t) in ordered(tallies) {
+    for ((variant, params), t) in plot::ordered(tallies) {
         for &seed in t.first_failing.iter().take(3) {
             let (link, command) = replay(scenario, strategy, variant, params, seed);
             println!("  lost wakeup: {command}   {link}");

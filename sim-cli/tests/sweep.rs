@@ -151,6 +151,36 @@ fn an_interrupted_sweep_leaves_valid_json_lines() {
     assert_eq!(lines.len() as u64, summary["run"]["seeds"].as_u64().unwrap());
 }
 
+/// The plot's legend lists swept values in numeric order (150 before 1000), with the parameters
+/// every group shares said once under the title, and the SVG names the font it was laid out with.
+#[test]
+fn plot_legends_follow_the_numbers() {
+    let svg = tmp("delays.svg");
+    let o = wqsim(&[
+        "sweep",
+        "pipe-splice",
+        "--strategy",
+        "timed",
+        "--seeds",
+        "0..5000",
+        "--param",
+        "timed.delay_per_mille=300,150,1000",
+        "--plot",
+        &svg,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(&svg).unwrap();
+    let at = |s: &str| text.find(s).unwrap_or_else(|| panic!("{s} not in the plot"));
+    let (d150, d300, d1000) = (
+        at("\ntimed.delay_per_mille=150\n"),
+        at("\ntimed.delay_per_mille=300\n"),
+        at("\ntimed.delay_per_mille=1000\n"),
+    );
+    assert!(d150 < d300 && d300 < d1000);
+    assert!(text.contains("capacity=2"), "the shared parameters, once");
+    assert!(!text.contains("\n2.0\n") && !text.contains("\n10.0\n"), "counts are whole numbers");
+}
+
 /// A timing parameter of the timed strategy is swept like a scenario parameter: without delays
 /// the pipe's window never opens; with many it does, and each failing seed replays with `run`.
 #[test]
