@@ -24,6 +24,9 @@ use sim_core::{Error, Schedule, Spec};
 
 use crate::plot;
 
+/// Above this many bytes of `--out`, the sweep says so before it starts.
+const LARGE_OUT: u64 = 1_000_000_000;
+
 /// Seeds run in parallel per chunk and are written in seed order, so the output does not
 /// depend on the number of threads, and an interrupted sweep stops at a chunk boundary.
 const CHUNK: u64 = 4096;
@@ -147,6 +150,34 @@ fn io_error(path: &Path, e: std::io::Error) -> Error {
     Error::Invalid(format!("cannot write {}: {e}", path.display()))
 }
 
+/// The warning for an `--out` file of `seeds` × `bytes_per_seed` (every group's record of one
+/// seed) over [`LARGE_OUT`], or `None`. A warning, not a refusal: a script that writes a large
+/// file on purpose (to a disk that has room) goes on working, and Ctrl-C stops the sweep with
+/// a valid file of the seeds done.
+fn large_out_warning(path: &Path, seeds: u64, bytes_per_seed: u64) -> Option<String> {
+    let bytes = seeds.saturating_mul(bytes_per_seed);
+    (bytes > LARGE_OUT).then(|| {
+        format!(
+            "wqsim: warning: --out {} will be about {} ({} seeds × {} bytes of JSON lines); \
+             for less, sweep fewer seeds, split the range with --shard I/N, or leave out --out \
+             (the summary and --plot need no file)",
+            path.display(),
+            human_bytes(bytes),
+            plot::number(seeds),
+            bytes_per_seed
+        )
+    })
+}
+
+fn human_bytes(b: u64) -> String {
+    match b {
+        b if b >= 1_000_000_000_000 => format!("{:.1} TB", b as f64 / 1e12),
+        b if b >= 1_000_000_000 => format!("{:.1} GB", b as f64 / 1e9),
+        b if b >= 1_000_000 => format!("{:.1} MB", b as f64 / 1e6),
+        b => format!("{b} bytes"),
+    }
+}
+
 /// Whether `--plot` names an image we can draw, checked before any work.
 fn check_plot_path(path: &Path) -> Result<(), Error> {
     plot::Format::of(path)?;
@@ -167,6 +198,18 @@ pub fn sweep(args: &Args) -> Result<(), Error> {
         .map(|(v, p)| Job::new(&scenario, v, p, args.strategy))
         .collect::<Result<_, _>>()?;
     let seeds = args.shard.map_or(args.seeds.clone(), |s| shard(args.seeds.clone(), s));
+    let large = args.out.as_ref().and_then(|p| {
+        // One record of each group, at the last (longest) seed, times the seeds.
+        let per_seed: u64 = jobs
+            .iter()
+            .map(|job| {
+                run_seed(&job.spec, args.strategy, &job.timing, seeds.end - 1)
+                    .and_then(|r| json_line(&Record::new(&job.spec, args.strategy, &job.params, &r)))
+                    .map_or(200, |line| line.len() as u64)
+            })
+            .sum();
+        large_out_warning(p, seeds.end - seeds.start, per_seed)
+    });
     let mut out = match &args.out {
         Some(p) => Some(BufWriter::new(File::create(p).map_err(|e| io_error(p, e))?)),
         None => None,
@@ -182,6 +225,9 @@ pub fn sweep(args: &Args) -> Result<(), Error> {
     let flag = stop.clone();
     // A second handler (in tests, several sweeps in one process) is not an error worth stopping for.
     let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
+    if let Some(warning) = large {
+        eprintln!("{warning}");
+    }
 
     let total = (seeds.end - seeds.start) * jobs.len() as u64;
     let bar = if args.json || !std::io::stderr().is_terminal() {
@@ -431,4 +477,26 @@ fn report(scenario: &str, strategy: &str, tallies: &Groups, as_json: bool, speed
         );
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_out_file_over_a_gigabyte_is_announced() {
+        let p = Path::new("runs.jsonl");
+        // 10^6 seeds of 4 variants at about 196 bytes a record (BENCHMARKS.md): 785 MB, quiet.
+        assert_eq!(large_out_warning(p, 1_000_000, 4 * 196), None);
+        assert_eq!(large_out_warning(p, 1_000_000, 1000), None, "exactly 1 GB is not over");
+        let w = large_out_warning(p, 10_000_000, 4 * 196).unwrap();
+        assert!(
+            w.starts_with("wqsim: warning: --out runs.jsonl will be about 7.8 GB (10,000,000 seeds × 784 bytes"),
+            "{w}"
+        );
+        assert!(w.contains("--shard") && !w.contains('\n'), "{w}");
+        // No overflow for the largest range.
+        assert!(large_out_warning(p, u64::MAX, 200).unwrap().contains("TB"));
+        assert_eq!(human_bytes(1_500_000), "1.5 MB");
+    }
 }
