@@ -40,7 +40,8 @@ enum Command {
     /// Explore every interleaving and signal timing: prove a variant, or find its shortest
     /// lost wakeup.
     Explore(explore::Args),
-    /// Make a failing run smaller: fewer steps, then fewer preemptions.
+    /// Make a failing run smaller, to a run that loses the same wakeup and from which no single
+    /// step can be removed: fewer steps, then fewer preemptions.
     Shrink(shrink::Args),
     /// Run many seeds on every core: verdict counts, hit rates, JSON lines, plots.
     Sweep(sweep::Args),

@@ -62,7 +62,7 @@ pub fn shrink(args: &Args) -> Result<(), sim_core::Error> {
         );
     } else {
         println!(
-            "shrunk {} {}: {} steps, {} preemptions → {} steps, {} preemptions\n",
+            "shrunk {} {}: {} steps, {} preemptions → {} steps, {} preemptions (no single step can be removed)\n",
             spec.scenario,
             spec.variant,
             before.0,

@@ -258,6 +258,8 @@ fn shrink_keeps_the_failure_with_fewer_preemptions() {
     assert_eq!(v["run"]["verdict"]["kind"], "lost_wakeup");
     assert!(v["shrunk"]["steps"].as_u64() <= v["original"]["steps"].as_u64());
     assert!(v["shrunk"]["preemptions"].as_u64() < v["original"]["preemptions"].as_u64());
+    // The shortest race at these parameters (`wqsim explore pipe-splice`).
+    assert_eq!(v["shrunk"]["steps"], 41);
     assert_error(&["shrink", "pipe-splice", "--variant", "v5.9"], "does not lose a wakeup");
 }
 
