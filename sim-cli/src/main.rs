@@ -77,6 +77,12 @@ impl Target {
         let spec = scenario.spec(self.variant.as_deref(), &self.params)?;
         Ok((scenario, spec))
     }
+
+    /// How `wqsim run` names this scenario again: the path or id as given, and the parameters
+    /// given (the run's replay line must rebuild the same programs).
+    pub fn named(&self) -> output::Named<'_> {
+        output::Named { scenario: &self.scenario, params: &self.params }
+    }
 }
 
 pub fn parse_strategy(s: &str) -> Result<StrategyKind, String> {

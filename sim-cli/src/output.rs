@@ -50,8 +50,17 @@ pub fn params(spec: &Spec) -> String {
     spec.params.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" ")
 }
 
+/// A scenario as a command line names it: a built-in id or a file's path, and the parameters
+/// set on the command line.
+#[derive(Clone, Copy)]
+pub struct Named<'a> {
+    pub scenario: &'a str,
+    pub params: &'a [(String, i64)],
+}
+
 /// A finished run: its spec, the trace it recorded and how it ended.
 pub struct Run<'a> {
+    pub named: Named<'a>,
     pub spec: &'a Spec,
     pub trace: &'a Trace,
     pub outcome: &'a Outcome,
@@ -94,10 +103,11 @@ impl Run<'_> {
         }
         let _ = writeln!(s, "\nverdict: {}", verdict_text(&self.outcome.verdict));
         let _ = writeln!(s, "steps: {}  trace hash: {:016x}", self.outcome.steps, self.outcome.trace_hash);
+        let params: String = self.named.params.iter().map(|(k, v)| format!(" --param {k}={v}")).collect();
         let _ = writeln!(
             s,
-            "replay: wqsim run {} --variant {} --schedule \"{}\"",
-            self.spec.scenario,
+            "replay: wqsim run {} --variant {}{params} --schedule \"{}\"",
+            shell_word(self.named.scenario),
             self.spec.variant,
             self.schedule()
         );
@@ -159,5 +169,14 @@ fn clip(s: &str, width: usize) -> String {
         let mut out: String = s.chars().take(width - 1).collect();
         out.push('…');
         out
+    }
+}
+
+/// `word`, quoted for a POSIX shell when it has characters the shell would read.
+fn shell_word(word: &str) -> String {
+    if !word.is_empty() && word.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_./=:+,@%".contains(&b)) {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
     }
 }

@@ -9,7 +9,11 @@ use crate::scenario::Scenario;
 /// The built-in scenario files, by name, in teaching order.
 pub const FILES: &[(&str, &str)] = &[
     ("scenarios/check-then-sleep.toml", include_str!("../../scenarios/check-then-sleep.toml")),
+    ("scenarios/sleep-on.toml", include_str!("../../scenarios/sleep-on.toml")),
+    ("scenarios/wait-woken.toml", include_str!("../../scenarios/wait-woken.toml")),
     ("scenarios/pipe-splice.toml", include_str!("../../scenarios/pipe-splice.toml")),
+    ("scenarios/exclusive-starvation.toml", include_str!("../../scenarios/exclusive-starvation.toml")),
+    ("scenarios/exclusive-event.toml", include_str!("../../scenarios/exclusive-event.toml")),
     ("scenarios/page-lock-killable.toml", include_str!("../../scenarios/page-lock-killable.toml")),
 ];
 

@@ -340,6 +340,8 @@ pub const DEFS: &[Def] = &[
     def("smp_wmb", B::Barrier, &[], false, "§3 C2"),
     def("barrier", B::Barrier, &[], false, "§3 C2"),
     def("smp_mb__after_atomic", B::Barrier, &[], false, "§3 C2"),
+    // Its name before 3.16, for scenarios of older kernels.
+    def("smp_mb__after_clear_bit", B::Barrier, &[], false, "§3 C2"),
     def("smp_mb__before_atomic", B::Barrier, &[], false, "§3 C2"),
     def("smp_mb__after_spinlock", B::Barrier, &[], false, "§3 C2"),
     def("cpu_relax", B::Barrier, &[], false, "§2.4"),

@@ -119,7 +119,9 @@ fn page_of_var(g: &mut Gen, v: VarId) -> usize {
 pub fn call<'a>(g: &mut Gen<'_, 'a>, def: &Def, args: &'a [Expr], span: Span, ret: Ret) -> R<()> {
     arity(g, def, args, span)?;
     for (a, kind) in args.iter().zip(def.args) {
-        if *kind == Arg::Timeout && g.const_of(a) != Some(i32::MAX) {
+        // A timeout passed on in a variable (`timeout = schedule_timeout(timeout);`) is taken
+        // as MAX_SCHEDULE_TIMEOUT; a constant must say so.
+        if *kind == Arg::Timeout && g.const_of(a).is_some_and(|t| t != i32::MAX) {
             g.error(a.span, "timeouts are not modelled: pass MAX_SCHEDULE_TIMEOUT");
             return Err(Reported);
         }
@@ -431,8 +433,16 @@ fn constant(g: &mut Gen, e: &Expr) -> R<i32> {
     })
 }
 
-fn bit(g: &mut Gen, e: &Expr) -> R<u8> {
-    match g.const_of(e) {
+fn bit<'a>(g: &mut Gen<'_, 'a>, e: &'a Expr) -> R<u8> {
+    let value = match g.const_of(e) {
+        // `q->key.bit_nr`: the bit of an entry's key, fixed when the entry was declared.
+        None if matches!(e.kind, crate::lang::ast::ExprKind::Member { .. }) => {
+            let node = g.object(e)?;
+            g.key_bit(&node).map(i32::from)
+        }
+        v => v,
+    };
+    match value {
         Some(b) if (0..32).contains(&b) => Ok(b as u8),
         _ => {
             g.error(e.span, "a bit number must be a constant from 0 to 31 (PG_locked, PG_waiters)");

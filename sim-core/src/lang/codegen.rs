@@ -311,8 +311,11 @@ impl<'e, 'a> Gen<'e, 'a> {
                 self.object(a)?
             } else {
                 match self.rvalue(a)? {
-                    Operand::Const(v) => Node::Const(v),
-                    Operand::Expr(e) => {
+                    // A parameter the body assigns (`timeout = schedule_timeout(timeout);`) is a
+                    // local even when its argument is a constant.
+                    Operand::Const(v) if !assigns(&f.body.stmts, &p.name.name) => Node::Const(v),
+                    v => {
+                        let e = self.operand(v);
                         let l = self.local(&p.name.name, p.name.span)?;
                         self.emit(Op::Assign { dst: Place::Local(l), expr: e });
                         Node::Int(Place::Local(l))
@@ -517,13 +520,18 @@ impl<'e, 'a> Gen<'e, 'a> {
                 }
             }
             StmtKind::Label(label, body) => {
-                if let Some(l) = self.frame().goto_scopes.iter().rev().find_map(|sc| sc.get(&label.name).copied()) {
-                    self.bind(l);
-                }
+                self.bind_label(label);
                 self.stmt(body)
             }
             StmtKind::Return(value) => self.ret(s, value.as_ref()),
             StmtKind::Empty => Ok(()),
+        }
+    }
+
+    /// Place `label:` here.
+    fn bind_label(&mut self, label: &ast::Ident) {
+        if let Some(l) = self.frame().goto_scopes.iter().rev().find_map(|sc| sc.get(&label.name).copied()) {
+            self.bind(l);
         }
     }
 
@@ -649,18 +657,34 @@ impl<'e, 'a> Gen<'e, 'a> {
     fn stmt_expr(&mut self, block: &'a Block) -> R<Option<Operand>> {
         self.frame().scopes.push(HashMap::new());
         self.push_goto_scope(&block.stmts);
+        // The value is the last statement's, under any labels it has (`__out: __ret;` in
+        // ___wait_event()).
+        let unlabelled = |mut s: &'a Stmt| {
+            while let StmtKind::Label(_, inner) = &s.kind {
+                s = inner;
+            }
+            s
+        };
         let (last, body) = match block.stmts.split_last() {
-            Some((last, body)) if matches!(last.kind, StmtKind::Expr(_)) => (Some(last), body),
+            Some((last, body)) if matches!(unlabelled(last).kind, StmtKind::Expr(_)) => (Some(last), body),
             _ => (None, &block.stmts[..]),
         };
         for s in body {
             let _ = self.stmt(s);
         }
         let value = match last {
-            Some(Stmt { kind: StmtKind::Expr(e), .. }) if self.is_pure(e) => Some(self.rvalue(e)?),
-            Some(s) => {
-                let _ = self.stmt(s);
-                None
+            Some(mut s) => {
+                while let StmtKind::Label(label, inner) = &s.kind {
+                    self.bind_label(label);
+                    s = inner;
+                }
+                match &s.kind {
+                    StmtKind::Expr(e) if self.is_pure(e) => Some(self.rvalue(e)?),
+                    _ => {
+                        let _ = self.stmt(s);
+                        None
+                    }
+                }
             }
             None => None,
         };
@@ -935,7 +959,7 @@ impl<'e, 'a> Gen<'e, 'a> {
         if let Some(f) = self.env.functions.get(&callee.name).copied() {
             return self.call_function(f, args, ctx, span);
         }
-        let Some(def) = api::find(&callee.name) else {
+        let Some(def) = self.builtin(&callee.name) else {
             return Err(self.unknown_function(callee));
         };
         let ret = match ctx {
@@ -1046,7 +1070,7 @@ impl<'e, 'a> Gen<'e, 'a> {
             ExprKind::Member { base, .. } => self.is_pure(base),
             ExprKind::Index { base, index } => self.is_pure(base) && self.is_pure(index),
             ExprKind::Call { callee, args } => {
-                api::find(&callee.name).is_some_and(|d| crate::lang::calls::is_read(d.builtin))
+                self.builtin(&callee.name).is_some_and(|d| crate::lang::calls::is_read(d.builtin))
                     && args.iter().all(|a| self.is_pure(a))
             }
             ExprKind::Unary { op, expr } => {
@@ -1123,7 +1147,7 @@ impl<'e, 'a> Gen<'e, 'a> {
                 let node = self.object(e)?;
                 self.node_value(node, e.span)
             }
-            ExprKind::Call { callee, args } => match api::find(&callee.name) {
+            ExprKind::Call { callee, args } => match self.builtin(&callee.name) {
                 Some(def) if crate::lang::calls::is_read(def.builtin) => crate::lang::calls::read(self, def, args, e.span),
                 Some(_) => self.fail(
                     e.span,
@@ -1229,7 +1253,7 @@ impl<'e, 'a> Gen<'e, 'a> {
                     None => self.fail(index.span, format!("index {i} is out of the array's {} elements", items.len())),
                 }
             }
-            ExprKind::Call { callee, args } => match api::find(&callee.name) {
+            ExprKind::Call { callee, args } => match self.builtin(&callee.name) {
                 Some(def) => crate::lang::calls::object(self, def, args, e.span),
                 None => self.fail(e.span, format!("`{}` does not name an object", callee.name)),
             },
@@ -1246,8 +1270,30 @@ impl<'e, 'a> Gen<'e, 'a> {
         match self.object(e)? {
             Node::Int(Place::Var(v)) => Ok(v),
             Node::Struct { kind: StructKind::Page(i), .. } => Ok(self.env.page(i).1),
+            // `q->key.flags`: the word of an entry's key.
+            Node::EntryStatic(entry, "word") => match self.statics[entry.index()].key_var {
+                Some(v) => Ok(v),
+                None => self.fail(e.span, "this entry's key has no word: declare it with DEFINE_WAIT_BIT()"),
+            },
             Node::Int(_) => self.fail(e.span, "bit operations and atomics work on shared variables, not on locals"),
             other => self.fail(e.span, format!("{} is not a shared word", describe(&other))),
+        }
+    }
+
+    /// The kernel function `name`, unless the scenario defines its own: old kernels had other
+    /// versions of some (2.6.28's `wake_up_page()`), and a scenario may model those.
+    fn builtin(&self, name: &str) -> Option<&'static api::Def> {
+        if self.env.functions.contains_key(name) {
+            return None;
+        }
+        api::find(name)
+    }
+
+    /// The bit of an entry's key (`q->key.bit_nr`), once the entry's declaration has set it.
+    pub fn key_bit(&self, node: &Node) -> Option<u8> {
+        match node {
+            Node::EntryStatic(e, "bit_nr") => self.statics[e.index()].key_bit,
+            _ => None,
         }
     }
 
@@ -1359,5 +1405,52 @@ fn collect_labels_stmt(s: &Stmt, out: &mut Vec<String>) {
         }
         StmtKind::Block(b) => collect_labels(&b.stmts, out),
         _ => {}
+    }
+}
+
+/// Whether `stmts` assign to the name `name` (`x = ...`, `x += ...`, `x++`): a parameter that
+/// is assigned is a local, not a constant, even when its argument is one.
+fn assigns(stmts: &[Stmt], name: &str) -> bool {
+    stmts.iter().any(|s| assigns_stmt(s, name))
+}
+
+fn assigns_stmt(s: &Stmt, name: &str) -> bool {
+    let e = |x: &Expr| assigns_expr(x, name);
+    let st = |x: &Stmt| assigns_stmt(x, name);
+    match &s.kind {
+        StmtKind::Decl(decls) => decls.iter().any(|d| match &d.init {
+            Some(Init::Expr(x)) => e(x),
+            Some(Init::Fields(fields, _)) => fields.iter().any(|(_, x)| e(x)),
+            None => false,
+        }),
+        StmtKind::Expr(x) => e(x),
+        StmtKind::If { cond, then, els } => e(cond) || st(then) || els.as_deref().is_some_and(st),
+        StmtKind::While { cond, body } | StmtKind::DoWhile { body, cond } => e(cond) || st(body),
+        StmtKind::For { init, cond, step, body } => {
+            init.as_deref().is_some_and(st) || cond.as_ref().is_some_and(e) || step.as_ref().is_some_and(e) || st(body)
+        }
+        StmtKind::Block(b) => assigns(&b.stmts, name),
+        StmtKind::Label(_, body) => st(body),
+        StmtKind::Return(x) => x.as_ref().is_some_and(e),
+        StmtKind::Break | StmtKind::Continue | StmtKind::Goto(_) | StmtKind::Empty => false,
+    }
+}
+
+fn assigns_expr(x: &Expr, name: &str) -> bool {
+    let e = |x: &Expr| assigns_expr(x, name);
+    let is_name = |x: &Expr| matches!(&x.kind, ExprKind::Name(n) if n == name);
+    match &x.kind {
+        ExprKind::Int(_) | ExprKind::Name(_) => false,
+        ExprKind::Assign { lhs, rhs, .. } => is_name(lhs) || e(lhs) || e(rhs),
+        ExprKind::Unary { op: UnaryOp::PreInc | UnaryOp::PreDec | UnaryOp::PostInc | UnaryOp::PostDec, expr } => {
+            is_name(expr) || e(expr)
+        }
+        ExprKind::Unary { expr, .. } | ExprKind::Cast { expr, .. } => e(expr),
+        ExprKind::Member { base, .. } => e(base),
+        ExprKind::Index { base, index } => e(base) || e(index),
+        ExprKind::Call { args, .. } => args.iter().any(e),
+        ExprKind::Binary { lhs, rhs, .. } => e(lhs) || e(rhs),
+        ExprKind::Cond { cond, then, els } => e(cond) || e(then) || e(els),
+        ExprKind::StmtExpr(b) => assigns(&b.stmts, name),
     }
 }

@@ -250,11 +250,7 @@ impl<'a> Env<'a> {
                     }
                 }
                 Item::Function(f) => {
-                    if api::find(&f.name.name).is_some() {
-                        let msg =
-                            format!("`{}` is a kernel function wqsim provides; name yours differently", f.name.name);
-                        self.error(f.name.span, msg);
-                    } else if self.functions.insert(f.name.name.clone(), f).is_some() {
+                    if self.functions.insert(f.name.name.clone(), f).is_some() {
                         self.error(f.name.span, format!("function `{}` is defined twice", f.name.name));
                     }
                 }

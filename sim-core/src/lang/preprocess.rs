@@ -198,7 +198,9 @@ impl Preprocessor<'_> {
 
     /// `#define NAME body` or `#define NAME(a, b) body`.
     fn define(&mut self, rest: &str, at: usize, span: Span) {
+        // The body is read with its continuations blanked out (their offsets stay the same).
         let text = unsplice(self.text);
+        let rest = &text[at..at + rest.len()];
         match self.parse_define(rest, at, &text, None) {
             Some((name, m)) => {
                 self.macros.insert(name, m);

@@ -44,11 +44,96 @@ fn observes(prog: &Program, e: ExprId) -> bool {
     }
 }
 
+/// How deep a local's copy may be followed (`a = b; b = ready;`).
+const MAX_COPIES: usize = 4;
+
+/// `e` at `pc`, with each local replaced by the one value assigned to it on every path to
+/// `pc`: `done = ready; ... if (done) break;` waits for `ready`. `None` when some local has
+/// several definitions there, or none: what the test reads is then not one shared value.
+fn through_locals(
+    prog: &mut Program,
+    code: &[Emitted],
+    preds: &[Vec<usize>],
+    pc: usize,
+    e: ExprId,
+    defs: &mut Vec<usize>,
+) -> Option<ExprId> {
+    let rebuild = |prog: &mut Program, x: Expr| Some(push(prog, x));
+    match prog.expr(e) {
+        Expr::Const(_) | Expr::Var(_) | Expr::EntryFlags(_) => Some(e),
+        Expr::Local(l) => {
+            if defs.len() >= MAX_COPIES {
+                return None;
+            }
+            let def = only_definition(code, preds, pc, l)?;
+            defs.push(def);
+            match code[def].op {
+                Op::Assign { expr, .. } => through_locals(prog, code, preds, def, expr, defs),
+                _ => None,
+            }
+        }
+        Expr::Unary(op, a) => {
+            let a = through_locals(prog, code, preds, pc, a, defs)?;
+            rebuild(prog, Expr::Unary(op, a))
+        }
+        Expr::Binary(op, a, b) => {
+            let a = through_locals(prog, code, preds, pc, a, defs)?;
+            let b = through_locals(prog, code, preds, pc, b, defs)?;
+            rebuild(prog, Expr::Binary(op, a, b))
+        }
+        Expr::Select(c, a, b) => {
+            let c = through_locals(prog, code, preds, pc, c, defs)?;
+            let a = through_locals(prog, code, preds, pc, a, defs)?;
+            let b = through_locals(prog, code, preds, pc, b, defs)?;
+            rebuild(prog, Expr::Select(c, a, b))
+        }
+        Expr::Read(r, mut args) => {
+            for a in &mut args[..r.arity()] {
+                *a = through_locals(prog, code, preds, pc, *a, defs)?;
+            }
+            rebuild(prog, Expr::Read(r, args))
+        }
+    }
+}
+
+/// The one instruction that assigns local `l` on every path reaching `pc`, if there is one.
+fn only_definition(code: &[Emitted], preds: &[Vec<usize>], pc: usize, l: crate::program::LocalId) -> Option<usize> {
+    let assigns = |x: usize| {
+        matches!(code[x].op, Op::Assign { dst: crate::program::Place::Local(d), .. } if d == l)
+            || matches!(code[x].op, Op::Call { ret: Ret::Local(d), .. } if d == l)
+    };
+    let mut def = None;
+    let mut seen = vec![false; code.len()];
+    let mut stack = vec![pc];
+    while let Some(x) = stack.pop() {
+        // The task's first instruction: the local's initial value reaches `pc` too.
+        if x == 0 && !assigns(0) {
+            return None;
+        }
+        for &p in &preds[x] {
+            if std::mem::replace(&mut seen[p], true) {
+                continue;
+            }
+            if assigns(p) {
+                if def.is_some_and(|d| d != p) {
+                    return None;
+                }
+                def = Some(p);
+            } else {
+                stack.push(p);
+            }
+        }
+    }
+    def
+}
+
 /// A test: the value it branches on, as a pure expression, and when it jumps.
 struct Test {
     pc: usize,
     /// True when the branch is taken.
     taken_when: ExprId,
+    /// The assignments of the locals it reads (`done = ready`), which the test reads through.
+    copies: Vec<usize>,
 }
 
 /// The pure value a primitive's result is, read before it acts, if it observes shared state.
@@ -99,11 +184,18 @@ pub fn infer(prog: &mut Program, code: &mut [Emitted], tokens: &[PTok]) {
     let mut tests = Vec::new();
     for pc in (0..n).filter(|&pc| reachable[pc]) {
         match code[pc].op {
-            Op::Branch { cond, .. } if observes(prog, cond) => tests.push(Test { pc, taken_when: cond }),
+            Op::Branch { cond, .. } => {
+                let mut copies = Vec::new();
+                if let Some(taken_when) = through_locals(prog, code, &preds, pc, cond, &mut copies) {
+                    if observes(prog, taken_when) {
+                        tests.push(Test { pc, taken_when, copies });
+                    }
+                }
+            }
             Op::Call { prim, ret: Ret::Branch { when, .. } } => {
                 if let Some(v) = observed_value(prog, prim) {
                     let taken = if when { v } else { push(prog, Expr::Unary(UnOp::Not, v)) };
-                    tests.push(Test { pc, taken_when: taken });
+                    tests.push(Test { pc, taken_when: taken, copies: Vec::new() });
                 }
             }
             _ => {}
@@ -115,6 +207,7 @@ pub fn infer(prog: &mut Program, code: &mut [Emitted], tokens: &[PTok]) {
     for &s in &sleeps {
         let mut until: Option<ExprId> = None;
         let mut texts = Vec::new();
+        let mut copies = Vec::new();
         for t in &tests {
             let reach = reaching_without(&preds, s, t.pc);
             let succ = successors(code, t.pc);
@@ -133,13 +226,27 @@ pub fn infer(prog: &mut Program, code: &mut [Emitted], tokens: &[PTok]) {
                 None => cond,
                 Some(u) => push(prog, Expr::Binary(BinOp::Or, u, cond)),
             });
-            texts.push(condition_text(code, t.pc, over_when_taken, tokens));
+            // A macro may test the same condition twice (before its loop and in it).
+            let text = condition_text(code, t.pc, over_when_taken, tokens);
+            for &def in &t.copies {
+                let copy = statement_text(code, def, tokens);
+                if !copies.contains(&copy) {
+                    copies.push(copy);
+                }
+            }
+            if !texts.contains(&text) {
+                texts.push(text);
+            }
         }
         let index = prog.sleeps.len() as u8;
         if let Op::Call { prim: Prim::Schedule { sleep }, .. } = &mut code[s].op {
             *sleep = index;
         }
-        prog.sleeps.push(Sleep { until, text: texts.join(" || ") });
+        let mut text = texts.join(" || ");
+        if !copies.is_empty() {
+            text += &format!(", where {}", copies.join(", "));
+        }
+        prog.sleeps.push(Sleep { until, text });
     }
     for (pc, mark) in marks.into_iter().enumerate() {
         let Some(over) = mark else { continue };
@@ -175,8 +282,7 @@ fn reaching_without(preds: &[Vec<usize>], target: usize, avoid: usize) -> Vec<bo
 /// A test's condition as C, for `wqsim check --waits`: what holds when the wait is over.
 fn condition_text(code: &[Emitted], pc: usize, over_when_taken: bool, tokens: &[PTok]) -> String {
     let e = &code[pc];
-    let toks = e.cond.unwrap_or(e.origin.code);
-    let text = join_tokens(slice(tokens, toks));
+    let text = join_tokens(slice(tokens, e.cond.unwrap_or(e.origin.code)));
     let text = text.trim_end_matches(';').trim().to_string();
     // A primitive's branch: the statement is its call.
     let taken_means_nonzero = match e.op {
@@ -184,10 +290,15 @@ fn condition_text(code: &[Emitted], pc: usize, over_when_taken: bool, tokens: &[
         _ => true,
     };
     if over_when_taken == taken_means_nonzero {
-        text
+        strip_parens(&text).to_string()
     } else {
         negate(&text)
     }
+}
+
+/// The statement of instruction `pc`, without its `;`.
+fn statement_text(code: &[Emitted], pc: usize, tokens: &[PTok]) -> String {
+    join_tokens(slice(tokens, code[pc].origin.code)).trim_end_matches(';').trim().to_string()
 }
 
 pub fn slice(tokens: &[PTok], t: Toks) -> &[PTok] {
@@ -197,15 +308,20 @@ pub fn slice(tokens: &[PTok], t: Toks) -> &[PTok] {
 
 /// `!x` as C reads it: `!f(x)`, `!(a || b)`, and `!!f(x)` as `f(x)`.
 fn negate(text: &str) -> String {
-    let mut text = text;
-    while text.starts_with('(') && closes_at_end(text) {
-        text = &text[1..text.len() - 1];
-    }
+    let text = strip_parens(text);
     match text.strip_prefix('!') {
-        Some(inner) if is_atom(inner) => inner.to_string(),
+        Some(inner) if is_atom(inner) => strip_parens(inner).to_string(),
         _ if is_atom(text) => format!("!{text}"),
         _ => format!("!({text})"),
     }
+}
+
+/// `text` without parentheses around the whole of it.
+fn strip_parens(mut text: &str) -> &str {
+    while text.starts_with('(') && closes_at_end(text) {
+        text = &text[1..text.len() - 1];
+    }
+    text
 }
 
 /// A name, a member chain or a call, or a parenthesised whole: what `!` binds to directly.
