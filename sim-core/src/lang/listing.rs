@@ -68,6 +68,8 @@ pub fn join_tokens(tokens: &[PTok]) -> String {
     let mut out = String::new();
     let mut prev: Option<Tok> = None;
     let mut prev_keyword = false;
+    // The previous token was a prefix `&` or `*` (`&wq`, `*p`), not the binary operator.
+    let mut prev_prefix = false;
     for t in tokens {
         let tight_before =
             matches!(t.tok, Tok::RParen | Tok::RBracket | Tok::Comma | Tok::Semi | Tok::Dot | Tok::Arrow)
@@ -75,12 +77,17 @@ pub fn join_tokens(tokens: &[PTok]) -> String {
                 || matches!(t.tok, Tok::PlusPlus | Tok::MinusMinus) && prev == Some(Tok::Ident);
         let tight_after =
             matches!(prev, Some(Tok::LParen | Tok::LBracket | Tok::Dot | Tok::Arrow | Tok::Bang | Tok::Tilde))
-                || (prev == Some(Tok::Amp) && out.trim_end().ends_with(['(', ',', '&']))
-                || (prev == Some(Tok::Star) && out.trim_end().ends_with(['(', ',', '*']));
+                || prev_prefix;
         if !out.is_empty() && !tight_before && !tight_after {
             out.push(' ');
         }
         out.push_str(&t.text);
+        // An operand ends with a name, a number, `)`, `]` or a postfix `++`/`--`; a `&` or `*`
+        // anywhere else begins one.
+        let after_operand =
+            matches!(prev, Some(Tok::Int | Tok::RParen | Tok::RBracket | Tok::PlusPlus | Tok::MinusMinus))
+                || (prev == Some(Tok::Ident) && !prev_keyword);
+        prev_prefix = matches!(t.tok, Tok::Amp | Tok::Star) && !after_operand;
         prev = Some(t.tok);
         prev_keyword = matches!(t.text.as_str(), "if" | "while" | "for" | "return" | "switch");
     }
@@ -223,6 +230,10 @@ mod tests {
         assert_eq!(join_tokens(&toks("if ( ! pipe -> writers ) x ++ ;")), "if (!pipe->writers) x++;");
         assert_eq!(join_tokens(&toks("if ( f ( x ) )")), "if (f(x))");
         assert_eq!(join_tokens(&toks("a = b & c")), "a = b & c");
+        // Regression: a binary `&` or `*` after a name was taken for a prefix one (`a = b &c`).
+        assert_eq!(join_tokens(&toks("x = a * b & c ;")), "x = a * b & c;");
+        assert_eq!(join_tokens(&toks("return * p & ( & q ) ;")), "return *p & (&q);");
+        assert_eq!(join_tokens(&toks("f ( & x , * * p )")), "f(&x, **p)");
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! once; per variant, `preprocess.rs` resolves `#if VARIANT(...)` and expands macros (the
 //! kernel's own from `kernel/wait_h.rs`), `parser.rs` builds the tree (`ast.rs`), and
 //! `compile.rs` turns it into programs (`codegen.rs`, `calls.rs`, `waits.rs`, `steps.rs`,
-//! `listing.rs`). Every diagnostic points at the file's own line and column.
+//! `listing.rs`); `print.rs` prints a tree back as C. Every diagnostic points at the file's own
+//! line and column.
 
 pub mod ast;
 pub mod calls;
@@ -15,6 +16,7 @@ pub mod lexer;
 pub mod listing;
 pub mod parser;
 pub mod preprocess;
+pub mod print;
 pub mod steps;
 pub mod waits;
 

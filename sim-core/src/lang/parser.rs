@@ -14,7 +14,7 @@ use crate::lang::preprocess::PTok;
 use crate::limits::MAX_NESTING;
 
 /// Words that begin a type.
-const TYPE_WORDS: &[&str] = &[
+pub const TYPE_WORDS: &[&str] = &[
     "int",
     "long",
     "short",
@@ -45,7 +45,7 @@ const TYPE_WORDS: &[&str] = &[
 ];
 
 /// Words that may precede a declaration and change nothing in the model.
-const QUALIFIERS: &[&str] = &[
+pub const QUALIFIERS: &[&str] = &[
     "static",
     "const",
     "volatile",
@@ -58,11 +58,11 @@ const QUALIFIERS: &[&str] = &[
     "__maybe_unused",
 ];
 
-const KEYWORDS: &[&str] =
+pub const KEYWORDS: &[&str] =
     &["if", "else", "while", "do", "for", "break", "continue", "goto", "return", "struct", "sizeof"];
 
 /// Constructs of C that the language does not have, with what to write instead.
-const UNSUPPORTED: &[(&str, &str)] = &[
+pub const UNSUPPORTED: &[(&str, &str)] = &[
     ("switch", "write it with if / else if"),
     ("case", "write it with if / else if"),
     ("typedef", "name the type itself, e.g. `struct foo`"),
@@ -372,7 +372,9 @@ impl<'a> Parser<'a> {
             if !self.eat(Tok::Comma) {
                 break;
             }
-            ty = Type { pointer: ty.pointer, ..ty };
+            // The stars after the type belong to the first declarator: `int *a, b;` declares a
+            // pointer and an int, as in C.
+            ty = Type { pointer: 0, ..ty };
         }
         self.expect(Tok::Semi, "after the declaration")?;
         Ok(out)
@@ -904,4 +906,34 @@ pub fn parse_int(text: &str) -> Option<i64> {
         digits.parse::<u64>().ok()?
     };
     (v <= u64::from(u32::MAX)).then_some(v as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_text(src: &str) -> (Vec<Item>, Vec<Diagnostic>) {
+        let mut d = Vec::new();
+        let (tokens, _) = crate::lang::lexer::lex(src, 0, &mut d);
+        let toks: Vec<PTok> = tokens
+            .iter()
+            .map(|t| PTok { tok: t.tok, text: src[t.span.start..t.span.end].into(), span: t.span, origin: None })
+            .collect();
+        parse(&toks)
+    }
+
+    #[test]
+    fn stars_belong_to_their_declarator() {
+        // Regression: `int *a, b;` made `b` a pointer too.
+        let (items, d) = parse_text("static int *a, b, **c;");
+        assert!(d.is_empty(), "{d:?}");
+        let pointers: Vec<u8> = items
+            .iter()
+            .map(|i| match i {
+                Item::Global(d) => d.ty.pointer,
+                _ => panic!("{i:?}"),
+            })
+            .collect();
+        assert_eq!(pointers, [1, 0, 2]);
+    }
 }
