@@ -51,10 +51,12 @@ pub fn compile(
     let (tokens, mut diags) = preprocess::preprocess(text, &source.tokens, variant, variants, TEMPLATES);
     let (items, parse_diags) = parser::parse(&tokens);
     diags.extend(parse_diags);
-    let statements = count_statements(&items);
-    if statements > MAX_STATEMENTS {
-        let span = source.tokens.first().map_or(Span::default(), |t| t.span);
-        diags.push(Diagnostic::error(span, format!("{statements} statements, over the limit of {MAX_STATEMENTS}")));
+    let (statements, over) = count_statements(&items);
+    if let Some(span) = over {
+        diags.push(
+            Diagnostic::error(span, format!("{statements} statements, over the limit of {MAX_STATEMENTS}"))
+                .label(format!("statement {} of the file", MAX_STATEMENTS + 1)),
+        );
     }
     if !diags.is_empty() {
         return Err(diags);
@@ -62,25 +64,53 @@ pub fn compile(
     make_input(&items, &tokens, &source.comments)
 }
 
-fn count_statements(items: &[ast::Item]) -> usize {
-    fn block(b: &ast::Block) -> usize {
-        b.stmts.iter().map(stmt).sum()
+/// The statements of a translation unit (each declaration at file scope counts as one), and
+/// where the first one over the limit is.
+fn count_statements(items: &[ast::Item]) -> (usize, Option<Span>) {
+    struct Count {
+        n: usize,
+        over: Option<Span>,
     }
-    fn stmt(s: &ast::Stmt) -> usize {
-        1 + match &s.kind {
-            ast::StmtKind::If { then, els, .. } => stmt(then) + els.as_deref().map_or(0, stmt),
-            ast::StmtKind::While { body, .. } | ast::StmtKind::DoWhile { body, .. } => stmt(body),
-            ast::StmtKind::For { init, body, .. } => init.as_deref().map_or(0, stmt) + stmt(body),
-            ast::StmtKind::Block(b) => block(b),
-            ast::StmtKind::Label(_, s) => stmt(s),
-            _ => 0,
+    impl Count {
+        fn one(&mut self, span: Span) {
+            self.n += 1;
+            if self.n == MAX_STATEMENTS + 1 {
+                self.over = Some(span);
+            }
+        }
+        fn block(&mut self, b: &ast::Block) {
+            b.stmts.iter().for_each(|s| self.stmt(s));
+        }
+        fn stmt(&mut self, s: &ast::Stmt) {
+            self.one(s.span);
+            match &s.kind {
+                ast::StmtKind::If { then, els, .. } => {
+                    self.stmt(then);
+                    if let Some(e) = els {
+                        self.stmt(e);
+                    }
+                }
+                ast::StmtKind::While { body, .. } | ast::StmtKind::DoWhile { body, .. } => self.stmt(body),
+                ast::StmtKind::For { init, body, .. } => {
+                    if let Some(i) = init {
+                        self.stmt(i);
+                    }
+                    self.stmt(body);
+                }
+                ast::StmtKind::Block(b) => self.block(b),
+                ast::StmtKind::Label(_, s) => self.stmt(s),
+                _ => {}
+            }
         }
     }
-    items
-        .iter()
-        .map(|i| match i {
-            ast::Item::Function(f) => block(&f.body),
-            _ => 1,
-        })
-        .sum()
+    let mut c = Count { n: 0, over: None };
+    for item in items {
+        match item {
+            ast::Item::Function(f) => c.block(&f.body),
+            ast::Item::Global(d) => c.one(d.span),
+            ast::Item::MacroDecl(m) => c.one(m.span),
+            ast::Item::Struct(s) => c.one(s.span),
+        }
+    }
+    (c.n, c.over)
 }

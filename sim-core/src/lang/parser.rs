@@ -80,13 +80,16 @@ pub struct Parser<'a> {
     pub diags: Vec<Diagnostic>,
     /// Set when nesting went over the limit: stop, the rest would only repeat the error.
     too_deep: bool,
+    /// How many diagnostics there were when nesting went over the limit, with that one: what
+    /// comes after is the parser unwinding, not mistakes of the file.
+    diags_at_too_deep: usize,
 }
 
 type PResult<T> = Result<T, ()>;
 
 /// Parse a translation unit.
 pub fn parse(toks: &[PTok]) -> (Vec<Item>, Vec<Diagnostic>) {
-    let mut p = Parser { toks, pos: 0, depth: 0, diags: Vec::new(), too_deep: false };
+    let mut p = Parser { toks, pos: 0, depth: 0, diags: Vec::new(), too_deep: false, diags_at_too_deep: 0 };
     let mut items = Vec::new();
     while !p.at_end() && !p.too_deep {
         let start = p.pos;
@@ -97,6 +100,9 @@ pub fn parse(toks: &[PTok]) -> (Vec<Item>, Vec<Diagnostic>) {
         if p.pos == start {
             p.pos += 1;
         }
+    }
+    if p.too_deep {
+        p.diags.truncate(p.diags_at_too_deep);
     }
     (items, p.diags)
 }
@@ -183,7 +189,15 @@ impl<'a> Parser<'a> {
             }
         }
         let found = self.peek().map_or("the end of the source".to_string(), found);
-        let span = if self.at_end() { self.here() } else { self.peek().map_or(self.here(), |t| t.span) };
+        let span = match self.peek() {
+            // A missing `;`, `)` or `]` belongs just after the token before it (often at the end
+            // of the line above the token found).
+            Some(_) if matches!(tok, Tok::Semi | Tok::RParen | Tok::RBracket) && self.pos > 0 => {
+                Span::new(self.prev_end(), self.prev_end())
+            }
+            Some(t) => t.span,
+            None => self.here(),
+        };
         self.diags.push(
             Diagnostic::error(span, format!("expected {} {context}, found {found}", tok.describe()))
                 .label(format!("expected {}", tok.describe())),
@@ -215,6 +229,7 @@ impl<'a> Parser<'a> {
             if !self.too_deep {
                 self.too_deep = true;
                 self.error(span, format!("nesting is over the limit of {MAX_NESTING} levels"));
+                self.diags_at_too_deep = self.diags.len();
             }
             return Err(());
         }
@@ -283,6 +298,34 @@ impl<'a> Parser<'a> {
         })
     }
 
+    /// A name followed by a name, `foo_t x`: a declaration with a type the language does not
+    /// know (the parser would otherwise read `foo_t` as an expression and ask for a `;`).
+    fn at_unknown_type(&self) -> bool {
+        let name = |t: Option<&PTok>| {
+            t.is_some_and(|t| {
+                t.tok == Tok::Ident
+                    && !KEYWORDS.contains(&t.text.as_str())
+                    && !TYPE_WORDS.contains(&t.text.as_str())
+                    && !QUALIFIERS.contains(&t.text.as_str())
+            })
+        };
+        name(self.peek()) && name(self.peek_at(1))
+    }
+
+    fn unknown_type<T>(&mut self) -> PResult<T> {
+        let Some(t) = self.peek() else { return Err(()) };
+        let mut d = Diagnostic::error(t.span, format!("unknown type `{}`", t.text)).label("not a type");
+        d = match crate::lang::diag::suggest(&t.text, TYPE_WORDS.iter().copied()) {
+            Some(s) => d.help(format!("did you mean `{s}`?")),
+            None => d.help(
+                "the types are the integer types (`int`, `long`, `unsigned long`, `bool`, `u32`, ...), `atomic_t`, \
+                 `spinlock_t`, `wait_queue_head_t`, `wait_queue_entry_t` and `struct NAME`",
+            ),
+        };
+        self.diags.push(d);
+        Err(())
+    }
+
     fn unsupported_word(&mut self) -> PResult<()> {
         if let Some(t) = self.peek() {
             if let Some((_, instead)) = UNSUPPORTED.iter().find(|(w, _)| t.tok == Tok::Ident && *w == t.text) {
@@ -334,8 +377,12 @@ impl<'a> Parser<'a> {
             Some(n) => n,
             None if !words.is_empty() => TypeName::Named(words.join(" ")),
             None => {
+                if self.at_unknown_type() {
+                    return self.unknown_type();
+                }
                 let found = self.peek().map_or("the end of the source".to_string(), found);
-                self.error(start, format!("expected a type, found {found}"));
+                let span = self.here();
+                self.error(span, format!("expected a type, found {found}"));
                 return Err(());
             }
         };
@@ -436,6 +483,9 @@ impl<'a> Parser<'a> {
             self.expect(Tok::Semi, "after the declaration")?;
             return Ok(vec![Item::MacroDecl(MacroDecl { mac, args, span: self.span_from(start) })]);
         }
+        if self.at_unknown_type() {
+            return self.unknown_type();
+        }
         if !self.starts_type() {
             let found = self.peek().map_or("the end of the source".to_string(), found);
             let span = self.here();
@@ -511,7 +561,14 @@ impl<'a> Parser<'a> {
             }
         }
         self.leave();
-        self.expect(Tok::RBrace, "to close the block")?;
+        if self.expect(Tok::RBrace, "to close the block").is_err() {
+            if self.at_end() {
+                if let Some(d) = self.diags.last_mut() {
+                    d.notes.push(crate::lang::diag::Label { span: start, message: "the block opened here".into() });
+                }
+            }
+            return Err(());
+        }
         Ok(Block { stmts, span: self.span_from(start) })
     }
 
@@ -641,6 +698,9 @@ impl<'a> Parser<'a> {
             let start = self.here();
             let ty = self.ty()?;
             return Ok(StmtKind::Decl(self.declarators(ty, start)?));
+        }
+        if self.at_unknown_type() {
+            return self.unknown_type();
         }
         let e = self.expr()?;
         self.expect(Tok::Semi, "after the statement")?;
