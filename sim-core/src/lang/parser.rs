@@ -908,6 +908,16 @@ impl<'a> Parser<'a> {
                     }
                 }
             }
+            // A type word is not a value (read as one, `int && a || b` printed with the
+            // parentheses gcc asks for, `(int && a) || b`, would read as a cast).
+            Tok::Ident if TYPE_WORDS.contains(&t.text.as_str()) || QUALIFIERS.contains(&t.text.as_str()) => {
+                self.diags.push(
+                    Diagnostic::error(t.span, format!("expected an expression, found the type word `{}`", t.text))
+                        .label("expected an expression")
+                        .help("a type is not a value; a cast is written `(int)x`"),
+                );
+                Err(())
+            }
             Tok::Ident if !KEYWORDS.contains(&t.text.as_str()) => {
                 self.bump();
                 if self.is(Tok::LParen) {
@@ -995,5 +1005,16 @@ mod tests {
             })
             .collect();
         assert_eq!(pointers, [1, 0, 2]);
+    }
+
+    #[test]
+    fn a_type_word_is_not_an_expression() {
+        // Regression: `int` was read as a name in an expression, so `x = int && a || b;`
+        // parsed, and its printed form `x = (int && a) || b;` did not (a cast of `&& a`).
+        for src in ["int f(void) { x = int && a || b; }", "int f(void) { x = -static; }"] {
+            let (_, d) = parse_text(src);
+            assert_eq!(d.len(), 1, "{src}: {d:?}");
+            assert!(d[0].message.starts_with("expected an expression, found the type word"), "{}", d[0].message);
+        }
     }
 }
