@@ -170,7 +170,8 @@ fn check_summarises_good_files_and_shows_every_mistake_of_a_bad_one() {
     assert!(out.contains("A waiter(), schedule(); at line"), "{out}");
     assert!(out.contains(": condition"), "{out}");
 
-    // Three mistakes, all reported, each at its line and column.
+    // Three mistakes, all reported, each at its line and column; then a syntax error, which
+    // is reported alone (what the parser skipped would only be reported missing again).
     let dir = std::env::temp_dir().join(format!("wqsim-check-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let bad = dir.join("bad.toml");
@@ -179,7 +180,7 @@ fn check_summarises_good_files_and_shows_every_mistake_of_a_bad_one() {
         .replace("while (!condition) {", "while (!conditon) {")
         .replace(
             "prepare_to_wait(&wq, &wait, TASK_INTERRUPTIBLE);\n\t\tschedule();",
-            "prepare_to_wiat(&wq, &wait, TASK_INTERRUPTIBLE);\n\t\tschedule()",
+            "prepare_to_wiat(&wq, &wait, TASK_INTERRUPTIBLE);\n\t\tschedule();",
         )
         .replace("run = \"waker\"", "run = \"wakr\"");
     std::fs::write(&bad, &text).unwrap();
@@ -197,15 +198,21 @@ fn check_summarises_good_files_and_shows_every_mistake_of_a_bad_one() {
         ),
         ("`conditon` is not declared", format!("{bad}:{}:10", at("while (!conditon)"))),
         ("unknown function `prepare_to_wiat`", format!("{bad}:{}:3", at("prepare_to_wiat"))),
-        (
-            "expected `;` after the statement",
-            format!("{bad}:{}:13", text.lines().position(|l| l == "\t\tschedule()").unwrap() + 1),
-        ),
     ] {
         let i = err.find(message).unwrap_or_else(|| panic!("{message} not in {err}"));
         assert!(err[i..].contains(&place), "{message} at {place}: {err}");
     }
     assert!(err.contains("did you mean `prepare_to_wait`?") && err.contains("did you mean `condition`?"), "{err}");
+
+    let text = text.replace("\t\tschedule();", "\t\tschedule()");
+    std::fs::write(&bad, &text).unwrap();
+    let o = wqsim(&["check", &bad]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    let line = text.lines().position(|l| l == "\t\tschedule()").unwrap() + 1;
+    assert!(err.contains("expected `;` after the statement"), "{err}");
+    assert!(err.contains(&format!("{bad}:{line}:13")), "{err}");
+    assert!(!err.contains("unknown function") && !err.contains("not declared"), "syntax errors only: {err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

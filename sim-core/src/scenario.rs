@@ -149,7 +149,18 @@ impl Scenario {
 
     /// Compile `variant` with `params`: the programs of every role and the shared objects.
     fn compile(&self, variant: &str, params: &Params) -> Result<compile::Output, Vec<Diagnostic>> {
-        let tasks = self.task_list(params).map_err(|e| vec![Diagnostic::error(Span::default(), e.to_string())])?;
+        let tasks = self.task_list(params).map_err(|e| {
+            // At the count of the role that brings the tasks over the limit.
+            let mut total = 0;
+            let role = self.tasks.iter().find(|t| {
+                total += match &t.count {
+                    Count::Fixed(n) => *n as usize,
+                    Count::Param(p) => params.get(p).copied().unwrap_or(0) as usize,
+                };
+                total > MAX_TASKS
+            });
+            vec![Diagnostic::error(role.map_or(Span::default(), |t| t.count_span), e.to_string())]
+        })?;
         let names: Vec<String> = tasks.iter().map(|(_, n, _)| n.clone()).collect();
         let roles: Vec<Role> = self.tasks.iter().map(|t| Role { run: t.run.clone(), span: t.run_span }).collect();
         let variants: Vec<String> = self.variants.iter().map(|v| v.id.clone()).collect();

@@ -91,6 +91,9 @@ pub struct Gen<'e, 'a> {
     pub funcs: Vec<(String, Span)>,
     /// Each entry's static parts, set once: (wake function, key page, key bit).
     statics: Vec<EntryStatics>,
+    /// Names whose declaration failed with a diagnostic: their uses are not reported again as
+    /// "not declared".
+    failed_decls: Vec<String>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -123,6 +126,7 @@ pub fn role(env: &mut Env, role: &Role) -> Option<Program> {
         origin: Origin { span: f.span, toks: Toks::default(), code: Toks::default(), func: 0 },
         funcs: Vec::new(),
         statics: Vec::new(),
+        failed_decls: Vec::new(),
     };
     let _ = g.call_function(f, &[], Ctx::Exit, f.name.span);
     if g.env.diags.len() > before {
@@ -267,6 +271,9 @@ impl<'e, 'a> Gen<'e, 'a> {
         }
         if let Some(v) = self.env.constant(name) {
             return Ok(Node::Const(v));
+        }
+        if self.failed_decls.iter().any(|n| n == name) {
+            return Err(Reported);
         }
         let mut known: Vec<&str> = self.env.globals.keys().map(String::as_str).collect();
         if let Some(frame) = self.frames.last() {
@@ -416,7 +423,10 @@ impl<'e, 'a> Gen<'e, 'a> {
         match &s.kind {
             StmtKind::Decl(ds) => {
                 for d in ds {
-                    self.local_decl(d)?;
+                    if self.local_decl(d).is_err() {
+                        self.failed_decls.push(d.name.name.clone());
+                        return Err(Reported);
+                    }
                 }
                 Ok(())
             }
@@ -506,11 +516,13 @@ impl<'e, 'a> Gen<'e, 'a> {
                     Some(l) => {
                         let held = self.frame().held;
                         if self.held.len() > held {
-                            let (name, _) = self.held[held].clone();
+                            let (name, at) = self.held[held].clone();
                             self.env.diags.push(
                                 Diagnostic::error(s.span, format!("`goto` inside the critical section of `{name}`"))
+                                    .note(at, "taken here")
                                     .help("unlock first: a critical section is one step and must end where it began"),
                             );
+                            self.held.truncate(held);
                             return Err(Reported);
                         }
                         self.goto(l);
@@ -558,8 +570,15 @@ impl<'e, 'a> Gen<'e, 'a> {
 
     fn check_held(&mut self, at_loop: usize, span: Span) -> R<()> {
         if self.held.len() > at_loop {
-            let (name, _) = self.held[at_loop].clone();
-            return self.fail(span, format!("leaves the critical section of `{name}` without unlocking it"));
+            let (name, at) = self.held[at_loop].clone();
+            self.env.diags.push(
+                Diagnostic::error(span, format!("leaves the critical section of `{name}` without unlocking it"))
+                    .note(at, "taken here")
+                    .help("unlock first: a critical section is one step and must end where it began"),
+            );
+            // Reported once: the block's end does not report the same section again.
+            self.held.truncate(at_loop);
+            return Err(Reported);
         }
         Ok(())
     }
@@ -567,8 +586,15 @@ impl<'e, 'a> Gen<'e, 'a> {
     fn ret(&mut self, s: &Stmt, value: Option<&'a Expr>) -> R<()> {
         let held = self.frame().held;
         if self.held.len() > held {
-            let (name, _) = self.held[held].clone();
-            return self.fail(s.span, format!("returns inside the critical section of `{name}`"));
+            let (name, at) = self.held[held].clone();
+            self.env.diags.push(
+                Diagnostic::error(s.span, format!("`return` inside the critical section of `{name}`"))
+                    .note(at, "taken here")
+                    .help("unlock first: a critical section is one step and must end where it began"),
+            );
+            // Reported once: the block's end does not report the same section again.
+            self.held.truncate(held);
+            return Err(Reported);
         }
         let ctx = self.frame().ctx;
         let end = self.frame().end;
@@ -954,7 +980,11 @@ impl<'e, 'a> Gen<'e, 'a> {
             if ctx != Ctx::Discard {
                 return self.fail(span, format!("`{}` declares an entry: it is a statement of its own", callee.name));
             }
-            return self.declare_entry(callee, args, span);
+            let declared = self.declare_entry(callee, args, span);
+            if let (Err(Reported), Some(Expr { kind: ExprKind::Name(name), .. })) = (declared, args.first()) {
+                self.failed_decls.push(name.clone());
+            }
+            return declared;
         }
         if let Some(f) = self.env.functions.get(&callee.name).copied() {
             return self.call_function(f, args, ctx, span);

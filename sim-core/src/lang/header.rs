@@ -34,8 +34,8 @@ struct Raw {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawParam {
-    default: i64,
-    min: i64,
+    default: Spanned<i64>,
+    min: Spanned<i64>,
     max: Spanned<Bound>,
     #[serde(default)]
     about: String,
@@ -109,6 +109,8 @@ pub struct TaskDecl {
     pub run: String,
     pub run_span: Span,
     pub count: Count,
+    /// Where the count is (the task's name when it has none), for the limit on tasks.
+    pub count_span: Span,
     pub signals: Count,
     pub about: String,
 }
@@ -191,19 +193,20 @@ pub fn read(text: &str) -> Result<Header, Vec<Diagnostic>> {
     for (name, p) in &raw.params {
         let at = span(p.span());
         let r = p.get_ref();
+        let (default, min) = (*r.default.get_ref(), *r.min.get_ref());
         if !id_ok(name) || name.contains('.') {
             d.push(Diagnostic::error(at, format!("parameter `{name}`: a name is a-z, 0-9 and '-'")));
         }
-        if r.min < 0 || r.min > MAX_PARAM_VALUE {
+        if !(0..=MAX_PARAM_VALUE).contains(&min) {
             d.push(Diagnostic::error(
-                at,
-                format!("parameter `{name}`: min {} is out of range 0 to {MAX_PARAM_VALUE}", r.min),
+                span(r.min.span()),
+                format!("parameter `{name}`: min {min} is out of range 0 to {MAX_PARAM_VALUE}"),
             ));
         }
         match r.max.get_ref() {
-            Bound::Value(m) if *m < r.min || *m > MAX_PARAM_VALUE => d.push(Diagnostic::error(
+            Bound::Value(m) if *m < min || *m > MAX_PARAM_VALUE => d.push(Diagnostic::error(
                 span(r.max.span()),
-                format!("parameter `{name}`: max {m} is out of range {} to {MAX_PARAM_VALUE}", r.min),
+                format!("parameter `{name}`: max {m} is out of range {min} to {MAX_PARAM_VALUE}"),
             )),
             Bound::Param(other) if !names.contains(other) || other == name => d.push(Diagnostic::error(
                 span(r.max.span()),
@@ -212,17 +215,17 @@ pub fn read(text: &str) -> Result<Header, Vec<Diagnostic>> {
             _ => {}
         }
         if let Bound::Value(m) = r.max.get_ref() {
-            if r.default < r.min || r.default > *m {
+            if default < min || default > *m {
                 d.push(Diagnostic::error(
-                    at,
-                    format!("parameter `{name}`: default {} is out of range {} to {m}", r.default, r.min),
+                    span(r.default.span()),
+                    format!("parameter `{name}`: default {default} is out of range {min} to {m}"),
                 ));
             }
         }
         params.push(ParamDecl {
             name: name.clone(),
-            default: r.default,
-            min: r.min,
+            default,
+            min,
             max: r.max.get_ref().clone(),
             about: r.about.clone(),
         });
@@ -260,6 +263,7 @@ pub fn read(text: &str) -> Result<Header, Vec<Diagnostic>> {
             run: t.run.get_ref().clone(),
             run_span: span(t.run.span()),
             count: count(&mut d, &t.count, 1),
+            count_span: t.count.as_ref().map_or(span(t.name.span()), |c| span(c.span())),
             signals: count(&mut d, &t.signals, 0),
             about: t.about.clone(),
         });
@@ -304,12 +308,15 @@ pub fn read(text: &str) -> Result<Header, Vec<Diagnostic>> {
         d.push(Diagnostic::error(Span::default(), "no [[variants]]: a scenario needs at least one"));
     } else if !variants.iter().any(|v| v.id == *raw.default_variant.get_ref()) {
         let ids: Vec<&str> = variants.iter().map(|v| v.id.as_str()).collect();
+        let wrong = raw.default_variant.get_ref();
+        let help = match suggest(wrong, ids.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!("the variants are {}", ids.join(", ")),
+        };
         d.push(
-            Diagnostic::error(
-                span(raw.default_variant.span()),
-                format!("`{}` is not a variant", raw.default_variant.get_ref()),
-            )
-            .help(format!("the variants are {}", ids.join(", "))),
+            Diagnostic::error(span(raw.default_variant.span()), format!("`{wrong}` is not a variant"))
+                .label("not in [[variants]]")
+                .help(help),
         );
     }
 

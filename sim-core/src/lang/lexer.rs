@@ -205,6 +205,11 @@ pub fn lex(src: &str, base: usize, diags: &mut Vec<Diagnostic>) -> (Vec<Token>, 
             Ok(Tok::LineComment | Tok::BlockComment) => {
                 comments.push(Comment { span, text: comment_text(lexer.slice()) });
             }
+            // `/*` with no `*/` after it lexes as `/` and `*`: the rest of the file is a comment.
+            Ok(Tok::Slash) if src[r.end..].starts_with('*') => {
+                diags.push(Diagnostic::error(Span::new(span.start, span.end + 1), "this comment is never closed"));
+                break;
+            }
             Ok(tok) => tokens.push(Token { tok, span }),
             Err(()) => {
                 let text = lexer.slice();
@@ -266,6 +271,18 @@ mod tests {
         assert_eq!(c[0].text, "§1.2 P2");
         assert_eq!(c[0].span.start, 13);
         assert_eq!(c[1].text, "last");
+    }
+
+    #[test]
+    fn an_unclosed_comment_is_named() {
+        // Regression: `/*` without `*/` lexed as `/` and `*`, and the parser said "expected a
+        // declaration or a function, found `/`".
+        let mut d = Vec::new();
+        let (t, _) = lex("x; /* never\nclosed", 0, &mut d);
+        assert_eq!(t.len(), 2);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].message, "this comment is never closed");
+        assert_eq!((d[0].span.start, d[0].span.end), (3, 5));
     }
 
     #[test]

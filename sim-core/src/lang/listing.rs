@@ -68,28 +68,27 @@ pub fn join_tokens(tokens: &[PTok]) -> String {
     let mut out = String::new();
     let mut prev: Option<Tok> = None;
     let mut prev_keyword = false;
-    // Whether the previous token was a prefix operator (`&x`, `*p`, `-1`), not a binary one.
-    let mut prev_unary = false;
+    // The previous token was a prefix `&`, `*` or `-` (`&wq`, `*p`, `-EINTR`), not a binary one.
+    let mut prev_prefix = false;
     for t in tokens {
-        let unary_here = matches!(t.tok, Tok::Amp | Tok::Star | Tok::Minus)
-            && (prev_keyword
-                || !matches!(
-                    prev,
-                    Some(Tok::Ident | Tok::Int | Tok::RParen | Tok::RBracket | Tok::PlusPlus | Tok::MinusMinus)
-                ));
         let tight_before =
             matches!(t.tok, Tok::RParen | Tok::RBracket | Tok::Comma | Tok::Semi | Tok::Dot | Tok::Arrow)
                 || (t.tok == Tok::LParen && prev == Some(Tok::Ident) && !prev_keyword)
                 || matches!(t.tok, Tok::PlusPlus | Tok::MinusMinus) && prev == Some(Tok::Ident);
         let tight_after =
             matches!(prev, Some(Tok::LParen | Tok::LBracket | Tok::Dot | Tok::Arrow | Tok::Bang | Tok::Tilde))
-                || (matches!(prev, Some(Tok::Amp | Tok::Star | Tok::Minus)) && prev_unary);
+                || prev_prefix;
         if !out.is_empty() && !tight_before && !tight_after {
             out.push(' ');
         }
         out.push_str(&t.text);
+        // An operand ends with a name, a number, `)`, `]` or a postfix `++`/`--`; a `&` or `*`
+        // anywhere else begins one.
+        let after_operand =
+            matches!(prev, Some(Tok::Int | Tok::RParen | Tok::RBracket | Tok::PlusPlus | Tok::MinusMinus))
+                || (prev == Some(Tok::Ident) && !prev_keyword);
+        prev_prefix = matches!(t.tok, Tok::Amp | Tok::Star | Tok::Minus) && !after_operand;
         prev = Some(t.tok);
-        prev_unary = unary_here;
         prev_keyword = matches!(t.text.as_str(), "if" | "while" | "for" | "return" | "switch");
     }
     out
@@ -233,6 +232,10 @@ mod tests {
         assert_eq!(join_tokens(&toks("a = b & c")), "a = b & c");
         assert_eq!(join_tokens(&toks("return - EINTR ;")), "return -EINTR;");
         assert_eq!(join_tokens(&toks("x = * p - 1")), "x = *p - 1");
+        // Regression: a binary `&` or `*` after a name was taken for a prefix one (`a = b &c`).
+        assert_eq!(join_tokens(&toks("x = a * b & c ;")), "x = a * b & c;");
+        assert_eq!(join_tokens(&toks("return * p & ( & q ) ;")), "return *p & (&q);");
+        assert_eq!(join_tokens(&toks("f ( & x , * * p )")), "f(&x, **p)");
     }
 
     #[test]

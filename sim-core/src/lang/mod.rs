@@ -3,7 +3,8 @@
 //! once; per variant, `preprocess.rs` resolves `#if VARIANT(...)` and expands macros (the
 //! kernel's own from `kernel/wait_h.rs`), `parser.rs` builds the tree (`ast.rs`), and
 //! `compile.rs` turns it into programs (`codegen.rs`, `calls.rs`, `waits.rs`, `steps.rs`,
-//! `listing.rs`). Every diagnostic points at the file's own line and column.
+//! `listing.rs`); `print.rs` prints a tree back as C. Every diagnostic points at the file's own
+//! line and column.
 
 pub mod ast;
 pub mod calls;
@@ -15,6 +16,7 @@ pub mod lexer;
 pub mod listing;
 pub mod parser;
 pub mod preprocess;
+pub mod print;
 pub mod steps;
 pub mod waits;
 
@@ -47,45 +49,70 @@ pub fn compile(
     make_input: impl FnOnce(&[ast::Item], &[preprocess::PTok], &[Comment]) -> Result<compile::Output, Vec<Diagnostic>>,
 ) -> Result<compile::Output, Vec<Diagnostic>> {
     let (tokens, mut diags) = preprocess::preprocess(text, &source.tokens, variant, variants, TEMPLATES);
-    let (items, parse_diags) = parser::parse(text, &tokens);
+    let (items, parse_diags) = parser::parse(&tokens);
     diags.extend(parse_diags);
-    let statements = count_statements(&items);
-    if statements > MAX_STATEMENTS {
-        let span = source.tokens.first().map_or(Span::default(), |t| t.span);
-        diags.push(Diagnostic::error(span, format!("{statements} statements, over the limit of {MAX_STATEMENTS}")));
+    let (statements, over) = count_statements(&items);
+    if let Some(span) = over {
+        diags.push(
+            Diagnostic::error(span, format!("{statements} statements, over the limit of {MAX_STATEMENTS}"))
+                .label(format!("statement {} of the file", MAX_STATEMENTS + 1)),
+        );
+    }
+    // After a syntax error the parser skipped what it could not read: compiling the rest would
+    // report its absence again ("no function `waker`"), so the syntax errors come alone.
+    if !diags.is_empty() {
         return Err(diags);
     }
-    // After a syntax error the parser recovered and skipped a statement or an item: compile
-    // what it kept, so that more mistakes are reported at once (rustc does the same).
-    match (make_input(&items, &tokens, &source.comments), diags.is_empty()) {
-        (Ok(out), true) => Ok(out),
-        (Ok(_), false) => Err(diags),
-        (Err(more), _) => {
-            diags.extend(more);
-            Err(diags)
-        }
-    }
+    make_input(&items, &tokens, &source.comments)
 }
 
-fn count_statements(items: &[ast::Item]) -> usize {
-    fn block(b: &ast::Block) -> usize {
-        b.stmts.iter().map(stmt).sum()
+/// The statements of a translation unit (each declaration at file scope counts as one), and
+/// where the first one over the limit is.
+fn count_statements(items: &[ast::Item]) -> (usize, Option<Span>) {
+    struct Count {
+        n: usize,
+        over: Option<Span>,
     }
-    fn stmt(s: &ast::Stmt) -> usize {
-        1 + match &s.kind {
-            ast::StmtKind::If { then, els, .. } => stmt(then) + els.as_deref().map_or(0, stmt),
-            ast::StmtKind::While { body, .. } | ast::StmtKind::DoWhile { body, .. } => stmt(body),
-            ast::StmtKind::For { init, body, .. } => init.as_deref().map_or(0, stmt) + stmt(body),
-            ast::StmtKind::Block(b) => block(b),
-            ast::StmtKind::Label(_, s) => stmt(s),
-            _ => 0,
+    impl Count {
+        fn one(&mut self, span: Span) {
+            self.n += 1;
+            if self.n == MAX_STATEMENTS + 1 {
+                self.over = Some(span);
+            }
+        }
+        fn block(&mut self, b: &ast::Block) {
+            b.stmts.iter().for_each(|s| self.stmt(s));
+        }
+        fn stmt(&mut self, s: &ast::Stmt) {
+            self.one(s.span);
+            match &s.kind {
+                ast::StmtKind::If { then, els, .. } => {
+                    self.stmt(then);
+                    if let Some(e) = els {
+                        self.stmt(e);
+                    }
+                }
+                ast::StmtKind::While { body, .. } | ast::StmtKind::DoWhile { body, .. } => self.stmt(body),
+                ast::StmtKind::For { init, body, .. } => {
+                    if let Some(i) = init {
+                        self.stmt(i);
+                    }
+                    self.stmt(body);
+                }
+                ast::StmtKind::Block(b) => self.block(b),
+                ast::StmtKind::Label(_, s) => self.stmt(s),
+                _ => {}
+            }
         }
     }
-    items
-        .iter()
-        .map(|i| match i {
-            ast::Item::Function(f) => block(&f.body),
-            _ => 1,
-        })
-        .sum()
+    let mut c = Count { n: 0, over: None };
+    for item in items {
+        match item {
+            ast::Item::Function(f) => c.block(&f.body),
+            ast::Item::Global(d) => c.one(d.span),
+            ast::Item::MacroDecl(m) => c.one(m.span),
+            ast::Item::Struct(s) => c.one(s.span),
+        }
+    }
+    (c.n, c.over)
 }

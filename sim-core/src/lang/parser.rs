@@ -14,7 +14,7 @@ use crate::lang::preprocess::PTok;
 use crate::limits::MAX_NESTING;
 
 /// Words that begin a type.
-const TYPE_WORDS: &[&str] = &[
+pub const TYPE_WORDS: &[&str] = &[
     "int",
     "long",
     "short",
@@ -45,7 +45,7 @@ const TYPE_WORDS: &[&str] = &[
 ];
 
 /// Words that may precede a declaration and change nothing in the model.
-const QUALIFIERS: &[&str] = &[
+pub const QUALIFIERS: &[&str] = &[
     "static",
     "const",
     "volatile",
@@ -58,11 +58,11 @@ const QUALIFIERS: &[&str] = &[
     "__maybe_unused",
 ];
 
-const KEYWORDS: &[&str] =
+pub const KEYWORDS: &[&str] =
     &["if", "else", "while", "do", "for", "break", "continue", "goto", "return", "struct", "sizeof"];
 
 /// Constructs of C that the language does not have, with what to write instead.
-const UNSUPPORTED: &[(&str, &str)] = &[
+pub const UNSUPPORTED: &[(&str, &str)] = &[
     ("switch", "write it with if / else if"),
     ("case", "write it with if / else if"),
     ("typedef", "name the type itself, e.g. `struct foo`"),
@@ -75,20 +75,21 @@ const UNSUPPORTED: &[(&str, &str)] = &[
 
 pub struct Parser<'a> {
     toks: &'a [PTok],
-    /// The file, to tell where lines end.
-    text: Option<&'a str>,
     pos: usize,
     depth: usize,
     pub diags: Vec<Diagnostic>,
     /// Set when nesting went over the limit: stop, the rest would only repeat the error.
     too_deep: bool,
+    /// How many diagnostics there were when nesting went over the limit, with that one: what
+    /// comes after is the parser unwinding, not mistakes of the file.
+    diags_at_too_deep: usize,
 }
 
 type PResult<T> = Result<T, Reported>;
 
-/// Parse a translation unit of the file `text`.
-pub fn parse(text: &str, toks: &[PTok]) -> (Vec<Item>, Vec<Diagnostic>) {
-    let mut p = Parser { toks, text: Some(text), pos: 0, depth: 0, diags: Vec::new(), too_deep: false };
+/// Parse a translation unit.
+pub fn parse(toks: &[PTok]) -> (Vec<Item>, Vec<Diagnostic>) {
+    let mut p = Parser { toks, pos: 0, depth: 0, diags: Vec::new(), too_deep: false, diags_at_too_deep: 0 };
     let mut items = Vec::new();
     while !p.at_end() && !p.too_deep {
         let start = p.pos;
@@ -99,6 +100,9 @@ pub fn parse(text: &str, toks: &[PTok]) -> (Vec<Item>, Vec<Diagnostic>) {
         if p.pos == start {
             p.pos += 1;
         }
+    }
+    if p.too_deep {
+        p.diags.truncate(p.diags_at_too_deep);
     }
     (items, p.diags)
 }
@@ -185,24 +189,20 @@ impl<'a> Parser<'a> {
             }
         }
         let found = self.peek().map_or("the end of the source".to_string(), found);
-        // A missing `;` or `)` is missing where the line ends, not where the next one begins.
-        let end = self.prev_end();
         let span = match self.peek() {
-            Some(t) if self.pos > 0 && self.newline_between(end, t.span.start) => Span::new(end, end),
+            // A missing `;`, `)` or `]` belongs just after the token before it (often at the end
+            // of the line above the token found).
+            Some(_) if matches!(tok, Tok::Semi | Tok::RParen | Tok::RBracket) && self.pos > 0 => {
+                Span::new(self.prev_end(), self.prev_end())
+            }
             Some(t) => t.span,
             None => self.here(),
         };
         self.diags.push(
             Diagnostic::error(span, format!("expected {} {context}, found {found}", tok.describe()))
-                .label(format!("expected {} here", tok.describe())),
+                .label(format!("expected {}", tok.describe())),
         );
         Err(Reported)
-    }
-
-    /// Whether a line ends between two byte offsets of the file (judged from the tokens'
-    /// positions: a token whose span starts a new line).
-    fn newline_between(&self, a: usize, b: usize) -> bool {
-        self.text.is_some_and(|text| text.get(a.min(b)..b).is_some_and(|s| s.contains('\n')))
     }
 
     fn ident(&mut self, context: &str) -> PResult<Ident> {
@@ -229,6 +229,7 @@ impl<'a> Parser<'a> {
             if !self.too_deep {
                 self.too_deep = true;
                 self.error(span, format!("nesting is over the limit of {MAX_NESTING} levels"));
+                self.diags_at_too_deep = self.diags.len();
             }
             return Err(Reported);
         }
@@ -297,6 +298,34 @@ impl<'a> Parser<'a> {
         })
     }
 
+    /// A name followed by a name, `foo_t x`: a declaration with a type the language does not
+    /// know (the parser would otherwise read `foo_t` as an expression and ask for a `;`).
+    fn at_unknown_type(&self) -> bool {
+        let name = |t: Option<&PTok>| {
+            t.is_some_and(|t| {
+                t.tok == Tok::Ident
+                    && !KEYWORDS.contains(&t.text.as_str())
+                    && !TYPE_WORDS.contains(&t.text.as_str())
+                    && !QUALIFIERS.contains(&t.text.as_str())
+            })
+        };
+        name(self.peek()) && name(self.peek_at(1))
+    }
+
+    fn unknown_type<T>(&mut self) -> PResult<T> {
+        let Some(t) = self.peek() else { return Err(Reported) };
+        let mut d = Diagnostic::error(t.span, format!("unknown type `{}`", t.text)).label("not a type");
+        d = match crate::lang::diag::suggest(&t.text, TYPE_WORDS.iter().copied()) {
+            Some(s) => d.help(format!("did you mean `{s}`?")),
+            None => d.help(
+                "the types are the integer types (`int`, `long`, `unsigned long`, `bool`, `u32`, ...), `atomic_t`, \
+                 `spinlock_t`, `wait_queue_head_t`, `wait_queue_entry_t` and `struct NAME`",
+            ),
+        };
+        self.diags.push(d);
+        Err(Reported)
+    }
+
     fn unsupported_word(&mut self) -> PResult<()> {
         if let Some(t) = self.peek() {
             if let Some((_, instead)) = UNSUPPORTED.iter().find(|(w, _)| t.tok == Tok::Ident && *w == t.text) {
@@ -348,8 +377,12 @@ impl<'a> Parser<'a> {
             Some(n) => n,
             None if !words.is_empty() => TypeName::Named(words.join(" ")),
             None => {
+                if self.at_unknown_type() {
+                    return self.unknown_type();
+                }
                 let found = self.peek().map_or("the end of the source".to_string(), found);
-                self.error(start, format!("expected a type, found {found}"));
+                let span = self.here();
+                self.error(span, format!("expected a type, found {found}"));
                 return Err(Reported);
             }
         };
@@ -386,7 +419,9 @@ impl<'a> Parser<'a> {
             if !self.eat(Tok::Comma) {
                 break;
             }
-            ty = Type { pointer: ty.pointer, ..ty };
+            // The stars after the type belong to the first declarator: `int *a, b;` declares a
+            // pointer and an int, as in C.
+            ty = Type { pointer: 0, ..ty };
         }
         self.expect(Tok::Semi, "after the declaration")?;
         Ok(out)
@@ -447,6 +482,9 @@ impl<'a> Parser<'a> {
             let args = self.call_args()?;
             self.expect(Tok::Semi, "after the declaration")?;
             return Ok(vec![Item::MacroDecl(MacroDecl { mac, args, span: self.span_from(start) })]);
+        }
+        if self.at_unknown_type() {
+            return self.unknown_type();
         }
         if !self.starts_type() {
             let found = self.peek().map_or("the end of the source".to_string(), found);
@@ -523,7 +561,14 @@ impl<'a> Parser<'a> {
             }
         }
         self.leave();
-        self.expect(Tok::RBrace, "to close the block")?;
+        if self.expect(Tok::RBrace, "to close the block").is_err() {
+            if self.at_end() {
+                if let Some(d) = self.diags.last_mut() {
+                    d.notes.push(crate::lang::diag::Label { span: start, message: "the block opened here".into() });
+                }
+            }
+            return Err(Reported);
+        }
         Ok(Block { stmts, span: self.span_from(start) })
     }
 
@@ -653,6 +698,9 @@ impl<'a> Parser<'a> {
             let start = self.here();
             let ty = self.ty()?;
             return Ok(StmtKind::Decl(self.declarators(ty, start)?));
+        }
+        if self.at_unknown_type() {
+            return self.unknown_type();
         }
         let e = self.expr()?;
         self.expect(Tok::Semi, "after the statement")?;
@@ -860,6 +908,16 @@ impl<'a> Parser<'a> {
                     }
                 }
             }
+            // A type word is not a value (read as one, `int && a || b` printed with the
+            // parentheses gcc asks for, `(int && a) || b`, would read as a cast).
+            Tok::Ident if TYPE_WORDS.contains(&t.text.as_str()) || QUALIFIERS.contains(&t.text.as_str()) => {
+                self.diags.push(
+                    Diagnostic::error(t.span, format!("expected an expression, found the type word `{}`", t.text))
+                        .label("expected an expression")
+                        .help("a type is not a value; a cast is written `(int)x`"),
+                );
+                Err(Reported)
+            }
             Tok::Ident if !KEYWORDS.contains(&t.text.as_str()) => {
                 self.bump();
                 if self.is(Tok::LParen) {
@@ -918,4 +976,45 @@ pub fn parse_int(text: &str) -> Option<i64> {
         digits.parse::<u64>().ok()?
     };
     (v <= u64::from(u32::MAX)).then_some(v as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_text(src: &str) -> (Vec<Item>, Vec<Diagnostic>) {
+        let mut d = Vec::new();
+        let (tokens, _) = crate::lang::lexer::lex(src, 0, &mut d);
+        let toks: Vec<PTok> = tokens
+            .iter()
+            .map(|t| PTok { tok: t.tok, text: src[t.span.start..t.span.end].into(), span: t.span, origin: None })
+            .collect();
+        parse(&toks)
+    }
+
+    #[test]
+    fn stars_belong_to_their_declarator() {
+        // Regression: `int *a, b;` made `b` a pointer too.
+        let (items, d) = parse_text("static int *a, b, **c;");
+        assert!(d.is_empty(), "{d:?}");
+        let pointers: Vec<u8> = items
+            .iter()
+            .map(|i| match i {
+                Item::Global(d) => d.ty.pointer,
+                _ => panic!("{i:?}"),
+            })
+            .collect();
+        assert_eq!(pointers, [1, 0, 2]);
+    }
+
+    #[test]
+    fn a_type_word_is_not_an_expression() {
+        // Regression: `int` was read as a name in an expression, so `x = int && a || b;`
+        // parsed, and its printed form `x = (int && a) || b;` did not (a cast of `&& a`).
+        for src in ["int f(void) { x = int && a || b; }", "int f(void) { x = -static; }"] {
+            let (_, d) = parse_text(src);
+            assert_eq!(d.len(), 1, "{src}: {d:?}");
+            assert!(d[0].message.starts_with("expected an expression, found the type word"), "{}", d[0].message);
+        }
+    }
 }

@@ -160,8 +160,14 @@ pub fn preprocess(
     }
     let run = std::mem::take(&mut pending);
     pp.expand_into(&run, &mut out, &mut Vec::new());
+    let unterminated = !stack.is_empty();
     for c in stack {
         pp.diags.push(Diagnostic::error(c.span, "this `#if` has no `#endif`"));
+    }
+    if pp.over_limit || unterminated {
+        // The expansion stopped halfway, or an `#if` took the rest of the file: parsing what
+        // there is would only report the cut.
+        out.clear();
     }
     (out, pp.diags)
 }
@@ -557,6 +563,9 @@ mod tests {
     #[test]
     fn unbalanced_directives_are_reported() {
         assert!(run("#if VARIANT(v5.8)\nx;", "v5.8", &[]).1[0].message.contains("no `#endif`"));
+        // Regression: the tokens of an unterminated `#if` went on to the parser, which reported
+        // the missing `}` of the function the `#if` cut.
+        assert_eq!(run("{\n#if VARIANT(v5.8)\n}", "v5.8", &[]).0, "");
         assert!(run("#endif", "v5.8", &[]).1[0].message.contains("without `#if`"));
         assert!(run("#pragma once", "v5.8", &[]).1[0].message.contains("unknown preprocessor directive"));
     }
@@ -585,7 +594,9 @@ mod tests {
     #[test]
     fn expansion_is_bounded() {
         let src = "#define A x x x x x x x x x x\n#define B A A A A A A A A A A\n#define C B B B B B B B B B B\n#define D C C C C C C C C C C\n#define E D D D D D D D D D D\nE E E;";
-        let (_, d) = run(src, "v5.8", &[]);
+        let (out, d) = run(src, "v5.8", &[]);
         assert!(d.iter().any(|d| d.message.contains("over the limit")), "{d:?}");
+        // Regression: the cut-off expansion went on to the parser, which reported its cut.
+        assert_eq!(out, "", "nothing of a cut-off expansion is parsed");
     }
 }
