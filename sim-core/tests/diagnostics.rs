@@ -390,6 +390,36 @@ fn a_toml_mistake_is_at_its_line() {
     );
 }
 
+#[test]
+fn a_header_field_that_is_unknown_missing_or_of_the_wrong_type_is_named_with_its_table() {
+    let text = file(OK)
+        .replace("default_variant = \"v5.8\"\n", "default_variant = \"v5.8\"\ndefault_sed = 2\n")
+        .replace("role = \"waker\"\n", "")
+        .replace("buggy = false", "buggy = \"no\"");
+    let d = check(
+        &text,
+        &[
+            (5, 1, "unknown field `default_sed` in the header", Some("did you mean `default_seed`?")),
+            (18, 1, "missing field `role` in [[tasks]]", None),
+            (30, 9, "`buggy` must be true or false, not a string", None),
+        ],
+    );
+    assert_eq!(d[2].label.as_deref(), Some("in [[variants]]"));
+    // A table the header does not have: every field it may have is listed.
+    check(
+        &file(OK).replace("[source]", "[sauce]"),
+        &[
+            (
+                32,
+                2,
+                "unknown field `sauce` in the header",
+                Some("the fields of the header are id, title, description, default_variant, default_seed, step_limit, params, tasks, variants, source"),
+            ),
+            (1, 1, "missing field `source` in the header", None),
+        ],
+    );
+}
+
 // ---- several at once
 
 #[test]

@@ -18,6 +18,7 @@ pub mod parser;
 pub mod preprocess;
 pub mod print;
 pub mod steps;
+pub mod table;
 pub mod waits;
 
 pub use diag::{Diagnostic, Severity, Span};
