@@ -39,7 +39,11 @@ pub fn effect(spec: &Spec, e: &Effect) -> String {
         Effect::Enqueue { task } => format!("{} back on its run queue", name(task)),
         Effect::Sleep { task } => format!("{} sleeps", name(task)),
         Effect::FinishWait { task, .. } => format!("{} stops waiting", name(task)),
-        Effect::Check { task, at, value, .. } => format!("{} is {value}", condition(spec.code(task, at))),
+        Effect::Check { task, at, value, .. } => match spec.test(task, at) {
+            // A call's value, whatever the condition around it does with it.
+            Some(call) => format!("{call} returns {}", if value { "true" } else { "false" }),
+            None => format!("{} is {value}", condition(spec.code(task, at))),
+        },
         Effect::Load { task, at, value } => format!("{} = {value}", assigned(spec.code(task, at))),
         Effect::Store { var, value } => format!("{} = {value}", spec.vars.get(var.index()).map_or("?", String::as_str)),
         Effect::Mutex { mutex, owner } => {

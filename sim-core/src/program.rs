@@ -260,6 +260,9 @@ pub struct Instr {
     pub line: u16,
     /// The statement's source text, on one line.
     pub code: String,
+    /// For a test of a call's value (`if (!trylock_page(page))`): the call, whose value the
+    /// test's `Check` reports (`trylock_page(page)`).
+    pub test: Option<String>,
 }
 
 /// A line of the listing the page shows for a task: the scenario's own source, and under a

@@ -72,6 +72,12 @@ impl Spec {
         self.tasks.get(t.index()).map_or("?", |task| &task.name)
     }
 
+    /// The call task `t` tests at `pc`, if the test there is of a call's value.
+    pub fn test(&self, t: TaskId, pc: u16) -> Option<&str> {
+        let task = self.tasks.get(t.index())?;
+        self.programs.get(task.program)?.instrs.get(usize::from(pc))?.test.as_deref()
+    }
+
     /// Task `t`'s statement at `pc`.
     pub fn code(&self, t: TaskId, pc: u16) -> &str {
         let task = self.tasks.get(t.index());

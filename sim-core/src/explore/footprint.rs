@@ -51,20 +51,57 @@ impl Footprint {
     }
 }
 
-/// What `c` reads and writes in state `k`.
-pub fn footprint(spec: &Spec, k: &Kernel, c: Choice) -> Footprint {
-    let t = match c {
-        // Whether a signal can be delivered depends on whether any task can still run: a
-        // global property, so a signal is dependent on every step.
-        Choice::Signal(_) => return Footprint::ALL,
-        Choice::Step(t) => t,
-    };
-    let prog = spec.program(t);
-    let start = usize::from(k.task(t).pc);
-    if start >= prog.instrs.len() {
-        return Footprint::ALL;
+/// The step that starts at each instruction of each task, computed once per spec: what its
+/// instructions read and write whatever the state, and which of them depend on the state (an
+/// entry's queue, a queue's waiters). The explorer asks for footprints at every state, so the
+/// walk over a step's instructions is done here, not there.
+pub struct Footprints {
+    /// Per task, per pc.
+    steps: Vec<Vec<Step>>,
+}
+
+struct Step {
+    fixed: Footprint,
+    /// Instructions whose footprint depends on the state.
+    dynamic: Box<[u16]>,
+}
+
+impl Footprints {
+    pub fn new(spec: &Spec) -> Footprints {
+        let steps = (0..spec.tasks.len())
+            .map(|t| {
+                let t = TaskId(t as u8);
+                let prog = spec.program(t);
+                (0..prog.instrs.len()).map(|pc| step(spec, prog, t, pc)).collect()
+            })
+            .collect();
+        Footprints { steps }
     }
-    let mut fp = Footprint::default();
+
+    /// What `c` reads and writes in state `k`.
+    pub fn of(&self, spec: &Spec, k: &Kernel, c: Choice) -> Footprint {
+        let t = match c {
+            // Whether a signal can be delivered depends on whether any task can still run: a
+            // global property, so a signal is dependent on every step.
+            Choice::Signal(_) => return Footprint::ALL,
+            Choice::Step(t) => t,
+        };
+        let Some(step) = self.steps[t.index()].get(usize::from(k.task(t).pc)) else {
+            return Footprint::ALL;
+        };
+        let prog = spec.program(t);
+        let mut fp = step.fixed;
+        for &pc in &step.dynamic {
+            instr(prog, k, t, prog.instrs[usize::from(pc)].op, &mut fp);
+        }
+        fp
+    }
+}
+
+/// The step starting at `start`: its instructions, on every path, up to the next step.
+fn step(spec: &Spec, prog: &Program, t: TaskId, start: usize) -> Step {
+    let mut fixed = Footprint::default();
+    let mut dynamic = Vec::new();
     let mut seen = vec![false; prog.instrs.len()];
     let mut todo = vec![start];
     while let Some(pc) = todo.pop() {
@@ -72,7 +109,12 @@ pub fn footprint(spec: &Spec, k: &Kernel, c: Choice) -> Footprint {
             continue;
         }
         let op = prog.instrs[pc].op;
-        instr(prog, k, t, op, &mut fp);
+        if depends_on_state(prog, op) {
+            dynamic.push(pc as u16);
+        } else {
+            // The state is not read for these: the initial one stands for any.
+            instr(prog, &spec.initial, t, op, &mut fixed);
+        }
         let next = |x: usize| (x < prog.instrs.len() && prog.instrs[x].yields != Yield::Always).then_some(x);
         match op {
             Op::Exit { .. } => {}
@@ -84,7 +126,40 @@ pub fn footprint(spec: &Spec, k: &Kernel, c: Choice) -> Footprint {
             _ => todo.extend(next(pc + 1)),
         }
     }
-    fp
+    Step { fixed, dynamic: dynamic.into_boxed_slice() }
+}
+
+/// Whether an instruction's footprint reads the state: the queue an entry is on (linking,
+/// unlinking, `list_empty()`), the waiters a wakeup walks.
+fn depends_on_state(prog: &Program, op: Op) -> bool {
+    match op {
+        Op::Call { prim, .. } => matches!(
+            prim,
+            Prim::PrepareToWait { .. }
+                | Prim::AddWaitQueue { .. }
+                | Prim::Link { .. }
+                | Prim::FinishWait { .. }
+                | Prim::PrepareToWaitEvent { .. }
+                | Prim::Unlink { .. }
+                | Prim::AbortExclusiveWait { .. }
+                | Prim::WakeUp { .. }
+                | Prim::WakeUpPageBit { .. }
+        ),
+        Op::Assign { expr: e, .. } | Op::Branch { cond: e, .. } | Op::Exit { value: e } => reads_a_list(prog, e),
+        Op::Goto { .. } | Op::Nop | Op::Work { .. } => false,
+    }
+}
+
+fn reads_a_list(prog: &Program, e: ExprId) -> bool {
+    match prog.expr(e) {
+        Expr::Const(_) | Expr::Local(_) | Expr::Var(_) | Expr::EntryFlags(_) => false,
+        Expr::Unary(_, a) => reads_a_list(prog, a),
+        Expr::Binary(_, a, b) => reads_a_list(prog, a) || reads_a_list(prog, b),
+        Expr::Select(c, a, b) => reads_a_list(prog, c) || reads_a_list(prog, a) || reads_a_list(prog, b),
+        Expr::Read(r, args) => {
+            matches!(r, Read::ListEmpty(_)) || args[..r.arity()].iter().any(|&a| reads_a_list(prog, a))
+        }
+    }
 }
 
 fn instr(prog: &Program, k: &Kernel, t: TaskId, op: Op, fp: &mut Footprint) {

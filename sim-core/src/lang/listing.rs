@@ -63,6 +63,32 @@ fn code_of(line: &str) -> String {
     s.trim().trim_end_matches('\\').trim_end().to_string()
 }
 
+/// `text` without parentheses around the whole of it.
+pub fn strip_parens(mut text: &str) -> &str {
+    while text.starts_with('(') && closes_at_end(text) {
+        text = &text[1..text.len() - 1];
+    }
+    text
+}
+
+/// Whether the parenthesis that opens `s` closes at its end.
+pub fn closes_at_end(s: &str) -> bool {
+    let mut depth = 0;
+    for (i, c) in s.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return i == s.len() - 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
 /// Tokens as C text, spaced as people write it.
 pub fn join_tokens(tokens: &[PTok]) -> String {
     let mut out = String::new();
@@ -178,7 +204,14 @@ pub fn build(prog: &mut Program, code: &[Emitted], funcs: &[(String, Span)], inp
         .or_else(|| by_line.range(..=lines.of(e.origin.span.start)).next_back().map(|(_, &i)| i))
         .unwrap_or(0);
         let code_text = statement_code(input, slice(input.tokens, e.origin.code));
-        instrs.push(crate::program::Instr { op: e.op, yields: crate::program::Yield::Always, line, code: code_text });
+        let test = e.cond.map(|c| strip_parens(&join_tokens(slice(input.tokens, c))).to_string());
+        instrs.push(crate::program::Instr {
+            op: e.op,
+            yields: crate::program::Yield::Always,
+            line,
+            code: code_text,
+            test,
+        });
     }
     prog.listing = listing;
     prog.instrs = instrs;

@@ -16,7 +16,7 @@ use crate::kernel::api::AtomicRet;
 use crate::kernel::read::Read;
 use crate::lang::ast::Toks;
 use crate::lang::codegen::Emitted;
-use crate::lang::listing::join_tokens;
+use crate::lang::listing::{closes_at_end, join_tokens, strip_parens};
 use crate::lang::preprocess::PTok;
 use crate::program::{BinOp, Expr, ExprId, Op, Prim, Program, Ret, Sleep, UnOp};
 
@@ -316,14 +316,6 @@ fn negate(text: &str) -> String {
     }
 }
 
-/// `text` without parentheses around the whole of it.
-fn strip_parens(mut text: &str) -> &str {
-    while text.starts_with('(') && closes_at_end(text) {
-        text = &text[1..text.len() - 1];
-    }
-    text
-}
-
 /// A name, a member chain or a call, or a parenthesised whole: what `!` binds to directly.
 fn is_atom(s: &str) -> bool {
     let head = s.find('(').unwrap_or(s.len());
@@ -332,22 +324,4 @@ fn is_atom(s: &str) -> bool {
         return !s.is_empty() && name_ok;
     }
     name_ok && closes_at_end(&s[head..])
-}
-
-/// Whether the parenthesis that opens `s` closes at its end.
-fn closes_at_end(s: &str) -> bool {
-    let mut depth = 0;
-    for (i, c) in s.char_indices() {
-        match c {
-            '(' => depth += 1,
-            ')' => {
-                depth -= 1;
-                if depth == 0 {
-                    return i == s.len() - 1;
-                }
-            }
-            _ => {}
-        }
-    }
-    false
 }
