@@ -17,8 +17,8 @@ pub fn enabled(k: &Kernel, prog: &Program, t: TaskId) -> bool {
     if task.exit.is_some() || !task.on_rq {
         return false;
     }
-    match prog.instrs.get(usize::from(task.pc)).map(|i| i.op) {
-        Some(Op::Call { prim: Prim::MutexLock(m), .. }) => k.mutex(m).is_none(),
+    match prog.instrs.get(usize::from(task.pc)) {
+        Some(Instr { op: Op::Call { prim: Prim::MutexLock(m), .. }, .. }) => k.mutex(*m).is_none(),
         Some(_) => true,
         None => false,
     }

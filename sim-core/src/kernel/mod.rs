@@ -71,9 +71,11 @@ impl Kernel {
                     | u8::from(t.fatal_signal) << 4
                     | u8::from(t.exit.is_some()) << 5,
             );
-            w.bytes(&t.exit.unwrap_or(0).to_le_bytes());
-            for v in t.locals {
-                w.bytes(&v.to_le_bytes());
+            if let Some(code) = t.exit {
+                w.int(code);
+            }
+            for &v in &t.locals[..usize::from(t.locals_used)] {
+                w.int(v);
             }
             for e in &t.entries {
                 w.byte(e.flags.bits());
@@ -89,8 +91,8 @@ impl Kernel {
         for m in &self.mutexes {
             w.byte(m.map_or(0xff, |t| t.0));
         }
-        for v in &self.vars {
-            w.bytes(&v.to_le_bytes());
+        for &v in &self.vars {
+            w.int(v);
         }
         for p in &self.pages {
             w.byte(p.owner.map_or(0xff, |t| t.0));
@@ -99,12 +101,13 @@ impl Kernel {
     }
 }
 
-/// Room for the largest encoding: per task 2 + 1 + 4 + 4·MAX_LOCALS + MAX_ENTRIES + 1 bytes,
-/// per queue 1 + MAX_LINKS, per mutex 1, per variable 4, per page 1.
-pub const ENCODED_MAX: usize = MAX_TASKS * (8 + 4 * MAX_LOCALS + MAX_ENTRIES)
+/// Room for the largest encoding: per task 2 + 1 + 5 + 5·MAX_LOCALS + MAX_ENTRIES + 1 bytes,
+/// per queue 1 + MAX_LINKS, per mutex 1, per variable 5, per page 1 (an integer takes 1 to 5
+/// bytes).
+pub const ENCODED_MAX: usize = MAX_TASKS * (9 + 5 * MAX_LOCALS + MAX_ENTRIES)
     + MAX_QUEUES * (1 + MAX_LINKS)
     + MAX_MUTEXES
-    + 4 * MAX_VARS
+    + 5 * MAX_VARS
     + MAX_PAGES;
 
 struct Writer<'a> {
@@ -117,6 +120,18 @@ impl Writer<'_> {
     fn byte(&mut self, b: u8) {
         self.out[self.n] = b;
         self.n += 1;
+    }
+
+    /// An integer in 1 to 5 bytes (zigzag, then 7 bits a byte): the values of locals and
+    /// shared variables are small, and a short encoding hashes faster.
+    #[inline]
+    fn int(&mut self, v: i32) {
+        let mut u = ((v << 1) ^ (v >> 31)) as u32;
+        while u >= 0x80 {
+            self.byte(u as u8 | 0x80);
+            u >>= 7;
+        }
+        self.byte(u as u8);
     }
 
     #[inline]

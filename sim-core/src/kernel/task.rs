@@ -76,6 +76,8 @@ pub struct Task {
     pub fatal_signal: bool,
     /// The C locals of the functions the program runs (`was_empty`, `ret`, ...), by slot.
     pub locals: [i32; MAX_LOCALS],
+    /// How many of `locals` the program has (fixed by the scenario; the others stay 0).
+    pub locals_used: u8,
     /// The task's on-stack wait entries (`DEFINE_WAIT(rdwait)` ...), linked or not.
     pub entries: ArrayVec<[WaitEntry; MAX_ENTRIES]>,
     /// The `schedule()` the task last called (an index into its program's `sleeps`): model
@@ -101,6 +103,7 @@ impl Task {
             exit: None,
             fatal_signal: false,
             locals: [0; MAX_LOCALS],
+            locals_used: MAX_LOCALS as u8,
             entries: entries.iter().copied().take(MAX_ENTRIES).collect(),
             waits_for: None,
         }

@@ -907,5 +907,5 @@ pub fn task_for(program: &Program) -> Task {
         .iter()
         .map(|e| crate::kernel::waitqueue::WaitEntry { flags: Default::default(), func: e.func, key: e.key })
         .collect();
-    Task::new(&entries)
+    Task { locals_used: program.locals.len() as u8, ..Task::new(&entries) }
 }
