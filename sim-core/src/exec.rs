@@ -217,36 +217,48 @@ fn call(k: &mut Kernel, prim: Prim, t: TaskId, out: &mut impl Sink) -> i32 {
 
 /// The value of expression `e` for task `t`. Reads only.
 pub fn eval(prog: &Program, e: ExprId, k: &Kernel, t: TaskId) -> i32 {
+    let eval = |x: ExprId| operand(prog, x, k, t);
     match prog.expr(e) {
         Expr::Const(v) => v,
         Expr::Local(l) => k.task(t).locals[l.index()],
         Expr::Var(v) => k.var(v),
         Expr::EntryFlags(entry) => i32::from(k.task(t).entries[entry.index()].flags.bits()),
         Expr::Unary(op, a) => {
-            let a = eval(prog, a, k, t);
+            let a = eval(a);
             match op {
                 UnOp::Not => i32::from(a == 0),
                 UnOp::Neg => a.wrapping_neg(),
                 UnOp::BitNot => !a,
             }
         }
-        Expr::Binary(BinOp::And, a, b) => i32::from(eval(prog, a, k, t) != 0 && eval(prog, b, k, t) != 0),
-        Expr::Binary(BinOp::Or, a, b) => i32::from(eval(prog, a, k, t) != 0 || eval(prog, b, k, t) != 0),
-        Expr::Binary(op, a, b) => binop(op, eval(prog, a, k, t), eval(prog, b, k, t)),
+        Expr::Binary(BinOp::And, a, b) => i32::from(eval(a) != 0 && eval(b) != 0),
+        Expr::Binary(BinOp::Or, a, b) => i32::from(eval(a) != 0 || eval(b) != 0),
+        Expr::Binary(op, a, b) => binop(op, eval(a), eval(b)),
         Expr::Select(c, a, b) => {
-            if eval(prog, c, k, t) != 0 {
-                eval(prog, a, k, t)
+            if eval(c) != 0 {
+                eval(a)
             } else {
-                eval(prog, b, k, t)
+                eval(b)
             }
         }
         Expr::Read(r, args) => {
             let mut vals = [0; 3];
             for (v, &a) in vals.iter_mut().zip(&args[..r.arity()]) {
-                *v = eval(prog, a, k, t);
+                *v = eval(a);
             }
             r.eval(k, t, vals)
         }
+    }
+}
+
+/// An operand: most are a constant, a local or a shared variable, read here without a call.
+#[inline(always)]
+fn operand(prog: &Program, e: ExprId, k: &Kernel, t: TaskId) -> i32 {
+    match prog.expr(e) {
+        Expr::Const(v) => v,
+        Expr::Local(l) => k.task(t).locals[l.index()],
+        Expr::Var(v) => k.var(v),
+        _ => eval(prog, e, k, t),
     }
 }
 

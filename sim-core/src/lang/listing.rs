@@ -131,15 +131,24 @@ fn statement_code(input: &Input, toks: &[PTok]) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The template line (from 0) of a byte offset in a kernel macro's text.
-fn template_line(template: u16, offset: u32) -> usize {
-    let text = TEMPLATES.get(usize::from(template)).map_or("", |t| t.text);
-    text.get(..offset as usize).map_or(0, |s| s.matches('\n').count())
+/// The kernel macros' lines, to find the template line (from 0) of a byte offset in one.
+struct TemplateLines(Vec<Lines<'static>>);
+
+impl TemplateLines {
+    fn new() -> Self {
+        TemplateLines(TEMPLATES.iter().map(|t| Lines::new(t.text)).collect())
+    }
+
+    fn line(&self, template: u16, offset: u32) -> usize {
+        self.0.get(usize::from(template)).map_or(0, |l| l.of(offset as usize) - 1)
+    }
 }
 
 /// Build `prog.listing` and each instruction's line and code.
 pub fn build(prog: &mut Program, code: &[Emitted], funcs: &[(String, Span)], input: &Input) {
     let lines = Lines::new(input.text);
+    let template_lines = TemplateLines::new();
+    let comments = Comments::new(input, &lines);
     // The scenario's lines that hold active tokens, per line number.
     let mut active: BTreeMap<usize, ()> = BTreeMap::new();
     // For each kernel macro call (by its span): the template lines its expansion has.
@@ -152,7 +161,7 @@ pub fn build(prog: &mut Program, code: &[Emitted], funcs: &[(String, Span)], inp
             Some(o) => {
                 active.insert(lines.of(o.call.start), ());
                 let entry = expansions.entry((o.call.start, o.call.end)).or_insert((o.template, BTreeMap::new()));
-                entry.1.insert(template_line(o.template, o.offset), ());
+                entry.1.insert(template_lines.line(o.template, o.offset), ());
             }
         }
     }
@@ -167,15 +176,14 @@ pub fn build(prog: &mut Program, code: &[Emitted], funcs: &[(String, Span)], inp
                 continue;
             }
             let raw = lines.text(n);
-            let cite = trailing_comment(input, &lines, n).unwrap_or_else(|| func_cite.clone());
+            let cite = comments.trailing(n).unwrap_or_else(|| func_cite.clone());
             by_line.insert(n, listing.len() as u16);
             listing.push(Line { text: code_of(raw), func: name.clone(), depth: depth(raw), cite, number: n as u32 });
             for (&call, (template, tlines)) in &expansions {
                 if lines.of(call.0) != n || call.0 < span.start || call.1 > span.end {
                     continue;
                 }
-                let text = TEMPLATES.get(usize::from(*template)).map_or("", |t| t.text);
-                let tl = Lines::new(text);
+                let Some(tl) = template_lines.0.get(usize::from(*template)) else { continue };
                 for &t in tlines.keys() {
                     let raw_t = tl.text(t + 1);
                     let body = code_of(raw_t);
@@ -198,7 +206,9 @@ pub fn build(prog: &mut Program, code: &[Emitted], funcs: &[(String, Span)], inp
     for e in code {
         let toks = slice(input.tokens, e.origin.toks);
         let line = match toks.first().and_then(|t| t.origin) {
-            Some(o) => by_expansion.get(&((o.call.start, o.call.end), template_line(o.template, o.offset))).copied(),
+            Some(o) => {
+                by_expansion.get(&((o.call.start, o.call.end), template_lines.line(o.template, o.offset))).copied()
+            }
             None => None,
         }
         .or_else(|| by_line.range(..=lines.of(e.origin.span.start)).next_back().map(|(_, &i)| i))
@@ -218,17 +228,33 @@ pub fn build(prog: &mut Program, code: &[Emitted], funcs: &[(String, Span)], inp
     crate::lang::steps::mark(prog, code);
 }
 
-/// The comment that ends line `n`, if any: the line's citation.
-fn trailing_comment(input: &Input, lines: &Lines, n: usize) -> Option<String> {
-    let first_token =
-        input.tokens.iter().filter(|t| t.origin.is_none()).map(|t| t.span.start).find(|&s| lines.of(s) == n)?;
-    let texts: Vec<&str> = input
-        .comments
-        .iter()
-        .filter(|c| lines.of(c.span.start) == n && c.span.start > first_token)
-        .map(|c| c.text.as_str())
-        .collect();
-    (!texts.is_empty()).then(|| texts.join(" "))
+/// Each line's first token (of the scenario's own text) and its comments after that token: a
+/// line's trailing comment is its citation.
+struct Comments<'a> {
+    first_token: BTreeMap<usize, usize>,
+    by_line: BTreeMap<usize, Vec<&'a crate::lang::lexer::Comment>>,
+}
+
+impl<'a> Comments<'a> {
+    fn new(input: &'a Input, lines: &Lines) -> Self {
+        let mut first_token = BTreeMap::new();
+        for t in input.tokens.iter().filter(|t| t.origin.is_none()) {
+            first_token.entry(lines.of(t.span.start)).or_insert(t.span.start);
+        }
+        let mut by_line: BTreeMap<usize, Vec<_>> = BTreeMap::new();
+        for c in input.comments {
+            by_line.entry(lines.of(c.span.start)).or_default().push(c);
+        }
+        Comments { first_token, by_line }
+    }
+
+    /// The comments after line `n`'s code.
+    fn trailing(&self, n: usize) -> Option<String> {
+        let first = *self.first_token.get(&n)?;
+        let texts: Vec<&str> =
+            self.by_line.get(&n)?.iter().filter(|c| c.span.start > first).map(|c| c.text.as_str()).collect();
+        (!texts.is_empty()).then(|| texts.join(" "))
+    }
 }
 
 /// The comment just above a function (ending on the line before it), if any.
