@@ -9,12 +9,19 @@ import { APP_URL, newPage, useBrowser } from './browser.mjs';
 
 useBrowser();
 
-// The built-in scenarios, each at the default run of its buggy variant (the verdict banner's
-// "jump to the race" goes to its race step).
+// The built-in scenarios of the lesson path, each at the default run of its buggy variant (the
+// verdict banner's "jump to the race" goes to its race step).
 const RACES = [
   ['check-then-sleep', '#wq1/check-then-sleep/naive/random/2///0'],
   ['pipe-splice', '#wq1/pipe-splice/v5.8/random/3005///0'],
   ['page-lock-killable', '#wq1/page-lock-killable/v4.13/random/185///0'],
+];
+// The other built-in scenarios (the gallery's), the same way.
+const MORE_RACES = [
+  ['sleep-on', '#wq1/sleep-on/sleep-on/random/2///0'],
+  ['wait-woken', '#wq1/wait-woken/state-after-test/random/84///0'],
+  ['exclusive-starvation', '#wq1/exclusive-starvation/before-fix/random/345///0'],
+  ['exclusive-event', '#wq1/exclusive-event/before-fix/random/185///0'],
 ];
 
 /** A page of `width`x`height` (CSS pixels) at `link`, recording console errors and warnings. */
@@ -55,7 +62,7 @@ async function jumpToRace(page) {
 }
 
 for (const [width, height] of [[1280, 720], [1920, 1080]]) {
-  for (const [scenario, link] of RACES) {
+  for (const [scenario, link] of [...RACES, ...MORE_RACES]) {
     test(`presentation mode at ${width}x${height}: ${scenario}'s race on one screen`, async () => {
       const { page, errors } = await at(link, width, height);
       await page.waitForSelector('.lane');
@@ -224,7 +231,13 @@ test('the lesson path: a story and a goal, a score against the shortest race, br
   assert.match(await page.innerText('.lesson .path'), /✓ 1\./);
   await page.click('#gallery');
   await page.waitForSelector('.card');
-  assert.equal(await page.locator('.card').count(), 3);
+  // Every built-in scenario is in the gallery, the lessons' and the others.
+  const cards = await page.locator('.card h2').allTextContents();
+  assert.equal(cards.length, 7);
+  for (const [scenario] of [...RACES, ...MORE_RACES]) {
+    assert.equal(await page.locator(`.card[data-scenario="${scenario}"]`).count(), 1, scenario);
+  }
+  await page.screenshot({ path: 'screenshots/gallery.png', fullPage: true });
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -13,6 +13,10 @@ for (const [scenario, buggy, fix] of [
   ['check-then-sleep', 'naive', 'set-state-first'],
   ['pipe-splice', 'v5.8', 'v5.9'],
   ['page-lock-killable', 'v4.13', 'v5.8-handoff'],
+  ['sleep-on', 'sleep-on', 'b8780c363d80'],
+  ['wait-woken', 'state-after-test', '61ada528dea0'],
+  ['exclusive-starvation', 'before-fix', '777c6c5f1f6e'],
+  ['exclusive-event', 'before-fix', 'b1ea06a90f52'],
 ]) {
   test(`${scenario}: step to the lost wakeup on ${buggy}, then watch ${fix} survive the same steps`, async () => {
     const { page, errors } = await open();
@@ -79,8 +83,8 @@ test('a share link opens the exact run at the exact step', async () => {
   assert.match(await stepText(page), /step 19 \/ 41/);
   assert.equal(await hash(page), link);
   // R has re-armed its sleep: only on wr_wait now, rd_wait empty.
-  assert.match(await page.textContent('[data-queue="rd_wait"]'), /empty/);
-  assert.match(await page.textContent('[data-queue="wr_wait"]'), /R/);
+  assert.match(await page.textContent('[data-queue="pipe->rd_wait"]'), /empty/);
+  assert.match(await page.textContent('[data-queue="pipe->wr_wait"]'), /R/);
   assert.match(await page.textContent('[data-task="R"] .state'), /INTERRUPTIBLE/);
   await page.screenshot({ path: 'screenshots/home.png' });
   assert.deepEqual(errors, []);
@@ -91,8 +95,8 @@ test('a wakeup is an arrow from the waker to the entry it woke; one that woke no
   const { page, errors } = await open('#wq1/pipe-splice/v5.8/random/3005///18');
   await page.waitForSelector('.lane');
   // Step 18: W's late wake_up(rd_wait) wakes R, and autoremove unlinks R's entry.
-  const rd = page.locator('[data-queue="rd_wait"]');
-  assert.match(await rd.locator('.wake').textContent(), /W: wake_up\(rd_wait\) woke R/);
+  const rd = page.locator('[data-queue="pipe->rd_wait"]');
+  assert.match(await rd.locator('.wake').textContent(), /W: wake_up\(pipe->rd_wait\) woke R/);
   assert.equal(await rd.locator('.arrow-layer:not(.nobody) path[marker-end]').count(), 1);
   assert.equal(await rd.locator('.entry.leaving.woken-now').count(), 1);
   // Step 28: the same wakeup finds rd_wait empty.
@@ -170,11 +174,11 @@ test('predict mode stops before each wakeup, asks whom it wakes, and grades the 
   // Step 18 is W's late wake_up(rd_wait), with R on rd_wait: the page asks instead of moving.
   await page.keyboard.press('ArrowRight');
   await page.waitForSelector('.predict .prompt');
-  assert.match(await page.textContent('.predict .prompt'), /Which task on rd_wait will it wake\?/);
+  assert.match(await page.textContent('.predict .prompt'), /Which task on pipe->rd_wait will it wake\?/);
   assert.match(await stepText(page), /step 17 \//);
   assert.deepEqual(await page.locator('.predict .answer').allTextContents(), ['R', 'nobody']);
   await page.click('.predict .answer >> text=R');
-  assert.match(await page.textContent('.predict .feedback.right'), /Right\. W's wakeup on rd_wait woke R/);
+  assert.match(await page.textContent('.predict .feedback.right'), /Right\. W's wakeup on pipe->rd_wait woke R/);
   assert.match(await stepText(page), /step 18 \//);
   // Play stops at the next wakeup (step 28, rd_wait now empty): "nobody" is right.
   await page.click('button[aria-label="play or pause (space)"]');
@@ -225,7 +229,7 @@ for (const [what, link, message] of [
     const { page, errors } = await open(link);
     await page.waitForSelector('#notice');
     assert.match(await page.textContent('#notice'), message);
-    assert.equal(await page.locator('.card').count(), 3);
+    assert.equal(await page.locator('.card').count(), 7);
     assert.deepEqual(errors, []);
     await page.close();
   });

@@ -8,6 +8,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use sim_core::lang::header::Bound;
 use sim_core::strategy::{Replay, StrategyKind};
 use sim_core::{library, run, Choice, Schedule, TaskId, World};
 
@@ -17,17 +18,25 @@ fuzz_target!(|data: &[u8]| {
     let scenario = &scenarios[usize::from(head[0]) % scenarios.len()];
     let variant = &scenario.variants[usize::from(head[1]) % scenario.variants.len()].id;
     let kind = StrategyKind::ALL[usize::from(head[2]) % StrategyKind::ALL.len()];
+    // Each value in its declared range; a bound that names another parameter may be crossed,
+    // which must give a clean error.
     let params: Vec<(String, i64)> = scenario
-        .protocol()
-        .params()
+        .params
         .iter()
         .zip(&head[3..5])
-        .map(|(def, &b)| (def.name.to_string(), i64::from(def.min + u32::from(b) % (def.max - def.min + 1))))
+        .map(|(def, &b)| {
+            let span = match def.max {
+                Bound::Value(max) => max - def.min + 1,
+                Bound::Param(_) => 8,
+            };
+            (def.name.clone(), def.min + i64::from(b) % span)
+        })
         .collect();
     let seed = u64::from_le_bytes(head[5..13].try_into().unwrap_or_default());
     let spec = match scenario.spec(Some(variant), &params) {
         Ok(spec) => spec,
-        // Only "signals" over "lockers": a clean error is all that is asked.
+        // Only a parameter over another ("signals" over "lockers"): a clean error is all that
+        // is asked.
         Err(e) => {
             assert!(!e.to_string().contains('\n'), "{e}");
             return;

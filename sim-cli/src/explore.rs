@@ -10,7 +10,7 @@ use sim_core::strategy::Replay;
 use sim_core::trace::Trace;
 use sim_core::{Schedule, Spec, World};
 
-use crate::output::{self, Run};
+use crate::output::{self, Named, Run};
 use crate::Target;
 
 #[derive(clap::Args)]
@@ -64,9 +64,29 @@ pub fn explore(args: &Args) -> Result<(), sim_core::Error> {
     };
     let replayed = counterexample.as_ref().map(|(s, _)| replay(&spec, s)).transpose()?;
     if args.json {
-        println!("{}", json_report(&spec, &report, cfg, elapsed, counterexample.as_ref().zip(replayed.as_ref())));
+        println!(
+            "{}",
+            json_report(
+                args.target.named(),
+                &spec,
+                &report,
+                cfg,
+                elapsed,
+                counterexample.as_ref().zip(replayed.as_ref())
+            )
+        );
     } else {
-        print!("{}", text_report(&spec, &report, cfg, elapsed, counterexample.as_ref().zip(replayed.as_ref())));
+        print!(
+            "{}",
+            text_report(
+                args.target.named(),
+                &spec,
+                &report,
+                cfg,
+                elapsed,
+                counterexample.as_ref().zip(replayed.as_ref())
+            )
+        );
     }
     Ok(())
 }
@@ -85,7 +105,14 @@ fn per_second(n: u64, elapsed: Duration) -> f64 {
     n as f64 / elapsed.as_secs_f64().max(1e-9)
 }
 
-fn text_report(spec: &Spec, r: &Report, cfg: Config, elapsed: Duration, cx: Option<Counterexample>) -> String {
+fn text_report(
+    named: Named,
+    spec: &Spec,
+    r: &Report,
+    cfg: Config,
+    elapsed: Duration,
+    cx: Option<Counterexample>,
+) -> String {
     let bound = cfg.max_preemptions.map_or("unbounded".to_string(), |k| format!("at most {k}"));
     let reduction = if cfg.reduction && cfg.max_preemptions.is_none() { "sleep sets" } else { "none" };
     let mut s = format!(
@@ -124,19 +151,26 @@ fn text_report(spec: &Spec, r: &Report, cfg: Config, elapsed: Duration, cx: Opti
         Some(((schedule, shortest), (trace, outcome))) => {
             let what = if *shortest { "shortest counterexample" } else { "counterexample" };
             s += &format!("{what} ({} steps): {}\n\n", schedule.0.len(), schedule.display(spec));
-            s += &Run { spec, trace, outcome }.text();
+            s += &Run { named, spec, trace, outcome }.text();
         }
     }
     s
 }
 
-fn json_report(spec: &Spec, r: &Report, cfg: Config, elapsed: Duration, cx: Option<Counterexample>) -> Value {
+fn json_report(
+    named: Named,
+    spec: &Spec,
+    r: &Report,
+    cfg: Config,
+    elapsed: Duration,
+    cx: Option<Counterexample>,
+) -> Value {
     let verdict = match cx {
         Some((_, (_, outcome))) => serde_json::to_value(&outcome.verdict).unwrap_or(Value::Null),
         None => json!({ "kind": "finished" }),
     };
     let counterexample = cx.map(|((schedule, shortest), (trace, outcome))| {
-        let mut v = Run { spec, trace, outcome }.json();
+        let mut v = Run { named, spec, trace, outcome }.json();
         v["shortest"] = json!(shortest);
         v["schedule"] = json!(schedule.display(spec));
         v

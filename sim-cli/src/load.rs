@@ -16,7 +16,7 @@ pub fn scenario(name: &str) -> Result<Cow<'static, Scenario>, Error> {
     sim_core::limits::check_scenario_bytes(std::fs::metadata(path).map_err(io)?.len())?;
     let bytes = std::fs::read(path).map_err(io)?;
     let text = String::from_utf8(bytes).map_err(|_| Error::Scenario(format!("{name} is not UTF-8 text")))?;
-    Scenario::parse(&text).map(Cow::Owned)
+    Scenario::parse_named(name, &text).map(Cow::Owned)
 }
 
 /// `NAME=VALUE` with an integer value.

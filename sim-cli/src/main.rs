@@ -1,6 +1,8 @@
 //! `wqsim`: run wqsim's scenarios from the terminal. Every run is named by (scenario, variant,
 //! strategy, seed) or by an explicit schedule, and replays bit for bit.
 
+mod check;
+mod diagnostics;
 mod explore;
 mod load;
 mod output;
@@ -26,8 +28,11 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// List the built-in scenarios, their variants and parameters.
-    List,
+    /// List the built-in scenarios (or the scenario files in a directory), their variants and
+    /// parameters.
+    List(ListArgs),
+    /// Check scenario files: read and compile every variant; print a summary, or the mistakes.
+    Check(check::Args),
     /// Run one scenario and print its trace and verdict.
     Run(run::Args),
     /// Rebuild the exact run of a share link (from the page or a sweep summary).
@@ -35,7 +40,8 @@ enum Command {
     /// Explore every interleaving and signal timing: prove a variant, or find its shortest
     /// lost wakeup.
     Explore(explore::Args),
-    /// Make a failing run smaller: fewer steps, then fewer preemptions.
+    /// Make a failing run smaller, to a run that loses the same wakeup and from which no single
+    /// step can be removed: fewer steps, then fewer preemptions.
     Shrink(shrink::Args),
     /// Run many seeds on every core: verdict counts, hit rates, JSON lines, plots.
     Sweep(sweep::Args),
@@ -45,10 +51,17 @@ enum Command {
     Plot(sweep::PlotArgs),
 }
 
+#[derive(clap::Args)]
+struct ListArgs {
+    /// A directory of scenario files (*.toml) to list instead of the built-in scenarios.
+    #[arg(long, value_name = "DIR")]
+    path: Option<std::path::PathBuf>,
+}
+
 /// Which scenario, variant and parameters: shared by the subcommands.
 #[derive(clap::Args)]
 pub struct Target {
-    /// A built-in scenario id (see `wqsim list`) or a path to a scenario .toml file.
+    /// A built-in scenario id (see `wqsim list`) or a path to a scenario file (.toml).
     scenario: String,
     /// The variant (default: the scenario's).
     #[arg(long)]
@@ -64,6 +77,12 @@ impl Target {
         let spec = scenario.spec(self.variant.as_deref(), &self.params)?;
         Ok((scenario, spec))
     }
+
+    /// How `wqsim run` names this scenario again: the path or id as given, and the parameters
+    /// given (the run's replay line must rebuild the same programs).
+    pub fn named(&self) -> output::Named<'_> {
+        output::Named { scenario: &self.scenario, params: &self.params }
+    }
 }
 
 pub fn parse_strategy(s: &str) -> Result<StrategyKind, String> {
@@ -72,10 +91,8 @@ pub fn parse_strategy(s: &str) -> Result<StrategyKind, String> {
 
 fn main() -> ExitCode {
     let result = match Cli::parse().command {
-        Command::List => {
-            output::list();
-            Ok(())
-        }
+        Command::List(args) => output::list(args.path.as_deref()),
+        Command::Check(args) => check::check(&args),
         Command::Run(args) => run::run(&args),
         Command::Replay(args) => replay::replay(&args),
         Command::Explore(args) => explore::explore(&args),
@@ -86,6 +103,10 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        Err(sim_core::Error::Source(d)) => {
+            diagnostics::render(&d);
+            ExitCode::from(2)
+        }
         Err(e) => {
             eprintln!("wqsim: error: {e}");
             ExitCode::from(2)

@@ -6,19 +6,43 @@ use serde_json::{json, Value};
 use sim_core::trace::Trace;
 use sim_core::{describe, library, Choice, Outcome, Schedule, Spec, Verdict};
 
-pub fn list() {
-    for s in library::scenarios() {
-        println!("{}  {}", s.id, s.title);
+/// The built-in scenarios, or the scenario files of `dir`, with their variants and parameters.
+pub fn list(dir: Option<&std::path::Path>) -> Result<(), sim_core::Error> {
+    let files: Vec<(String, std::borrow::Cow<'static, sim_core::Scenario>)> = match dir {
+        None => library::scenarios().iter().map(|s| (s.id.clone(), std::borrow::Cow::Borrowed(s))).collect(),
+        Some(dir) => {
+            let io = |e: std::io::Error| sim_core::Error::Invalid(format!("cannot read {}: {e}", dir.display()));
+            let mut paths: Vec<_> = std::fs::read_dir(dir)
+                .map_err(io)?
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                .collect();
+            paths.sort();
+            let mut out = Vec::new();
+            for p in paths {
+                let name = p.display().to_string();
+                out.push((name.clone(), crate::load::scenario(&name)?));
+            }
+            out
+        }
+    };
+    for (name, s) in files {
+        println!("{name}  {}", s.title);
         for v in &s.variants {
             let default = if v.id == s.default_variant { " (default)" } else { "" };
             println!("    --variant {:<22} {}{default}", v.id, v.label);
         }
-        for p in s.protocol().params() {
-            let value = s.params.get(p.name).map(|v| v.to_string()).unwrap_or_default();
-            println!("    --param {}={value:<4} {}..={}: {}", p.name, p.min, p.max, p.about);
+        for p in &s.params {
+            let max = match &p.max {
+                sim_core::lang::header::Bound::Value(v) => v.to_string(),
+                sim_core::lang::header::Bound::Param(q) => q.clone(),
+            };
+            println!("    --param {}={:<4} {} to {max}: {}", p.name, p.default, p.min, p.about);
         }
         println!("    default seed {}\n", s.default_seed);
     }
+    Ok(())
 }
 
 /// `capacity=2 writers=1 writes=4`
@@ -26,8 +50,17 @@ pub fn params(spec: &Spec) -> String {
     spec.params.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" ")
 }
 
+/// A scenario as a command line names it: a built-in id or a file's path, and the parameters
+/// set on the command line.
+#[derive(Clone, Copy)]
+pub struct Named<'a> {
+    pub scenario: &'a str,
+    pub params: &'a [(String, i64)],
+}
+
 /// A finished run: its spec, the trace it recorded and how it ended.
 pub struct Run<'a> {
+    pub named: Named<'a>,
     pub spec: &'a Spec,
     pub trace: &'a Trace,
     pub outcome: &'a Outcome,
@@ -38,12 +71,12 @@ impl Run<'_> {
         Schedule(self.trace.choices()).display(self.spec)
     }
 
-    /// Function and source line of a step.
-    fn site(&self, choice: Choice, pc: Option<u16>) -> (&'static str, &'static str) {
+    /// Function and statement of a step.
+    fn site(&self, choice: Choice, pc: Option<u16>) -> (&str, &str) {
         match (choice, pc) {
             (Choice::Step(t), Some(pc)) => {
-                let i = &self.spec.program(t).instrs[usize::from(pc)];
-                (i.func, i.code)
+                let p = self.spec.program(t);
+                (p.func(pc), p.code(pc))
             }
             _ => ("signal_wake_up", "send_sig(SIGKILL, task, 1);"),
         }
@@ -70,10 +103,11 @@ impl Run<'_> {
         }
         let _ = writeln!(s, "\nverdict: {}", verdict_text(&self.outcome.verdict));
         let _ = writeln!(s, "steps: {}  trace hash: {:016x}", self.outcome.steps, self.outcome.trace_hash);
+        let params: String = self.named.params.iter().map(|(k, v)| format!(" --param {k}={v}")).collect();
         let _ = writeln!(
             s,
-            "replay: wqsim run {} --variant {} --schedule \"{}\"",
-            self.spec.scenario,
+            "replay: wqsim run {} --variant {}{params} --schedule \"{}\"",
+            shell_word(self.named.scenario),
             self.spec.variant,
             self.schedule()
         );
@@ -135,5 +169,14 @@ fn clip(s: &str, width: usize) -> String {
         let mut out: String = s.chars().take(width - 1).collect();
         out.push('…');
         out
+    }
+}
+
+/// `word`, quoted for a POSIX shell when it has characters the shell would read.
+fn shell_word(word: &str) -> String {
+    if !word.is_empty() && word.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_./=:+,@%".contains(&b)) {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
     }
 }

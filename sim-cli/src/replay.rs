@@ -8,7 +8,7 @@ use sim_core::share::Link;
 use sim_core::trace::Trace;
 use sim_core::Outcome;
 
-use crate::output::Run;
+use crate::output::{Named, Run};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -25,7 +25,8 @@ pub fn replay(args: &Args) -> Result<(), sim_core::Error> {
     let trace = Trace { events: rec.events.clone() };
     let verdict = rec.verdict.clone().unwrap_or(Verdict::StepLimit { limit: rec.steps() as u32 });
     let outcome = Outcome { verdict, steps: rec.steps() as u32, trace_hash: rec.trace_hash };
-    let run = Run { spec: &rec.spec, trace: &trace, outcome: &outcome };
+    let named = Named { scenario: &link.scenario, params: &link.params };
+    let run = Run { named, spec: &rec.spec, trace: &trace, outcome: &outcome };
     let open = if rec.verdict.is_none() { " (made by hand; it stops where the choices stop)" } else { "" };
     if args.json {
         let mut v = run.json();

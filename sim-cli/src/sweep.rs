@@ -24,6 +24,9 @@ use sim_core::{Error, Schedule, Spec};
 
 use crate::plot;
 
+/// Above this many bytes of `--out`, the sweep says so before it starts.
+const LARGE_OUT: u64 = 1_000_000_000;
+
 /// Seeds run in parallel per chunk and are written in seed order, so the output does not
 /// depend on the number of threads, and an interrupted sweep stops at a chunk boundary.
 const CHUNK: u64 = 4096;
@@ -144,7 +147,35 @@ fn grid(params: &[(String, Vec<i64>)]) -> Vec<Vec<(String, i64)>> {
 }
 
 fn io_error(path: &Path, e: std::io::Error) -> Error {
-    Error::Scenario(format!("cannot write {}: {e}", path.display()))
+    Error::Invalid(format!("cannot write {}: {e}", path.display()))
+}
+
+/// The warning for an `--out` file of `seeds` × `bytes_per_seed` (every group's record of one
+/// seed) over [`LARGE_OUT`], or `None`. A warning, not a refusal: a script that writes a large
+/// file on purpose (to a disk that has room) goes on working, and Ctrl-C stops the sweep with
+/// a valid file of the seeds done.
+fn large_out_warning(path: &Path, seeds: u64, bytes_per_seed: u64) -> Option<String> {
+    let bytes = seeds.saturating_mul(bytes_per_seed);
+    (bytes > LARGE_OUT).then(|| {
+        format!(
+            "wqsim: warning: --out {} will be about {} ({} seeds × {} bytes of JSON lines); \
+             for less, sweep fewer seeds, split the range with --shard I/N, or leave out --out \
+             (the summary and --plot need no file)",
+            path.display(),
+            human_bytes(bytes),
+            plot::number(seeds),
+            bytes_per_seed
+        )
+    })
+}
+
+fn human_bytes(b: u64) -> String {
+    match b {
+        b if b >= 1_000_000_000_000 => format!("{:.1} TB", b as f64 / 1e12),
+        b if b >= 1_000_000_000 => format!("{:.1} GB", b as f64 / 1e9),
+        b if b >= 1_000_000 => format!("{:.1} MB", b as f64 / 1e6),
+        b => format!("{b} bytes"),
+    }
 }
 
 /// Whether `--plot` names an image we can draw, checked before any work.
@@ -167,6 +198,18 @@ pub fn sweep(args: &Args) -> Result<(), Error> {
         .map(|(v, p)| Job::new(&scenario, v, p, args.strategy))
         .collect::<Result<_, _>>()?;
     let seeds = args.shard.map_or(args.seeds.clone(), |s| shard(args.seeds.clone(), s));
+    let large = args.out.as_ref().and_then(|p| {
+        // One record of each group, at the last (longest) seed, times the seeds.
+        let per_seed: u64 = jobs
+            .iter()
+            .map(|job| {
+                run_seed(&job.spec, args.strategy, &job.timing, seeds.end - 1)
+                    .and_then(|r| json_line(&Record::new(&job.spec, args.strategy, &job.params, &r)))
+                    .map_or(200, |line| line.len() as u64)
+            })
+            .sum();
+        large_out_warning(p, seeds.end - seeds.start, per_seed)
+    });
     let mut out = match &args.out {
         Some(p) => Some(BufWriter::new(File::create(p).map_err(|e| io_error(p, e))?)),
         None => None,
@@ -177,11 +220,14 @@ pub fn sweep(args: &Args) -> Result<(), Error> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
         .build()
-        .map_err(|e| Error::Scenario(format!("cannot start worker threads: {e}")))?;
+        .map_err(|e| Error::Invalid(format!("cannot start worker threads: {e}")))?;
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
     // A second handler (in tests, several sweeps in one process) is not an error worth stopping for.
     let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
+    if let Some(warning) = large {
+        eprintln!("{warning}");
+    }
 
     let total = (seeds.end - seeds.start) * jobs.len() as u64;
     let bar = if args.json || !std::io::stderr().is_terminal() {
@@ -264,15 +310,6 @@ pub fn sweep(args: &Args) -> Result<(), Error> {
     Ok(())
 }
 
-/// Groups by variant, then by parameter values compared as numbers (lockers=2 before lockers=10).
-fn ordered(tallies: &Groups) -> Vec<(&(String, String), &Tally)> {
-    let numbers =
-        |p: &str| -> Vec<u64> { p.split_whitespace().filter_map(|kv| kv.split_once('=')?.1.parse().ok()).collect() };
-    let mut v: Vec<_> = tallies.iter().collect();
-    v.sort_by_key(|((variant, params), _)| (variant.clone(), numbers(params)));
-    v
-}
-
 /// One group of a sweep: a variant at one point of the parameter grid.
 struct Job {
     spec: Arc<Spec>,
@@ -293,7 +330,7 @@ impl Job {
 
 /// A record as one line of JSON, newline included.
 fn json_line(r: &Record) -> Result<String, Error> {
-    let mut line = serde_json::to_string(r).map_err(|e| Error::Scenario(e.to_string()))?;
+    let mut line = serde_json::to_string(r).map_err(|e| Error::Invalid(e.to_string()))?;
     line.push('\n');
     Ok(line)
 }
@@ -303,18 +340,18 @@ fn read_records(files: &[PathBuf]) -> Result<(String, String, Groups), Error> {
     let mut tallies = Groups::new();
     let (mut scenario, mut strategy) = (String::new(), String::new());
     for path in files {
-        let file = File::open(path).map_err(|e| Error::Scenario(format!("cannot read {}: {e}", path.display())))?;
+        let file = File::open(path).map_err(|e| Error::Invalid(format!("cannot read {}: {e}", path.display())))?;
         for (n, line) in BufReader::new(file).lines().enumerate() {
             let at = || format!("{}:{}", path.display(), n + 1);
-            let line = line.map_err(|e| Error::Scenario(format!("{}: {e}", at())))?;
+            let line = line.map_err(|e| Error::Invalid(format!("{}: {e}", at())))?;
             if line.trim().is_empty() {
                 continue;
             }
-            let r: Record = serde_json::from_str(&line).map_err(|e| Error::Scenario(format!("{}: {e}", at())))?;
+            let r: Record = serde_json::from_str(&line).map_err(|e| Error::Invalid(format!("{}: {e}", at())))?;
             if scenario.is_empty() {
                 (scenario, strategy) = (r.scenario.clone(), r.strategy.clone());
             } else if (r.scenario.as_str(), r.strategy.as_str()) != (scenario.as_str(), strategy.as_str()) {
-                return Err(Error::Scenario(format!(
+                return Err(Error::Invalid(format!(
                     "{}: another sweep ({} {}) than the first line's",
                     at(),
                     r.scenario,
@@ -390,7 +427,8 @@ fn group_json(scenario: &str, strategy: &str, (variant, params): &(String, Strin
 }
 
 fn report(scenario: &str, strategy: &str, tallies: &Groups, as_json: bool, speed: Option<Value>) -> Result<(), Error> {
-    let groups: Vec<Value> = ordered(tallies).into_iter().map(|(k, t)| group_json(scenario, strategy, k, t)).collect();
+    let groups: Vec<Value> =
+        plot::ordered(tallies).into_iter().map(|(k, t)| group_json(scenario, strategy, k, t)).collect();
     if as_json {
         println!("{}", json!({ "scenario": scenario, "strategy": strategy, "groups": groups, "run": speed }));
         return Ok(());
@@ -409,7 +447,7 @@ fn report(scenario: &str, strategy: &str, tallies: &Groups, as_json: bool, speed
         "hit rate (95% CI)",
         "steps min/med/max"
     );
-    for ((variant, params), t) in ordered(tallies) {
+    for ((variant, params), t) in plot::ordered(tallies) {
         let (lo, hi) = t.wilson95();
         let steps = t.steps_summary().map_or("-".into(), |(a, b, c)| format!("{a}/{b}/{c}"));
         println!(
@@ -422,7 +460,7 @@ fn report(scenario: &str, strategy: &str, tallies: &Groups, as_json: bool, speed
             format!("{:.4}% ({:.4}–{:.4}%)", 100.0 * t.hit_rate(), 100.0 * lo, 100.0 * hi),
         );
     }
-    for ((variant, params), t) in ordered(tallies) {
+    for ((variant, params), t) in plot::ordered(tallies) {
         for &seed in t.first_failing.iter().take(3) {
             let (link, command) = replay(scenario, strategy, variant, params, seed);
             println!("  lost wakeup: {command}   {link}");
@@ -439,4 +477,26 @@ fn report(scenario: &str, strategy: &str, tallies: &Groups, as_json: bool, speed
         );
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_out_file_over_a_gigabyte_is_announced() {
+        let p = Path::new("runs.jsonl");
+        // 10^6 seeds of 4 variants at about 196 bytes a record (BENCHMARKS.md): 785 MB, quiet.
+        assert_eq!(large_out_warning(p, 1_000_000, 4 * 196), None);
+        assert_eq!(large_out_warning(p, 1_000_000, 1000), None, "exactly 1 GB is not over");
+        let w = large_out_warning(p, 10_000_000, 4 * 196).unwrap();
+        assert!(
+            w.starts_with("wqsim: warning: --out runs.jsonl will be about 7.8 GB (10,000,000 seeds × 784 bytes"),
+            "{w}"
+        );
+        assert!(w.contains("--shard") && !w.contains('\n'), "{w}");
+        // No overflow for the largest range.
+        assert!(large_out_warning(p, u64::MAX, 200).unwrap().contains("TB"));
+        assert_eq!(human_bytes(1_500_000), "1.5 MB");
+    }
 }

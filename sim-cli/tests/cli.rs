@@ -124,10 +124,16 @@ fn malformed_scenario_files_are_reported() {
     };
     let good =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../scenarios/check-then-sleep.toml")).unwrap();
-    assert_error(&["run", &write("not.toml", b"this is [not toml")], "scenario file:");
+    let not = write("not.toml", b"this is [not toml");
+    assert_error(&["run", &not], &format!("{not}:1:6"));
+    assert_error(&["run", &not], "key with no value");
     assert_error(&["run", &write("bytes.toml", &[0xff, 0xfe, 0x00, 0x80])], "is not UTF-8 text");
-    let proto = good.replace("protocol = \"check-then-sleep\"", "protocol = \"x\"");
-    assert_error(&["run", &write("proto.toml", proto.as_bytes())], "unknown protocol 'x'");
+    // A mistake in the C: its place, the line, and a suggestion.
+    let typo = write("typo.toml", good.replace("wake_up(&wq);", "wake_upp(&wq);").as_bytes());
+    let line = good.lines().position(|l| l.contains("wake_up(&wq);")).unwrap() + 1;
+    assert_error(&["run", &typo], &format!("{typo}:{line}:2"));
+    assert_error(&["run", &typo], "unknown function `wake_upp`");
+    assert_error(&["run", &typo], "did you mean `wake_up`?");
     assert_error(&["run", &write("extra.toml", format!("{good}\ncolour = 1\n").as_bytes())], "unknown field `colour`");
     assert_error(
         &["run", &write("big.toml", &[b'#'; 70_000])],
@@ -139,6 +145,87 @@ fn malformed_scenario_files_are_reported() {
         stdout(&wqsim(&["run", &write("html.toml", html.as_bytes())])).starts_with("<script>alert(1)</script> Check")
     );
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn check_summarises_good_files_and_shows_every_mistake_of_a_bad_one() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    let files: Vec<String> = ["check-then-sleep", "pipe-splice", "page-lock-killable"]
+        .iter()
+        .map(|id| format!("{root}/scenarios/{id}.toml"))
+        .collect();
+    let mut args = vec!["check"];
+    args.extend(files.iter().map(String::as_str));
+    let o = wqsim(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert_eq!(out.lines().count(), 3, "{out}");
+    assert!(out.contains(
+        "pipe-splice.toml: ok: 2 roles (R splice-reader, W pipe-writer x writers), 4 variants (v5.8, v5.9, josef-set-state-once, v5.4-single-queue)"
+    ), "{out}");
+
+    // What the oracle checks at each schedule().
+    let o = wqsim(&["check", &files[0], "--waits"]);
+    let out = stdout(&o);
+    assert!(out.contains("A waiter(), schedule(); at line"), "{out}");
+    assert!(out.contains(": condition"), "{out}");
+
+    // Three mistakes, all reported, each at its line and column; then a syntax error, which
+    // is reported alone (what the parser skipped would only be reported missing again).
+    let dir = std::env::temp_dir().join(format!("wqsim-check-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.toml");
+    let text = std::fs::read_to_string(&files[0])
+        .unwrap()
+        .replace("while (!condition) {", "while (!conditon) {")
+        .replace(
+            "prepare_to_wait(&wq, &wait, TASK_INTERRUPTIBLE);\n\t\tschedule();",
+            "prepare_to_wiat(&wq, &wait, TASK_INTERRUPTIBLE);\n\t\tschedule();",
+        )
+        .replace("run = \"waker\"", "run = \"wakr\"");
+    std::fs::write(&bad, &text).unwrap();
+    let bad = bad.to_string_lossy().into_owned();
+    let o = wqsim(&["check", &bad]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    // The line of `needle` in the C (the header's texts quote code too).
+    let source = text.lines().position(|l| l == "[source]").unwrap();
+    let at = |needle: &str| text.lines().skip(source).position(|l| l.contains(needle)).unwrap() + source + 1;
+    for (message, place) in [
+        (
+            "no function `wakr` in the source to run",
+            format!("{bad}:{}:7", text.lines().position(|l| l == "run = \"wakr\"").unwrap() + 1),
+        ),
+        ("`conditon` is not declared", format!("{bad}:{}:10", at("while (!conditon)"))),
+        ("unknown function `prepare_to_wiat`", format!("{bad}:{}:3", at("prepare_to_wiat"))),
+    ] {
+        let i = err.find(message).unwrap_or_else(|| panic!("{message} not in {err}"));
+        assert!(err[i..].contains(&place), "{message} at {place}: {err}");
+    }
+    assert!(err.contains("did you mean `prepare_to_wait`?") && err.contains("did you mean `condition`?"), "{err}");
+
+    let text = text.replace("\t\tschedule();", "\t\tschedule()");
+    std::fs::write(&bad, &text).unwrap();
+    let o = wqsim(&["check", &bad]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    let line = text.lines().position(|l| l == "\t\tschedule()").unwrap() + 1;
+    assert!(err.contains("expected `;` after the statement"), "{err}");
+    assert!(err.contains(&format!("{bad}:{line}:13")), "{err}");
+    assert!(!err.contains("unknown function") && !err.contains("not declared"), "syntax errors only: {err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_file_runs_and_lists_like_a_built_in() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    let file = format!("{root}/scenarios/pipe-splice.toml");
+    let by_file = stdout(&wqsim(&["run", &file, "--seed", "3005", "--json"]));
+    let by_id = stdout(&wqsim(&["run", "pipe-splice", "--seed", "3005", "--json"]));
+    let hash = |s: &str| serde_json::from_str::<serde_json::Value>(s).unwrap()["trace_hash"].clone();
+    assert_eq!(hash(&by_file), hash(&by_id));
+    let listed = stdout(&wqsim(&["list", "--path", &format!("{root}/scenarios")]));
+    assert!(listed.contains("page-lock-killable.toml  Page lock"), "{listed}");
 }
 
 #[test]
@@ -178,6 +265,8 @@ fn shrink_keeps_the_failure_with_fewer_preemptions() {
     assert_eq!(v["run"]["verdict"]["kind"], "lost_wakeup");
     assert!(v["shrunk"]["steps"].as_u64() <= v["original"]["steps"].as_u64());
     assert!(v["shrunk"]["preemptions"].as_u64() < v["original"]["preemptions"].as_u64());
+    // The shortest race at these parameters (`wqsim explore pipe-splice`).
+    assert_eq!(v["shrunk"]["steps"], 41);
     assert_error(&["shrink", "pipe-splice", "--variant", "v5.9"], "does not lose a wakeup");
 }
 

@@ -151,6 +151,66 @@ fn an_interrupted_sweep_leaves_valid_json_lines() {
     assert_eq!(lines.len() as u64, summary["run"]["seeds"].as_u64().unwrap());
 }
 
+/// An `--out` file that will pass 1 GB is announced on stderr, in one line, before the sweep
+/// starts; the sweep still runs (a script that means it is not stopped). A small one says nothing.
+#[test]
+fn a_sweep_says_before_it_starts_when_its_out_file_will_pass_a_gigabyte() {
+    use std::io::{BufRead, BufReader};
+    let out = tmp("huge.jsonl");
+    // 4 variants × 10^8 seeds × about 200 bytes: some 80 GB. Read the warning, then Ctrl-C.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wqsim"))
+        .args(["sweep", "pipe-splice", "--all-variants", "--seeds", "0..100000000", "--out", &out, "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    // Kept open until the end: the sweep's last words go to stderr too.
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    stderr.read_line(&mut line).unwrap();
+    Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    let o = child.wait_with_output().unwrap();
+    drop(stderr);
+    assert_eq!(o.status.code(), Some(130), "it ran until stopped");
+    assert!(line.starts_with(&format!("wqsim: warning: --out {out} will be about ")), "{line}");
+    let gb: f64 = line.split("will be about ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
+    assert!((70.0..90.0).contains(&gb) && line.contains(" GB (100,000,000 seeds × "), "{line}");
+    assert!(line.contains("--shard"), "it says how to avoid it: {line}");
+    let o = wqsim(&["sweep", "pipe-splice", "--all-variants", "--seeds", "0..1000", "--out", &tmp("small.jsonl")]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("warning"), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+/// The plot's legend lists swept values in numeric order (150 before 1000), with the parameters
+/// every group shares said once under the title, and the SVG names the font it was laid out with.
+#[test]
+fn plot_legends_follow_the_numbers() {
+    let svg = tmp("delays.svg");
+    let o = wqsim(&[
+        "sweep",
+        "pipe-splice",
+        "--strategy",
+        "timed",
+        "--seeds",
+        "0..5000",
+        "--param",
+        "timed.delay_per_mille=300,150,1000",
+        "--plot",
+        &svg,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(&svg).unwrap();
+    let at = |s: &str| text.find(s).unwrap_or_else(|| panic!("{s} not in the plot"));
+    let (d150, d300, d1000) = (
+        at("\ntimed.delay_per_mille=150\n"),
+        at("\ntimed.delay_per_mille=300\n"),
+        at("\ntimed.delay_per_mille=1000\n"),
+    );
+    assert!(d150 < d300 && d300 < d1000);
+    assert!(text.contains("capacity=2"), "the shared parameters, once");
+    assert!(!text.contains("\n2.0\n") && !text.contains("\n10.0\n"), "counts are whole numbers");
+}
+
 /// A timing parameter of the timed strategy is swept like a scenario parameter: without delays
 /// the pipe's window never opens; with many it does, and each failing seed replays with `run`.
 #[test]

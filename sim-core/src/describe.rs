@@ -3,7 +3,6 @@
 
 use crate::effect::Effect;
 use crate::ids::TaskId;
-use crate::kernel::cond::Cond;
 use crate::spec::Spec;
 
 /// One effect as a short phrase: `R RUNNING→INTERRUPTIBLE`, `rd_wait += R (head)`.
@@ -40,19 +39,27 @@ pub fn effect(spec: &Spec, e: &Effect) -> String {
         Effect::Enqueue { task } => format!("{} back on its run queue", name(task)),
         Effect::Sleep { task } => format!("{} sleeps", name(task)),
         Effect::FinishWait { task, .. } => format!("{} stops waiting", name(task)),
-        Effect::Check { cond, value, .. } | Effect::Load { cond, value, .. } => {
-            format!("{} = {value}", expr(spec, cond))
+        Effect::Check { task, at, value, .. } => match spec.test(task, at) {
+            // A call's value, whatever the condition around it does with it.
+            Some(call) => format!("{call} returns {}", if value { "true" } else { "false" }),
+            None => format!("{} is {value}", condition(spec.code(task, at))),
+        },
+        Effect::Load { task, at, value } => format!("{} = {value}", assigned(spec.code(task, at))),
+        Effect::Store { var, value } => format!("{} = {value}", spec.vars.get(var.index()).map_or("?", String::as_str)),
+        Effect::Mutex { mutex, owner } => {
+            let m = spec.mutexes.get(mutex.index()).map_or("mutex", String::as_str);
+            match owner {
+                Some(t) => format!("{m} held by {}", name(t)),
+                None => format!("{m} free"),
+            }
         }
-        Effect::Mutex { owner: Some(t) } => format!("mutex held by {}", name(t)),
-        Effect::Mutex { owner: None } => "mutex free".into(),
-        Effect::Pipe { head, tail } => format!("pipe head={head} tail={tail}"),
-        Effect::Page { locked, waiters, owner } => format!(
-            "PG_locked={} PG_waiters={}{}",
+        Effect::Page { page, locked, waiters, owner } => format!(
+            "{}: PG_locked={} PG_waiters={}{}",
+            spec.pages.get(page.index()).map_or("page", String::as_str),
             u8::from(locked),
             u8::from(waiters),
             owner.map(|t| format!(" (held by {})", name(t))).unwrap_or_default()
         ),
-        Effect::Condition { value } => format!("condition = {value}"),
         Effect::Signal { task } => format!("SIGKILL pending for {}", name(task)),
         Effect::Exit { task, ret } => format!("{} returns {ret}", name(task)),
         // `task` received the wakeup and lost it; the waiter left asleep may be another task
@@ -66,21 +73,24 @@ pub fn effects(spec: &Spec, effects: &[Effect]) -> String {
     effects.iter().map(|e| effect(spec, e)).collect::<Vec<_>>().join("; ")
 }
 
-/// A condition as the kernel source writes it.
-pub fn expr(spec: &Spec, cond: Cond) -> String {
-    match cond {
-        Cond::PipeEmpty => "pipe_empty()".into(),
-        Cond::PipeFull => "pipe_full()".into(),
-        Cond::PipeReadable => "pipe_readable()".into(),
-        Cond::PipeWritable => "pipe_writable()".into(),
-        Cond::PipeHasWriters => "pipe->writers != 0".into(),
-        Cond::PageLocked => "PG_locked".into(),
-        Cond::PageUnlocked => "!PG_locked".into(),
-        Cond::Condition => "condition".into(),
-        Cond::SignalPending(_) => "signal_pending_state()".into(),
-        Cond::EntryWoken(_) => "wait->flags & WQ_FLAG_WOKEN".into(),
-        Cond::QueueActive(q) => format!("waitqueue_active({})", spec.queues[q.index()]),
+/// The condition an `if`, `while` or `for` statement tests: `if (!pipe->writers)` →
+/// `!pipe->writers`.
+pub fn condition(code: &str) -> &str {
+    let code = code.trim().trim_end_matches(';').trim();
+    for keyword in ["if", "while", "for"] {
+        if let Some(rest) = code.strip_prefix(keyword) {
+            let rest = rest.trim_start();
+            if let Some(inner) = rest.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
+                return inner.trim();
+            }
+        }
     }
+    code
+}
+
+/// What an assignment assigns: `was_empty = pipe_empty(...)` → `was_empty`.
+fn assigned(code: &str) -> &str {
+    code.split_once('=').map_or(code, |(lhs, _)| lhs.split_whitespace().last().unwrap_or(lhs))
 }
 
 /// A source line as a call in a sentence: up to its first `;`.

@@ -3,8 +3,7 @@
 
 use serde::Serialize;
 
-use crate::ids::{EntryId, QueueId, TaskId};
-use crate::kernel::cond::Cond;
+use crate::ids::{EntryId, MutexId, PageId, QueueId, TaskId, VarId};
 use crate::kernel::task::TaskState;
 use crate::kernel::waitqueue::EntryFlags;
 use crate::world::Choice;
@@ -33,18 +32,17 @@ pub enum Effect {
     Sleep { task: TaskId },
     /// `finish_wait()`: the task leaves the queue and stops waiting.
     FinishWait { task: TaskId, queue: QueueId },
-    /// The task tested the condition it waits for.
-    Check { task: TaskId, cond: Cond, value: bool },
-    /// The task read shared state into a local (`was_empty = pipe_empty(...)`).
-    Load { task: TaskId, cond: Cond, value: bool },
-    /// `pipe->mutex` changed hands.
-    Mutex { owner: Option<TaskId> },
-    /// The pipe ring moved.
-    Pipe { head: u32, tail: u32 },
-    /// PG_locked, PG_waiters, and who set PG_locked.
-    Page { locked: bool, waiters: bool, owner: Option<TaskId> },
-    /// The shared condition flag of the check-then-sleep scenario.
-    Condition { value: bool },
+    /// The task tested a condition (instruction `at` of its program). `over`: for a test of
+    /// what the task waits for, whether it said the wait is over (`lang/waits.rs`).
+    Check { task: TaskId, at: u16, value: bool, over: Option<bool> },
+    /// The task read shared state into a local (`was_empty = pipe_empty(...)`, instruction `at`).
+    Load { task: TaskId, at: u16, value: i32 },
+    /// A shared variable was written.
+    Store { var: VarId, value: i32 },
+    /// A mutex changed hands.
+    Mutex { mutex: MutexId, owner: Option<TaskId> },
+    /// A page's PG_locked or PG_waiters changed, and who holds PG_locked.
+    Page { page: PageId, locked: bool, waiters: bool, owner: Option<TaskId> },
     /// A fatal signal was delivered to the task.
     Signal { task: TaskId },
     /// The task's program returned `ret`.

@@ -7,9 +7,13 @@
 
 use std::fmt::{self, Write};
 
+use crate::lang::diag::{Diagnostic, Located};
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Error {
     Scenario(String),
+    /// Mistakes in a scenario file's header or C, each at its place.
+    Source(Box<Diagnostics>),
     UnknownScenario {
         name: String,
         known: String,
@@ -51,6 +55,14 @@ impl fmt::Display for Error {
         let out = &mut OneLine(f);
         match self {
             Error::Scenario(msg) => write!(out, "scenario file: {msg}"),
+            Error::Source(d) => {
+                let first = d.diagnostics.first().map(|x| Located { file: &d.file, text: &d.text, diagnostic: x });
+                match (d.diagnostics.len(), first) {
+                    (_, None) => write!(out, "{}: cannot be compiled", d.file),
+                    (1, Some(f)) => write!(out, "{f}"),
+                    (n, Some(f)) => write!(out, "{f} (and {} more)", n - 1),
+                }
+            }
             Error::UnknownScenario { name, known } => write!(out, "unknown scenario '{}' (known: {known})", clip(name)),
             Error::UnknownVariant { scenario, variant, known } => {
                 write!(out, "unknown variant '{}' of scenario '{}' (known: {known})", clip(variant), clip(scenario))
@@ -71,6 +83,26 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// A scenario file's diagnostics, with its name and text so they can be shown in place.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostics {
+    pub file: String,
+    pub text: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn new(file: &str, text: &str, diagnostics: Vec<Diagnostic>) -> Diagnostics {
+        Diagnostics { file: file.to_string(), text: text.to_string(), diagnostics }
+    }
+}
+
+impl From<Diagnostics> for Error {
+    fn from(d: Diagnostics) -> Error {
+        Error::Source(Box::new(d))
+    }
+}
 
 /// The first characters of `s`, to quote in a message.
 pub(crate) fn clip(s: &str) -> String {

@@ -1,136 +1,293 @@
-//! The interpreter: what one instruction does. Each arm calls the kernel primitive that the
-//! instruction names; control flow is the only thing decided here.
+//! The interpreter: what one instruction does. Each primitive is a call into `kernel/`; control
+//! flow and expressions are the only things decided here.
 
 use crate::effect::{Effect, Sink};
 use crate::ids::TaskId;
+use crate::kernel::api::AtomicRet;
 use crate::kernel::Kernel;
-use crate::program::{Local, Op, Program};
+use crate::program::{BinOp, Expr, ExprId, Instr, Op, Place, Prim, Program, Ret, UnOp, Yield};
 
-/// How many local instructions may run back to back before a program is judged broken. Real
-/// programs run at most a handful between two steps.
-const MAX_LOCAL_RUN: usize = 64;
+/// How many instructions may run back to back without a step. Only a loop that touches nothing
+/// shared runs that long; it then yields, so that no program can hang a run.
+const MAX_LOCAL_RUN: usize = 1024;
 
-/// Whether task `t` may take its next step: alive, on a run queue, and not blocked on the
-/// pipe mutex.
+/// Whether task `t` may take its next step: alive, on a run queue, and not blocked on a mutex.
 pub fn enabled(k: &Kernel, prog: &Program, t: TaskId) -> bool {
     let task = k.task(t);
     if task.exit.is_some() || !task.on_rq {
         return false;
     }
-    match prog.instrs.get(usize::from(task.pc)).map(|i| i.op) {
-        Some(Op::MutexLock) => k.pipe.mutex.is_none(),
+    match prog.instrs.get(usize::from(task.pc)) {
+        Some(Instr { op: Op::Call { prim: Prim::MutexLock(m), .. }, .. }) => k.mutex(*m).is_none(),
         Some(_) => true,
         None => false,
     }
 }
 
-/// Run task `t`'s next instruction (one atomic step), then any local instructions after it.
-pub fn step(k: &mut Kernel, prog: &Program, t: TaskId, out: &mut impl Sink) {
-    let pc = usize::from(k.task(t).pc);
-    let op = prog.instrs[pc].op;
-    let mut next = pc as u16 + 1;
-    match op {
-        Op::PrepareToWait { queue, entry, state } => k.prepare_to_wait(t, queue, entry, state, out),
-        Op::PrepareToWaitExclusive { queue, entry, state } => k.prepare_to_wait_exclusive(t, queue, entry, state, out),
-        Op::PrepareToWaitEvent { queue, entry, state, exclusive } => {
-            // init_wait_entry(&__wq_entry, exclusive ? WQ_FLAG_EXCLUSIVE : 0) runs once before
-            // the loop; setting it on every pass is the same, as nothing else changes it.
-            k.set_flag(t, entry, crate::kernel::waitqueue::EntryFlags::EXCLUSIVE, exclusive, out);
-            let ret = k.prepare_to_wait_event(t, queue, entry, state, out);
-            set_local(k, t, Local::Ret, ret);
-        }
-        Op::FinishWait { queue, entry } => k.finish_wait(t, queue, entry, out),
-        Op::AddWaitQueue { queue, entry } => k.add_wait_queue(t, queue, entry, out),
-        Op::SetCurrentState { state } => k.set_current_state(t, state, out),
-        Op::Schedule { waits_for } => {
-            k.task_mut(t).waits_for = Some(waits_for);
-            k.schedule(t, out);
-        }
-        Op::WakeUp { queue, mode, nr_exclusive } => {
-            k.wake_up(queue, mode.bits(), nr_exclusive, out);
-        }
-        Op::MutexLock => k.mutex_lock(t, out),
-        Op::MutexUnlock => k.mutex_unlock(out),
-        Op::PipePushPage => k.pipe_push_page(out),
-        Op::PipePopPage => k.pipe_pop_page(out),
-        Op::TrylockPage { then } => {
-            let was_locked = k.page.locked;
-            // Testing the bit is the locker looking at what it waits for.
-            out.emit(Effect::Check { task: t, cond: crate::kernel::cond::Cond::PageLocked, value: was_locked });
-            if k.trylock_page(t, out) {
-                next = then.0;
-            }
-        }
-        Op::LinkPageWaiter { queue, entry, state } => k.link_page_waiter(t, queue, entry, state, out),
-        Op::LinkPageWaiterHandoff { queue, entry } => k.link_page_waiter_handoff(t, queue, entry, out),
-        Op::ClearPageLocked => {
-            let waiters = k.clear_page_locked(out);
-            set_local(k, t, Local::Waiters, i32::from(waiters));
-        }
-        Op::WakeUpPageBit { queue } => k.wake_up_page_bit(queue, out),
-        Op::SetCondition => {
-            k.condition = true;
-            out.emit(Effect::Condition { value: true });
-        }
-        Op::Check { cond, expect, then } => {
-            let value = cond.eval(k, t);
-            out.emit(Effect::Check { task: t, cond, value });
-            if value == expect {
-                next = then.0;
-            }
-        }
-        Op::Load { local, cond } => {
-            let value = cond.eval(k, t);
-            out.emit(Effect::Load { task: t, cond, value });
-            set_local(k, t, local, i32::from(value));
-        }
-        Op::Goto { .. } | Op::JumpIf { .. } | Op::Set { .. } | Op::Add { .. } | Op::Exit => {
-            unreachable!("local instructions never stand at a task's pc")
-        }
+/// Whether a scheduling point comes before `instr` now.
+fn yields_now(k: &Kernel, t: TaskId, instr: &Instr) -> bool {
+    match instr.yields {
+        Yield::Always => true,
+        Yield::Never => false,
+        Yield::IfLinked(e) => k.linked_on(t, e).is_some(),
     }
-    k.task_mut(t).pc = next;
-    run_locals(k, prog, t, out);
 }
 
-/// Run the local instructions at task `t`'s pc until it stands on a step or has exited.
-pub fn run_locals(k: &mut Kernel, prog: &Program, t: TaskId, out: &mut impl Sink) {
+/// Run task `t`'s next step: the instruction at its pc, then every instruction after it that is
+/// not a step.
+pub fn step(k: &mut Kernel, prog: &Program, t: TaskId, out: &mut impl Sink) {
+    let pc = k.task(t).pc;
+    if let Some(next) = exec(k, prog, t, pc, out) {
+        k.task_mut(t).pc = next;
+        settle(k, prog, t, out);
+    }
+}
+
+/// Run the instructions at task `t`'s pc that are not steps, until it stands on a step or has
+/// returned.
+pub fn settle(k: &mut Kernel, prog: &Program, t: TaskId, out: &mut impl Sink) {
     for _ in 0..MAX_LOCAL_RUN {
-        let task = k.task_mut(t);
+        let task = k.task(t);
         if task.exit.is_some() {
             return;
         }
-        let Some(instr) = prog.instrs.get(usize::from(task.pc)) else {
+        let pc = task.pc;
+        let Some(instr) = prog.instrs.get(usize::from(pc)) else {
             // Falling off the end of a program returns 0.
             finish(k, t, 0, out);
             return;
         };
-        let mut next = task.pc + 1;
-        match instr.op {
-            Op::Goto { then } => next = then.0,
-            Op::JumpIf { local, test, then } => {
-                if test.holds(task.locals[local.index()]) {
-                    next = then.0;
+        if yields_now(k, t, instr) {
+            return;
+        }
+        match exec(k, prog, t, pc, out) {
+            Some(next) => k.task_mut(t).pc = next,
+            None => return,
+        }
+    }
+}
+
+/// Execute instruction `pc`; the next pc, or `None` once the task has returned.
+fn exec(k: &mut Kernel, prog: &Program, t: TaskId, pc: u16, out: &mut impl Sink) -> Option<u16> {
+    let instr = &prog.instrs[usize::from(pc)];
+    let next = pc + 1;
+    match instr.op {
+        Op::Assign { dst, expr } => {
+            let value = eval(prog, expr, k, t);
+            match dst {
+                Place::Local(l) => {
+                    k.task_mut(t).locals[l.index()] = value;
+                    if instr.yields == Yield::Always {
+                        out.emit(Effect::Load { task: t, at: pc, value });
+                    }
+                }
+                Place::Var(v) => k.write_var(v, value, t, out),
+                Place::EntryFlags(e) => k.set_flags(t, e, value, out),
+            }
+            Some(next)
+        }
+        Op::Call { prim, ret } => {
+            let value = call(k, prim, t, out);
+            match ret {
+                Ret::Discard => Some(next),
+                Ret::Local(l) => {
+                    k.task_mut(t).locals[l.index()] = value;
+                    Some(next)
+                }
+                Ret::Branch { then, when, wait } => {
+                    let v = value != 0;
+                    check(instr, t, pc, v, wait, out);
+                    Some(if v == when { then.0 } else { next })
                 }
             }
-            Op::Set { local, value } => task.locals[local.index()] = value,
-            Op::Add { local, value } => task.locals[local.index()] += value,
-            Op::Exit => {
-                let ret = task.locals[Local::Ret.index()];
-                finish(k, t, ret, out);
-                return;
-            }
-            _ => return,
         }
-        k.task_mut(t).pc = next;
+        Op::Branch { cond, then, wait } => {
+            let v = eval(prog, cond, k, t) != 0;
+            check(instr, t, pc, v, wait, out);
+            Some(if v { then.0 } else { next })
+        }
+        Op::Goto { then } => Some(then.0),
+        Op::Exit { value } => {
+            let ret = eval(prog, value, k, t);
+            finish(k, t, ret, out);
+            None
+        }
+        Op::Nop | Op::Work { .. } => Some(next),
     }
-    panic!("program loops through local instructions without a step");
+}
+
+/// A test's `Check`: for a test that is a step of its own (the narration shows it), or one of
+/// what the task waits for (the oracle needs it). A test inside a larger step, such as
+/// `list_empty()` in a critical section, is part of that step.
+fn check(instr: &Instr, t: TaskId, at: u16, value: bool, wait: Option<bool>, out: &mut impl Sink) {
+    if instr.yields != Yield::Never || wait.is_some() {
+        out.emit(Effect::Check { task: t, at, value, over: wait.map(|w| value == w) });
+    }
+}
+
+/// A kernel primitive: its value (0 for those that have none).
+fn call(k: &mut Kernel, prim: Prim, t: TaskId, out: &mut impl Sink) -> i32 {
+    match prim {
+        Prim::PrepareToWait { queue, entry, state, exclusive } => {
+            k.prepare_to_wait(t, queue, entry, state, exclusive, out);
+            0
+        }
+        Prim::PrepareToWaitEvent { queue, entry, state } => k.prepare_to_wait_event(t, queue, entry, state, out),
+        Prim::FinishWait { queue, entry } => {
+            k.finish_wait(t, queue, entry, out);
+            0
+        }
+        Prim::AbortExclusiveWait { queue, entry, mode } => {
+            k.abort_exclusive_wait(t, queue, entry, mode, out);
+            0
+        }
+        Prim::AddWaitQueue { queue, entry, exclusive } => {
+            k.add_wait_queue(t, queue, entry, exclusive, out);
+            0
+        }
+        Prim::Link { queue, entry, tail } => {
+            // A second link of a linked entry would corrupt the kernel's list; the model keeps
+            // one link per entry.
+            if k.linked_on(t, entry).is_none() {
+                k.link(queue, t, entry, !tail, out);
+            }
+            0
+        }
+        Prim::Unlink { queue, entry } => {
+            if let Some(q) = queue.or_else(|| k.linked_on(t, entry)) {
+                k.unlink(q, t, entry, out);
+            }
+            0
+        }
+        Prim::SetState { state, barrier } => {
+            if barrier {
+                k.set_current_state(t, state, out);
+            } else {
+                k.set_state(t, state, out);
+            }
+            0
+        }
+        Prim::Schedule { sleep } => {
+            k.task_mut(t).waits_for = Some(sleep);
+            k.schedule(t, out);
+            // What `schedule_timeout(MAX_SCHEDULE_TIMEOUT)` returns.
+            i32::MAX
+        }
+        Prim::WakeUp { queue, mode, nr_exclusive, key } => i32::from(k.wake_up(queue, mode, nr_exclusive, key, out)),
+        Prim::WakeUpPageBit { queue, page, bit } => {
+            k.wake_up_page_bit(queue, page, bit, t, out);
+            0
+        }
+        Prim::WakeUpProcess { task, mode } => i32::from(k.try_to_wake_up(task.unwrap_or(t), mode, out)),
+        Prim::MutexLock(m) => {
+            k.mutex_lock(m, t, out);
+            0
+        }
+        Prim::MutexUnlock(m) => {
+            k.mutex_unlock(m, out);
+            0
+        }
+        Prim::SetBit { var, bit } => {
+            k.assign_bit(var, bit, true, t, out);
+            0
+        }
+        Prim::ClearBit { var, bit } => {
+            k.assign_bit(var, bit, false, t, out);
+            0
+        }
+        Prim::TestAndSetBit { var, bit, invert } => {
+            let old = k.test_and_set_bit(var, bit, t, out);
+            if invert {
+                i32::from(old == 0)
+            } else {
+                old
+            }
+        }
+        Prim::ClearBitUnlockIsNegativeByte { var, bit } => k.clear_bit_unlock_is_negative_byte(var, bit, t, out),
+        Prim::AtomicAdd { var, delta, ret } => {
+            let new = k.atomic_add(var, delta, false, t, out);
+            match ret {
+                AtomicRet::Old => new.wrapping_sub(delta),
+                AtomicRet::New | AtomicRet::None => new,
+                AtomicRet::IsZero => i32::from(new == 0),
+            }
+        }
+    }
+}
+
+/// The value of expression `e` for task `t`. Reads only.
+pub fn eval(prog: &Program, e: ExprId, k: &Kernel, t: TaskId) -> i32 {
+    let eval = |x: ExprId| operand(prog, x, k, t);
+    match prog.expr(e) {
+        Expr::Const(v) => v,
+        Expr::Local(l) => k.task(t).locals[l.index()],
+        Expr::Var(v) => k.var(v),
+        Expr::EntryFlags(entry) => i32::from(k.task(t).entries[entry.index()].flags.bits()),
+        Expr::Unary(op, a) => {
+            let a = eval(a);
+            match op {
+                UnOp::Not => i32::from(a == 0),
+                UnOp::Neg => a.wrapping_neg(),
+                UnOp::BitNot => !a,
+            }
+        }
+        Expr::Binary(BinOp::And, a, b) => i32::from(eval(a) != 0 && eval(b) != 0),
+        Expr::Binary(BinOp::Or, a, b) => i32::from(eval(a) != 0 || eval(b) != 0),
+        Expr::Binary(op, a, b) => binop(op, eval(a), eval(b)),
+        Expr::Select(c, a, b) => {
+            if eval(c) != 0 {
+                eval(a)
+            } else {
+                eval(b)
+            }
+        }
+        Expr::Read(r, args) => {
+            let mut vals = [0; 3];
+            for (v, &a) in vals.iter_mut().zip(&args[..r.arity()]) {
+                *v = eval(a);
+            }
+            r.eval(k, t, vals)
+        }
+    }
+}
+
+/// An operand: most are a constant, a local or a shared variable, read here without a call.
+#[inline(always)]
+fn operand(prog: &Program, e: ExprId, k: &Kernel, t: TaskId) -> i32 {
+    match prog.expr(e) {
+        Expr::Const(v) => v,
+        Expr::Local(l) => k.task(t).locals[l.index()],
+        Expr::Var(v) => k.var(v),
+        _ => eval(prog, e, k, t),
+    }
+}
+
+/// A binary operation on the model's 32-bit integers: wrapping, signed comparisons. Division by
+/// zero is ruled out when the program is compiled; it gives 0 here rather than a panic.
+pub fn binop(op: BinOp, a: i32, b: i32) -> i32 {
+    match op {
+        BinOp::Add => a.wrapping_add(b),
+        BinOp::Sub => a.wrapping_sub(b),
+        BinOp::Mul => a.wrapping_mul(b),
+        BinOp::Div => a.checked_div(b).unwrap_or(0),
+        BinOp::Rem => a.checked_rem(b).unwrap_or(0),
+        BinOp::Shl => a.wrapping_shl(b as u32),
+        BinOp::Shr => a.wrapping_shr(b as u32),
+        BinOp::Lt => i32::from(a < b),
+        BinOp::Le => i32::from(a <= b),
+        BinOp::Gt => i32::from(a > b),
+        BinOp::Ge => i32::from(a >= b),
+        BinOp::Eq => i32::from(a == b),
+        BinOp::Ne => i32::from(a != b),
+        BinOp::BitAnd => a & b,
+        BinOp::BitOr => a | b,
+        BinOp::BitXor => a ^ b,
+        BinOp::And => i32::from(a != 0 && b != 0),
+        BinOp::Or => i32::from(a != 0 || b != 0),
+    }
 }
 
 fn finish(k: &mut Kernel, t: TaskId, ret: i32, out: &mut impl Sink) {
     k.task_mut(t).exit = Some(ret);
     out.emit(Effect::Exit { task: t, ret });
-}
-
-fn set_local(k: &mut Kernel, t: TaskId, local: Local, value: i32) {
-    k.task_mut(t).locals[local.index()] = value;
 }

@@ -35,3 +35,37 @@ impl EntryId {
         usize::from(self.0)
     }
 }
+
+/// A shared variable: a plain shared int or flag, a field of a shared struct (`pipe->head`), a
+/// page's flags word. By its slot in `Kernel::vars`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct VarId(pub u8);
+
+impl VarId {
+    pub fn index(self) -> usize {
+        usize::from(self.0)
+    }
+}
+
+/// A mutex (`pipe->mutex`, `DEFINE_MUTEX(lock)`), by its slot in `Kernel::mutexes`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct MutexId(pub u8);
+
+impl MutexId {
+    pub fn index(self) -> usize {
+        usize::from(self.0)
+    }
+}
+
+/// A `struct page`, by its slot in `Kernel::pages`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct PageId(pub u8);
+
+impl PageId {
+    pub fn index(self) -> usize {
+        usize::from(self.0)
+    }
+}

@@ -6,7 +6,7 @@
 //! variant, strategy and seed give the same trace, bit for bit, natively and in wasm.
 //!
 //! No I/O, no clock, no threads: everything here is a pure function of its inputs. Every kernel
-//! rule cites its line in `shared/reference/kernel-protocols.md` as `[ref §N]`.
+//! rule cites its line in `docs/kernel.md` as `[ref §N]` (`tests/references.rs` checks them).
 //!
 //! ```
 //! use sim_core::{library, run, strategy::Random, World};
@@ -23,17 +23,16 @@ pub mod describe;
 pub mod effect;
 pub mod error;
 pub mod exec;
-pub mod explain;
 pub mod explore;
 pub mod glossary;
 pub mod hash;
 pub mod ids;
 pub mod kernel;
+pub mod lang;
 pub mod library;
 pub mod limits;
 pub mod oracle;
 pub mod program;
-pub mod protocols;
 pub mod recording;
 pub mod run;
 pub mod scenario;

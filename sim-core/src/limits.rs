@@ -3,9 +3,8 @@
 //! `Error::ParamRange` for a value with a range).
 //!
 //! Where each is enforced (one place each; `sim-core/tests/limits.rs` tests every one):
-//! - tasks (one virtual CPU each), pipe capacity, writes, writers, lockers, signals: the
-//!   parameter ranges of each protocol (`protocols::*::PARAMS`, checked by `Scenario::params`),
-//!   chosen so that no scenario has more than `MAX_TASKS` tasks (`Scenario::spec` checks it too);
+//! - tasks (one virtual CPU each): at most `MAX_TASKS` (`Scenario::spec`); parameters: each
+//!   scenario's hard ranges, checked by `Scenario::params`, within `MAX_PARAM_VALUE`;
 //! - the timed strategy's clock: `strategy::timed::TIMED_PARAMS`, checked by
 //!   `TimedConfig::from_params`;
 //! - steps: a scenario's `step_limit` (`Scenario::parse`), at most `MAX_STEPS`, and every run
@@ -13,7 +12,10 @@
 //! - schedule length: `Schedule::parse` and `Link::decode`;
 //! - share link length: `Link::decode`;
 //! - scenario file size, ids, names and texts: `Scenario::parse` (and the CLI's loader checks
-//!   the file's size with `check_scenario_bytes` before it reads it).
+//!   the file's size with `check_scenario_bytes` before it reads it);
+//! - the scenario language: statements (`lang::compile`), nesting (`lang::parser`), inlining,
+//!   locals, entries, instructions (`lang::codegen`), shared objects (`lang::compile`), macro
+//!   expansion (`lang::preprocess`), each a diagnostic at the place that crosses it.
 
 use crate::error::Error;
 
@@ -36,9 +38,29 @@ pub const MAX_ID_CHARS: usize = 40;
 /// parameter says how many).
 pub const MAX_TASK_NAME_CHARS: usize = 8;
 /// Wait queues in one world (the pipe has two).
-pub const MAX_QUEUES: usize = 2;
-/// On-stack wait entries per task (`rdwait`, `wrwait`).
-pub const MAX_ENTRIES: usize = 2;
+pub const MAX_QUEUES: usize = 4;
+/// On-stack wait entries per task (`rdwait`, `wrwait`, and one in `wait_event()`).
+pub const MAX_ENTRIES: usize = 3;
+/// Locals per task, counting every inlined call's own.
+pub const MAX_LOCALS: usize = 8;
+/// Shared variables in one world (a pipe's ring is five).
+pub const MAX_VARS: usize = 16;
+/// Mutexes in one world.
+pub const MAX_MUTEXES: usize = 4;
+/// Pages in one world.
+pub const MAX_PAGES: usize = 2;
+/// The value of a scenario parameter.
+pub const MAX_PARAM_VALUE: i64 = 1_000_000;
+/// Statements in one scenario file.
+pub const MAX_STATEMENTS: usize = 2_000;
+/// Nesting of blocks, statements and expressions in the C.
+pub const MAX_NESTING: usize = 32;
+/// Calls inlined into one another.
+pub const MAX_INLINE: usize = 16;
+/// Instructions of one task's program (a pc is 16 bits).
+pub const MAX_INSTRS: usize = 4_096;
+/// Tokens that macro expansion may produce in one variant.
+pub const MAX_MACRO_TOKENS: usize = 20_000;
 /// Entries linked on one queue at once: every entry of every task.
 pub const MAX_LINKS: usize = MAX_TASKS * MAX_ENTRIES;
 /// Length of a share link in bytes (a valid link is ASCII, so also in characters).

@@ -55,6 +55,11 @@ struct Watch {
     last_check: Option<u32>,
     /// What that test said: the wait is over.
     satisfied: bool,
+    /// A wakeup that reached this task's entry since its last test while the task was not
+    /// asleep, and did nothing: the task was still RUNNING.
+    passed_over: Option<WakeRef>,
+    /// Dequeued by `schedule()` and not woken since.
+    asleep: bool,
 }
 
 /// The oracle's memory of one run. Not part of a state's identity: two runs that reach the same
@@ -93,6 +98,23 @@ impl Oracle {
                 w.woken = Some(WakeRef { step: cx.step, waker, pc: cx.pc, queue, exclusive });
                 w.rearmed = None;
             }
+            Effect::WakeCall { queue, task, woke: false, exclusive, handoff: false, .. } => {
+                let waker = cx.actor?;
+                let w = &mut self.watch[task.index()];
+                if !w.asleep {
+                    w.passed_over = Some(WakeRef { step: cx.step, waker, pc: cx.pc, queue, exclusive });
+                }
+            }
+            Effect::Enqueue { task } => self.watch[task.index()].asleep = false,
+            // A woken exclusive waiter that wakes its queue again passes the wakeup on
+            // (`abort_exclusive_wait()`, 777c6c5f1f6e) [ref §4.1].
+            Effect::WakeBegin { queue, .. } => {
+                let actor = cx.actor?;
+                let w = &mut self.watch[actor.index()];
+                if w.woken.is_some_and(|r| r.exclusive && r.queue == queue) {
+                    w.woken = None;
+                }
+            }
             Effect::WakeEnd { queue, woken: 0 } => {
                 if let Some(waker) = cx.actor {
                     let r = WakeRef { step: cx.step, waker, pc: cx.pc, queue, exclusive: false };
@@ -106,18 +128,19 @@ impl Oracle {
                     w.rearmed = Some((cx.step, cx.pc));
                 }
             }
-            Effect::Check { task, cond, value } => {
-                if let Some(satisfied) = cond.wait_satisfied(value) {
-                    let w = &mut self.watch[task.index()];
-                    w.woken = None;
-                    w.rearmed = None;
-                    w.last_check = Some(cx.step);
-                    w.satisfied = satisfied;
-                }
+            // A test of what the task waits for (`lang/waits.rs`).
+            Effect::Check { task, over: Some(satisfied), .. } => {
+                let w = &mut self.watch[task.index()];
+                w.woken = None;
+                w.rearmed = None;
+                w.passed_over = None;
+                w.last_check = Some(cx.step);
+                w.satisfied = satisfied;
             }
             // §1.5 check 1: sleeping with a wakeup received since the last test of the condition.
             Effect::Sleep { task } => {
                 let w = &mut self.watch[task.index()];
+                w.asleep = true;
                 if let Some(wakeup) = w.woken.take() {
                     let (step, pc) = w.rearmed.take().unwrap_or((cx.step, cx.pc));
                     return Some(self.record(cx.step, task, wakeup, LossKind::Rearmed { step, pc }));
@@ -234,10 +257,7 @@ pub fn classify(spec: &Spec, k: &Kernel) -> (VerdictKind, Option<TaskId>) {
     if k.tasks.iter().all(|t| t.exit.is_some()) {
         return (VerdictKind::Finished, None);
     }
-    let victim = spec.task_ids().find(|&t| {
-        let task = k.task(t);
-        task.asleep() && task.waits_for.is_some_and(|c| c.eval(k, t))
-    });
+    let victim = spec.task_ids().find(|&t| task_waits_in_vain(spec, k, t));
     match victim {
         Some(v) => (VerdictKind::LostWakeup, Some(v)),
         None => (VerdictKind::Deadlock, None),
@@ -279,13 +299,29 @@ fn explain(world: &World, victim: TaskId) -> LostWakeup {
         return report_loss(spec, victim, loss);
     }
     let last_check = oracle.watch[victim.index()].last_check.unwrap_or(0);
+    let name = spec.task_name(victim);
+    // The wakeup found the victim queued but still RUNNING, between its test and its state
+    // store: `try_to_wake_up()` did nothing [ref §4.3].
+    if let Some(w) = oracle.watch[victim.index()].passed_over {
+        let wakeup = report_wakeup(spec, &w);
+        let reason = format!(
+            "{} by {} at step {} reached {name} on {} while {name} was still RUNNING: {name} had tested its condition at step {last_check} and not yet stored its sleeping state, so the wakeup did nothing, and {name} then slept",
+            wakeup.call, wakeup.waker, w.step, wakeup.queue
+        );
+        return LostWakeup {
+            waiter: name.into(),
+            waiter_task: victim,
+            lost_at_step: w.step,
+            wakeup: Some(wakeup),
+            reason,
+        };
+    }
     let idle = oracle
         .idle_wakes
         .iter()
         .flatten()
         .filter(|w| w.step > last_check && on_victims_queue(w.queue))
         .max_by_key(|w| w.step);
-    let name = spec.task_name(victim);
     match idle {
         Some(w) => {
             let wakeup = report_wakeup(spec, w);
@@ -303,6 +339,17 @@ fn explain(world: &World, victim: TaskId) -> LostWakeup {
             reason: format!("{name} sleeps while the condition it waits for holds, and no wakeup reached it after its last test at step {last_check}"),
         },
     }
+}
+
+/// Whether task `t` sleeps while what it waits for at its `schedule()` holds.
+pub fn task_waits_in_vain(spec: &Spec, k: &Kernel, t: TaskId) -> bool {
+    let task = k.task(t);
+    if !task.asleep() {
+        return false;
+    }
+    let prog = spec.program(t);
+    let until = task.waits_for.and_then(|s| prog.sleeps.get(usize::from(s))).and_then(|s| s.until);
+    until.is_some_and(|u| crate::exec::eval(prog, u, k, t) != 0)
 }
 
 fn report_wakeup(spec: &Spec, w: &WakeRef) -> WakeupReport {

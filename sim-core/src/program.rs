@@ -1,311 +1,338 @@
-//! Programs as data. A task runs a list of instructions; each shared-state instruction is one
-//! atomic step and carries the kernel function it sits in, the source line it models, and the
-//! line of the reference that justifies it. A variant is a different program on the same engine.
+//! Programs as data: what `lang/` compiles a scenario's C into, and what `exec.rs` runs. A task
+//! runs a list of instructions. An instruction that touches shared state begins a step (a
+//! scheduling point comes before it); one that touches only the task's locals, or runs inside a
+//! spinlock's critical section, does not: it runs at once after the instruction before it.
 //!
-//! Instructions that touch only the task's own locals (`goto`, `if (sd->num_spliced)`, `ret =
-//! -EINTR`) are not steps: they run at once after the step before them, because no other CPU can
-//! observe them. The listing still shows them, so it reads like the kernel source.
+//! Each instruction keeps its source line, so the page's listing, the trace and the narration
+//! point at the scenario's own C.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::ids::{EntryId, QueueId};
-use crate::kernel::cond::Cond;
-use crate::kernel::task::{TaskState, TASK_INTERRUPTIBLE, TASK_NORMAL};
-use crate::kernel::waitqueue::WakeFn;
+use crate::ids::{EntryId, MutexId, PageId, QueueId, TaskId, VarId};
+use crate::kernel::api::AtomicRet;
+use crate::kernel::read::Read;
+use crate::kernel::task::TaskState;
+use crate::kernel::waitqueue::{EntryKey, WakeFn};
 
-/// How many C locals a task has.
-pub const N_LOCALS: usize = 7;
+/// A task-local variable, by its slot in `Task::locals`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct LocalId(pub u8);
 
-/// The C locals of the modelled functions, by name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Local {
-    /// pipe_write's `was_empty` (5.5–5.8) or `do_wakeup` (5.4).
-    WasEmpty,
-    /// pipe_write's `wake_next_writer`.
-    WakeNextWriter,
-    /// splice's `sd->need_wakeup`.
-    NeedWakeup,
-    /// splice's `sd->num_spliced`.
-    NumSpliced,
-    /// Pages this task still has to write or read; what makes it call pipe_write/splice again.
-    Todo,
-    /// The return value, `ret`.
-    Ret,
-    /// What `clear_bit_unlock_is_negative_byte()` returned: PG_waiters was set.
-    Waiters,
-}
-
-impl Local {
+impl LocalId {
     pub fn index(self) -> usize {
-        self as usize
+        usize::from(self.0)
     }
 }
 
-/// A jump target: an instruction index once the program is built.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// An expression, by its index in `Program::exprs`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct ExprId(pub u16);
+
+/// A jump target: an instruction index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(transparent)]
 pub struct Target(pub u16);
 
-/// The mode argument of a `wake_up*()` call.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum WakeMode {
-    /// `wake_up()`: TASK_NORMAL.
-    Normal,
-    /// `wake_up_interruptible*()`: TASK_INTERRUPTIBLE.
-    Interruptible,
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum UnOp {
+    Not,
+    Neg,
+    BitNot,
 }
 
-impl WakeMode {
-    pub fn bits(self) -> u16 {
-        match self {
-            WakeMode::Normal => TASK_NORMAL,
-            WakeMode::Interruptible => TASK_INTERRUPTIBLE,
-        }
-    }
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    /// By a non-zero constant (the compiler checks).
+    Div,
+    Rem,
+    Shl,
+    Shr,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Eq,
+    Ne,
+    BitAnd,
+    BitOr,
+    BitXor,
+    And,
+    Or,
 }
 
-/// A test on a local, for local jumps.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Test {
-    NonZero,
-    Zero,
-    Negative,
+/// A value computed with no side effect: evaluating it reads state and changes nothing.
+/// Integers are 32 bits and wrap.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum Expr {
+    Const(i32),
+    Local(LocalId),
+    Var(VarId),
+    /// The flags word of one of the task's own wait entries.
+    EntryFlags(EntryId),
+    Unary(UnOp, ExprId),
+    Binary(BinOp, ExprId, ExprId),
+    /// `c ? a : b`.
+    Select(ExprId, ExprId, ExprId),
+    /// A kernel predicate or accessor, with up to three integer arguments.
+    Read(Read, [ExprId; 3]),
 }
 
-impl Test {
-    pub fn holds(self, v: i32) -> bool {
-        match self {
-            Test::NonZero => v != 0,
-            Test::Zero => v == 0,
-            Test::Negative => v < 0,
-        }
-    }
+/// Where an assignment writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum Place {
+    Local(LocalId),
+    Var(VarId),
+    /// `wait->flags`: one of the task's own wait entries.
+    EntryFlags(EntryId),
 }
 
-/// One instruction's operation. The semantics of each step live in `exec.rs`, which calls the
-/// kernel primitive of the same name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case")]
-pub enum Op {
+/// A kernel primitive, with its operands resolved. Its atomic effect is in `kernel/`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum Prim {
+    /// `prepare_to_wait()` / `prepare_to_wait_exclusive()`.
     PrepareToWait {
-        queue: QueueId,
-        entry: EntryId,
-        state: TaskState,
-    },
-    PrepareToWaitExclusive {
-        queue: QueueId,
-        entry: EntryId,
-        state: TaskState,
-    },
-    /// `init_wait_entry(exclusive)` then `prepare_to_wait_event()`; its return goes to `ret`.
-    PrepareToWaitEvent {
         queue: QueueId,
         entry: EntryId,
         state: TaskState,
         exclusive: bool,
     },
+    /// `prepare_to_wait_event()`: 0, or -ERESTARTSYS.
+    PrepareToWaitEvent {
+        queue: QueueId,
+        entry: EntryId,
+        state: TaskState,
+    },
     FinishWait {
         queue: QueueId,
         entry: EntryId,
     },
+    AbortExclusiveWait {
+        queue: QueueId,
+        entry: EntryId,
+        mode: u16,
+    },
+    /// `add_wait_queue()` / `add_wait_queue_exclusive()`: the flag, then a link under the lock.
     AddWaitQueue {
         queue: QueueId,
         entry: EntryId,
+        exclusive: bool,
     },
-    SetCurrentState {
+    /// `__add_wait_queue()` (head) / `__add_wait_queue_entry_tail()`: the caller holds the lock.
+    Link {
+        queue: QueueId,
+        entry: EntryId,
+        tail: bool,
+    },
+    /// `remove_wait_queue()`, `__remove_wait_queue()`; `list_del_init(&wait->entry)` (`queue`
+    /// None: off whatever queue it is on).
+    Unlink {
+        queue: Option<QueueId>,
+        entry: EntryId,
+    },
+    /// `set_current_state()` (`barrier`) / `__set_current_state()`.
+    SetState {
         state: TaskState,
+        barrier: bool,
     },
-    /// `schedule()` / `io_schedule()`. `waits_for` is what the sleeper waits to become true: the
-    /// end-of-run oracle blames a sleeper whose condition holds [ref §1.5, §2.2].
+    /// `schedule()` / `io_schedule()`. `sleep` indexes `Program::sleeps`: what the task waits
+    /// for there.
     Schedule {
-        waits_for: Cond,
+        sleep: u8,
     },
+    /// `__wake_up(q, mode, nr_exclusive, key)`, and every `wake_up*()` form.
     WakeUp {
         queue: QueueId,
-        mode: WakeMode,
+        mode: u16,
         nr_exclusive: u8,
+        key: Option<EntryKey>,
     },
-    MutexLock,
-    MutexUnlock,
-    PipePushPage,
-    PipePopPage,
-    /// `trylock_page()` / `test_and_set_bit_lock()`: jump to `then` when the lock was taken.
-    TrylockPage {
-        then: Target,
-    },
-    LinkPageWaiter {
-        queue: QueueId,
-        entry: EntryId,
-        state: TaskState,
-    },
-    LinkPageWaiterHandoff {
-        queue: QueueId,
-        entry: EntryId,
-    },
-    /// `clear_bit_unlock_is_negative_byte()`: PG_waiters goes to `waiters`.
-    ClearPageLocked,
+    /// `wake_up_page_bit(page, bit)`.
     WakeUpPageBit {
         queue: QueueId,
+        page: PageId,
+        bit: u8,
     },
-    SetCondition,
-    /// Test a condition; jump to `then` when it equals `expect`.
-    Check {
-        cond: Cond,
-        expect: bool,
+    /// `wake_up_process(p)`, `wake_up_state(p, state)`: 1 when it woke `p` (`None`: current).
+    WakeUpProcess {
+        task: Option<TaskId>,
+        mode: u16,
+    },
+    MutexLock(MutexId),
+    MutexUnlock(MutexId),
+    SetBit {
+        var: VarId,
+        bit: u8,
+    },
+    ClearBit {
+        var: VarId,
+        bit: u8,
+    },
+    /// `test_and_set_bit[_lock]()`: the bit's old value (`invert`: its negation, as
+    /// `trylock_page()` returns).
+    TestAndSetBit {
+        var: VarId,
+        bit: u8,
+        invert: bool,
+    },
+    /// `clear_bit_unlock_is_negative_byte(PG_locked, ...)`: clear the bit, return PG_waiters.
+    ClearBitUnlockIsNegativeByte {
+        var: VarId,
+        bit: u8,
+    },
+    /// `atomic_inc()` and its family: add `delta`, return what `ret` says.
+    AtomicAdd {
+        var: VarId,
+        delta: i32,
+        ret: AtomicRet,
+    },
+}
+
+/// What becomes of a primitive's value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum Ret {
+    Discard,
+    Local(LocalId),
+    /// Jump to `then` when `(value != 0) == when`; `wait` as for `Op::Branch`.
+    Branch {
         then: Target,
+        when: bool,
+        wait: Option<bool>,
     },
-    /// `local = cond`.
-    Load {
-        local: Local,
-        cond: Cond,
+}
+
+/// One instruction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum Op {
+    /// `dst = expr`.
+    Assign {
+        dst: Place,
+        expr: ExprId,
     },
-    // Local instructions: not steps.
+    Call {
+        prim: Prim,
+        ret: Ret,
+    },
+    /// Jump to `then` when `cond` is non-zero. `wait` is the oracle's reading of the test: `Some(x)`
+    /// when it is a test of what the task waits for, and the wait is over when `(cond != 0) == x`
+    /// (see `lang/waits.rs`).
+    Branch {
+        cond: ExprId,
+        then: Target,
+        wait: Option<bool>,
+    },
     Goto {
         then: Target,
     },
-    JumpIf {
-        local: Local,
-        test: Test,
-        then: Target,
+    /// The task's function returns `value`: the task ends.
+    Exit {
+        value: ExprId,
     },
-    Set {
-        local: Local,
-        value: i32,
+    /// Nothing happens: `spin_lock()` (its critical section is one step), barriers.
+    Nop,
+    /// The task's own work, which takes virtual time and touches nothing shared
+    /// (`copy_page_from_iter()`): counted by the timed strategy.
+    Work {
+        ns: u16,
     },
-    Add {
-        local: Local,
-        value: i32,
-    },
-    /// `return ret;` from the task's outermost function: the task ends.
-    Exit,
 }
 
-impl Op {
-    /// Whether the instruction only touches the task's locals, and so is not a step.
-    pub fn is_local(self) -> bool {
-        matches!(self, Op::Goto { .. } | Op::JumpIf { .. } | Op::Set { .. } | Op::Add { .. } | Op::Exit)
-    }
-
-    fn target_mut(&mut self) -> Option<&mut Target> {
-        match self {
-            Op::TrylockPage { then } | Op::Check { then, .. } | Op::Goto { then } | Op::JumpIf { then, .. } => {
-                Some(then)
-            }
-            _ => None,
-        }
-    }
+/// Whether a scheduling point comes before an instruction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum Yield {
+    /// It touches shared state: it begins a step.
+    Always,
+    /// It touches only the task's own state, or runs inside a critical section.
+    Never,
+    /// It writes the flags of the task's own entry: shared only while the entry is linked.
+    IfLinked(EntryId),
 }
 
-/// One line of a program listing.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Instr {
     pub op: Op,
-    /// The kernel function this line sits in (`pipe_wait`, `wait_on_page_bit_common`).
-    pub func: &'static str,
-    /// The kernel source line it models.
-    pub code: &'static str,
-    /// Where the reference (`shared/reference/kernel-protocols.md`) states its effect.
-    pub cite: &'static str,
-    /// Indentation for the listing (nesting depth in the C source).
-    pub depth: u8,
+    pub yields: Yield,
+    /// The listing line it comes from (`Program::listing`).
+    pub line: u16,
+    /// The statement's source text, on one line.
+    pub code: String,
+    /// For a test of a call's value (`if (!trylock_page(page))`): the call, whose value the
+    /// test's `Check` reports (`trylock_page(page)`).
+    pub test: Option<String>,
 }
 
-/// A task's on-stack wait entry, as its program declares it (`DEFINE_WAIT(rdwait)`).
+/// A line of the listing the page shows for a task: the scenario's own source, and under a
+/// kernel macro's call, the macro's expansion.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Line {
+    pub text: String,
+    /// The function the line sits in.
+    pub func: String,
+    /// Nesting depth, for indentation.
+    pub depth: u8,
+    /// The citation: the comment at the end of the line, or else the function's.
+    pub cite: String,
+    /// The line's number in the scenario file; 0 for a line of a kernel macro's expansion.
+    pub number: u32,
+}
+
+/// A task's on-stack wait entry, as the program declares it (`DEFINE_WAIT(rdwait)`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct EntryDecl {
-    pub name: &'static str,
+    pub name: String,
     pub func: WakeFn,
+    pub key: Option<EntryKey>,
 }
 
+/// A `schedule()` of the program, and what the task waits for there (`lang/waits.rs`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Sleep {
+    /// True when the wait is over; `None` when no test leads away from this `schedule()`.
+    pub until: Option<ExprId>,
+    /// `until` as C, for reports.
+    pub text: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Program {
+    /// The function the task runs.
+    pub name: String,
     pub entries: Vec<EntryDecl>,
+    /// Names of the local slots, for display.
+    pub locals: Vec<String>,
+    pub exprs: Vec<Expr>,
     pub instrs: Vec<Instr>,
+    pub listing: Vec<Line>,
+    pub sleeps: Vec<Sleep>,
 }
 
-/// A forward-referenceable position in a program under construction.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Label(u16);
-
-/// Builds a program line by line, in the order of the C source.
-pub struct Builder {
-    func: &'static str,
-    depth: u8,
-    instrs: Vec<Instr>,
-    labels: Vec<Option<u16>>,
-    entries: Vec<EntryDecl>,
-}
-
-impl Default for Builder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl Builder {
-    pub fn new() -> Builder {
-        Builder { func: "", depth: 0, instrs: Vec::new(), labels: Vec::new(), entries: Vec::new() }
+impl Program {
+    pub fn expr(&self, e: ExprId) -> Expr {
+        self.exprs[usize::from(e.0)]
     }
 
-    /// Declare an on-stack wait entry.
-    pub fn entry(&mut self, name: &'static str, func: WakeFn) -> EntryId {
-        self.entries.push(EntryDecl { name, func });
-        EntryId((self.entries.len() - 1) as u8)
+    /// The listing line of instruction `pc`.
+    pub fn line(&self, pc: u16) -> Option<&Line> {
+        let instr = self.instrs.get(usize::from(pc))?;
+        self.listing.get(usize::from(instr.line))
     }
 
-    /// The kernel function the following lines sit in, and their nesting depth.
-    pub fn func(&mut self, func: &'static str, depth: u8) -> &mut Self {
-        self.func = func;
-        self.depth = depth;
-        self
+    /// The function instruction `pc` sits in.
+    pub fn func(&self, pc: u16) -> &str {
+        self.line(pc).map_or("", |l| l.func.as_str())
     }
 
-    pub fn depth(&mut self, depth: u8) -> &mut Self {
-        self.depth = depth;
-        self
+    /// Instruction `pc`'s statement.
+    pub fn code(&self, pc: u16) -> &str {
+        self.instrs.get(usize::from(pc)).map_or("", |i| i.code.as_str())
     }
 
-    pub fn label(&mut self) -> Label {
-        self.labels.push(None);
-        Label((self.labels.len() - 1) as u16)
-    }
-
-    /// Place `label` at the next instruction.
-    pub fn bind(&mut self, label: Label) -> &mut Self {
-        self.labels[usize::from(label.0)] = Some(self.instrs.len() as u16);
-        self
-    }
-
-    /// A label placed at the next instruction.
-    pub fn here(&mut self) -> Label {
-        let l = self.label();
-        self.bind(l);
-        l
-    }
-
-    /// Append a line. Jump targets in `op` are labels until `build()` resolves them.
-    pub fn op(&mut self, op: Op, code: &'static str, cite: &'static str) -> &mut Self {
-        self.instrs.push(Instr { op, func: self.func, code, cite, depth: self.depth });
-        self
-    }
-
-    /// The target operand for a jump to `label`.
-    pub fn to(label: Label) -> Target {
-        Target(label.0)
-    }
-
-    /// Resolve labels. Panics on an unbound label: programs are built by this crate's code, so
-    /// that is a bug in a protocol builder, caught by every test that builds it.
-    pub fn build(mut self) -> Program {
-        let labels = self.labels;
-        for instr in &mut self.instrs {
-            if let Some(t) = instr.op.target_mut() {
-                t.0 = labels[usize::from(t.0)].unwrap_or_else(|| panic!("unbound label in {}", instr.func));
-            }
-        }
-        Program { entries: self.entries, instrs: self.instrs }
+    /// Instruction `pc`'s citation.
+    pub fn cite(&self, pc: u16) -> &str {
+        self.line(pc).map_or("", |l| l.cite.as_str())
     }
 }

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::ids::TaskId;
+use crate::ids::{MutexId, PageId, QueueId, TaskId, VarId};
+use crate::kernel::read::PipeRef;
 use crate::kernel::Kernel;
 use crate::program::Program;
 
@@ -23,12 +24,25 @@ pub struct TaskSpec {
     pub signalable: bool,
 }
 
-/// Which shared objects the scenario uses (what the page draws).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct Objects {
-    pub pipe: bool,
-    pub page: bool,
-    pub condition: bool,
+/// A shared object the variant uses, as the scenario declared it: what the page draws.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Object {
+    pub name: String,
+    pub kind: ObjectKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum ObjectKind {
+    Queue(QueueId),
+    /// A shared integer or flag.
+    Var(VarId),
+    Mutex(MutexId),
+    /// A pipe: its ring's variables, and its mutex.
+    Pipe {
+        pipe: PipeRef,
+        mutex: Option<MutexId>,
+    },
+    Page(PageId),
 }
 
 #[derive(Clone, Debug)]
@@ -37,8 +51,12 @@ pub struct Spec {
     pub variant: String,
     pub params: Params,
     pub tasks: Vec<TaskSpec>,
+    /// Names of the wait queues, shared variables, mutexes and pages, by id.
     pub queues: Vec<String>,
-    pub objects: Objects,
+    pub vars: Vec<String>,
+    pub mutexes: Vec<String>,
+    pub pages: Vec<String>,
+    pub objects: Vec<Object>,
     pub programs: Vec<Program>,
     pub initial: Kernel,
     pub step_limit: u32,
@@ -54,11 +72,16 @@ impl Spec {
         self.tasks.get(t.index()).map_or("?", |task| &task.name)
     }
 
-    /// Task `t`'s source line at `pc`.
-    pub fn code(&self, t: TaskId, pc: u16) -> &'static str {
+    /// The call task `t` tests at `pc`, if the test there is of a call's value.
+    pub fn test(&self, t: TaskId, pc: u16) -> Option<&str> {
+        let task = self.tasks.get(t.index())?;
+        self.programs.get(task.program)?.instrs.get(usize::from(pc))?.test.as_deref()
+    }
+
+    /// Task `t`'s statement at `pc`.
+    pub fn code(&self, t: TaskId, pc: u16) -> &str {
         let task = self.tasks.get(t.index());
-        let instr = task.and_then(|task| self.programs.get(task.program)?.instrs.get(usize::from(pc)));
-        instr.map_or("", |i| i.code)
+        task.and_then(|task| self.programs.get(task.program)).map_or("", |p| p.code(pc))
     }
 
     pub fn task_by_name(&self, name: &str) -> Option<TaskId> {

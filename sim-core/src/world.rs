@@ -143,7 +143,14 @@ impl World {
         let why = match c {
             _ if task.exit.is_some() => format!("{name} has returned"),
             Choice::Step(_) if !task.on_rq => format!("{name} is asleep"),
-            Choice::Step(_) => format!("{name} waits for the pipe mutex"),
+            Choice::Step(_) => match self.next_instr(t).map(|i| i.op) {
+                Some(crate::program::Op::Call { prim: crate::program::Prim::MutexLock(m), .. }) => {
+                    let mutex = self.spec.mutexes.get(m.index()).map_or("a mutex", String::as_str);
+                    let owner = self.kernel.mutex(m).map_or("?", |o| self.spec.task_name(o));
+                    format!("{name} waits for {mutex}, held by {owner}")
+                }
+                _ => format!("{name} cannot step"),
+            },
             Choice::Signal(_) if !self.spec.tasks[t.index()].signalable => {
                 format!("{name} may not receive a signal in this scenario")
             }
@@ -199,5 +206,33 @@ pub fn apply(spec: &Spec, k: &mut Kernel, c: Choice, sink: &mut impl Sink) {
     match c {
         Choice::Step(t) => exec::step(k, spec.program(t), t, sink),
         Choice::Signal(t) => k.send_fatal_signal(t, sink),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::library;
+
+    fn why(world: &World, c: Choice) -> String {
+        match world.not_enabled(c) {
+            Error::NotEnabled { why, .. } => why,
+            e => e.to_string(),
+        }
+    }
+
+    /// A greyed "run R" on the page says who holds the mutex R waits for.
+    #[test]
+    fn a_task_blocked_on_a_mutex_names_its_holder() {
+        let spec = library::find("pipe-splice").unwrap().spec(Some("v5.8"), &[]).unwrap();
+        let (r, w) = (spec.task_by_name("R").unwrap(), spec.task_by_name("W").unwrap());
+        let mut world = World::new(spec);
+        world.apply(Choice::Step(w), &mut ()).unwrap();
+        world.apply(Choice::Step(w), &mut ()).unwrap();
+        assert!(!world.is_enabled(Choice::Step(r)));
+        assert_eq!(why(&world, Choice::Step(r)), "R waits for pipe->mutex, held by W");
+        let spec = library::find("check-then-sleep").unwrap().spec(None, &[]).unwrap();
+        let world = World::new(spec);
+        assert_eq!(why(&world, Choice::Signal(TaskId(0))), "A may not receive a signal in this scenario");
     }
 }

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use proptest::prelude::*;
 use proptest::sample::{select, Index};
 use proptest::test_runner::Config;
+use sim_core::lang::header::Bound;
 
 use sim_core::recording::{Recording, Then};
 use sim_core::schedule::Schedule;
@@ -37,7 +38,7 @@ fn id() -> impl Strategy<Value = String> {
     for s in library::scenarios() {
         known.push(s.id.clone());
         known.extend(s.variants.iter().map(|v| v.id.clone()));
-        known.extend(s.protocol().params().iter().map(|p| p.name.to_string()));
+        known.extend(s.params.iter().map(|p| p.name.clone()));
     }
     prop_oneof![select(known), "[A-Za-z0-9._-]{1,40}"]
 }
@@ -104,22 +105,26 @@ impl Setup {
 fn setup() -> impl Strategy<Value = Setup> {
     select(library::scenarios().iter().collect::<Vec<_>>()).prop_flat_map(|scenario| {
         let variants: Vec<String> = scenario.variants.iter().map(|v| v.id.clone()).collect();
+        // A bound by another parameter (`signals` at most `lockers`) is applied after drawing.
+        let bound = |b: &Bound| match b {
+            Bound::Value(v) => *v,
+            Bound::Param(_) => i64::MAX,
+        };
         let values: Vec<_> = scenario
-            .protocol()
-            .params()
+            .params
             .iter()
             .map(|def| {
-                let (min, max) = (i64::from(def.min), i64::from(def.max));
+                let (min, max) = (def.min, bound(&def.max).min(def.min + 8));
                 prop_oneof![4 => min..=max.min(min + 3), 1 => min..=max]
             })
             .collect();
         (select(variants), values).prop_map(move |(variant, values)| {
-            let defs = scenario.protocol().params();
-            let mut params: Vec<(String, i64)> = defs.iter().map(|d| d.name.to_string()).zip(values).collect();
-            // At most as many signals as lockers.
-            let lockers = params.iter().find(|(k, _)| k == "lockers").map(|&(_, v)| v);
-            if let (Some(lockers), Some((_, signals))) = (lockers, params.iter_mut().find(|(k, _)| k == "signals")) {
-                *signals = (*signals).min(lockers);
+            let mut params: Vec<(String, i64)> = scenario.params.iter().map(|d| d.name.clone()).zip(values).collect();
+            for (i, def) in scenario.params.iter().enumerate() {
+                if let Bound::Param(other) = &def.max {
+                    let limit = params.iter().find(|(k, _)| k == other).map_or(0, |&(_, v)| v);
+                    params[i].1 = params[i].1.min(limit);
+                }
             }
             Setup { scenario, variant, params }
         })

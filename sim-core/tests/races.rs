@@ -3,7 +3,8 @@
 
 mod common;
 
-use common::{replay, replay_lenient, spec};
+use common::{replay, replay_lenient, spec, var};
+use sim_core::ids::PageId;
 use sim_core::kernel::task::TaskState;
 use sim_core::kernel::waitqueue::EntryFlags;
 use sim_core::{QueueId, TaskId, Verdict, VerdictKind};
@@ -27,7 +28,7 @@ fn pipe_table_loses_the_wakeup_on_v5_8() {
     };
     assert_eq!(lost.waiter, "R");
     let wakeup = lost.wakeup.as_ref().unwrap();
-    assert_eq!((wakeup.step, wakeup.waker.as_str(), wakeup.queue.as_str()), (18, "W", "rd_wait"));
+    assert_eq!((wakeup.step, wakeup.waker.as_str(), wakeup.queue.as_str()), (18, "W", "pipe->rd_wait"));
     assert_eq!(lost.lost_at_step, 21, "R sleeps in schedule() at step 21");
     assert!(lost.reason.contains("re-armed by prepare_to_wait(&pipe->wr_wait"), "{}", lost.reason);
     assert!(lost.reason.contains("at step 19"), "{}", lost.reason);
@@ -51,8 +52,9 @@ fn pipe_table_loses_the_wakeup_on_v5_8() {
         assert!(k.task(t).asleep());
         assert_eq!(k.task(t).state, TaskState::Interruptible);
     }
-    assert!(k.pipe.full() && k.pipe.readable(), "head {} tail {}", k.pipe.head, k.pipe.tail);
-    assert_eq!(k.pipe.mutex, None);
+    let (head, tail) = (var(&spec, k, "pipe->head"), var(&spec, k, "pipe->tail"));
+    assert_eq!(head - tail, 2, "the pipe is full (capacity 2) and so readable: head {head} tail {tail}");
+    assert_eq!(k.mutexes[0], None, "the pipe mutex is free");
 }
 
 #[test]
@@ -87,7 +89,7 @@ fn page_table_loses_the_wakeup_on_v4_13() {
     // End state [ref §2.2]: PG_locked=0, no owner, PG_waiters=1, q=[T2 (EXCL)], T2 asleep KILLABLE.
     let k = &world.kernel;
     let (t1, t2) = (TaskId(1), TaskId(2));
-    assert!(!k.page.locked && k.page.owner.is_none() && k.page.waiters);
+    assert!(!k.page_locked(PageId(0)) && k.pages[0].owner.is_none() && k.page_waiters(PageId(0)));
     let q: Vec<TaskId> = k.queue(QueueId(0)).list.iter().map(|e| e.task).collect();
     assert_eq!(q, [t2]);
     assert!(k.task(t2).asleep() && k.task(t2).state == TaskState::Killable);
@@ -130,7 +132,7 @@ fn residual_hole_of_a8b169afbf06_with_three_lockers() {
     };
     assert_eq!(lost.waiter, "T3");
     assert_eq!(lost.wakeup.as_ref().map(|w| w.waker.as_str()), Some("T2"));
-    assert!(!world.kernel.page.locked);
+    assert!(!world.kernel.page_locked(PageId(0)));
 }
 
 #[test]

@@ -40,7 +40,7 @@ pub const LESSONS: [Lesson; 3] = [
         params: &[("writes", 3)],
         victim: "R",
         goal: "Make R sleep forever.",
-        hint: "pipe_wait() calls prepare_to_wait() twice. Land W's wake_up(rd_wait) between the two calls.",
+        hint: "pipe_wait() calls prepare_to_wait() twice. Land W's wake_up(pipe->rd_wait) between the two calls.",
         fix_goal: "Now break the fix: pipe_wait_readable() waits on one queue and tests after queueing. Can you still lose R's wakeup?",
     },
     Lesson {

@@ -86,7 +86,7 @@ pub fn question(s: &Session) -> Option<Question> {
             _ => None,
         })
         .collect();
-    let code = event.pc.and_then(|pc| spec.program(waker).instrs.get(usize::from(pc))).map_or("", |i| i.code);
+    let code = event.pc.and_then(|pc| spec.program(waker).instrs.get(usize::from(pc))).map_or("", |i| i.code.as_str());
     let name = spec.task_name(waker);
     let queue_name = &spec.queues[queue.index()];
     let who = if woken.is_empty() {

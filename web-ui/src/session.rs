@@ -4,11 +4,12 @@
 
 use std::rc::Rc;
 
+use sim_core::effect::Effect;
 use sim_core::explore::shortest::{shortest_lost_wakeup, Shortest};
 use sim_core::recording::{Recording, Then};
 use sim_core::share::Link;
 use sim_core::strategy::{StrategyKind, TimedConfig};
-use sim_core::{describe, library, Choice, Error, Scenario, Schedule, TaskId, Verdict};
+use sim_core::{describe, library, Choice, Error, Scenario, Schedule, TaskId, Verdict, World};
 use yew::prelude::*;
 
 use crate::lesson::{Progress, LESSONS};
@@ -205,14 +206,25 @@ fn beside(s: &Session) -> Option<Beside> {
         Mode::Manual => Then::Stop,
     };
     let rec = Recording::record(spec, &choices, true, then).ok()?;
+    /// An effect without the instruction index it names: the two variants' programs number
+    /// their instructions differently, so the same test has another index in each.
+    fn placeless(e: &Effect) -> Effect {
+        match *e {
+            Effect::Check { task, value, over, .. } => Effect::Check { task, at: 0, value, over },
+            Effect::Load { task, value, .. } => Effect::Load { task, at: 0, value },
+            e => e,
+        }
+    }
+    /// The statement a step ran.
+    fn code<'a>(r: &'a Recording, e: &sim_core::trace::Event) -> &'a str {
+        e.pc.map_or("", |pc| r.spec.code(e.choice.task(), pc))
+    }
     let (a, b) = (&s.rec, &rec);
     let differ = (0..a.steps().min(b.steps()))
         .find_map(|i| {
             let (x, y) = (&a.events[i], &b.events[i]);
-            let code =
-                |r: &Recording, e: &sim_core::trace::Event| e.pc.map_or("", |pc| r.spec.code(e.choice.task(), pc));
             if x.choice != y.choice {
-                let why = sim_core::explain::why_not(&b.worlds[i], x.choice);
+                let why = why_not(&b.worlds[i], x.choice);
                 Some((i + 1, format!("{} cannot take this step on {other}: {why}", a.spec.task_name(x.choice.task()))))
             } else if code(a, x) != code(b, y) {
                 let name = a.spec.task_name(x.choice.task());
@@ -222,7 +234,7 @@ fn beside(s: &Session) -> Option<Beside> {
                     (here, there) = (code(a, x).trim(), code(b, y).trim());
                 }
                 Some((i + 1, format!("{name} runs {here} here, and {there} on {other}")))
-            } else if x.effects != y.effects {
+            } else if !x.effects.iter().map(placeless).eq(y.effects.iter().map(placeless)) {
                 Some((i + 1, format!("the same line does something else on {other}")))
             } else {
                 None
@@ -640,6 +652,15 @@ impl Reducible for Page {
             },
         };
         Rc::new(page.settle())
+    }
+}
+
+/// Why `c` cannot happen in `world`, as one short sentence for a greyed choice: the core's
+/// reason, which names the holder of a mutex the task waits for.
+pub fn why_not(world: &World, c: Choice) -> String {
+    match world.not_enabled(c) {
+        Error::NotEnabled { why, .. } => why,
+        e => e.to_string(),
     }
 }
 

@@ -5,8 +5,9 @@
 //! The worker runs a sweep in chunks. After each chunk it posts the tallies so far and yields to
 //! its event loop through a zero-delay timer, so a Stop or a new Start that arrives meanwhile is
 //! read before the next chunk (a microtask would run first and starve the message queue).
-//! Messages travel as bincode bytes in a [`Packet`] that each side decodes itself: a message it
-//! cannot read is an error to show, never a panic.
+//! Messages travel as postcard bytes in a [`Packet`] that each side decodes itself: a message it
+//! cannot read is an error to show, never a panic. (gloo-worker frames the `Packet` itself with
+//! its own codec, bincode 1; none of our types go through it but this one.)
 
 use std::sync::Arc;
 
@@ -25,8 +26,9 @@ pub const MAX_SEEDS: u64 = 1_000_000;
 /// Trunk next to the `sweep_worker` bin's JS and wasm.
 pub const LOADER: &str = "sweep_worker_loader.js";
 
-/// Bumped when a message changes: a worker from another build is named as such.
-const PROTOCOL: u32 = 1;
+/// Bumped when a message changes: a worker from another build is named as such. 2: postcard
+/// instead of bincode.
+const PROTOCOL: u32 = 2;
 
 /// Chunks aim at this many milliseconds of work, so progress is smooth and Stop is quick.
 const CHUNK_MS: f64 = 50.0;
@@ -45,7 +47,7 @@ impl Packet {
     pub fn pack<T: Serialize>(value: &T) -> Packet {
         // Serializing plain structs and enums into a Vec cannot fail; an empty packet would be
         // reported by the receiver as unreadable.
-        Packet { protocol: PROTOCOL, bytes: bincode::serialize(value).unwrap_or_default() }
+        Packet { protocol: PROTOCOL, bytes: postcard::to_allocvec(value).unwrap_or_default() }
     }
 
     pub fn open<T: DeserializeOwned>(&self) -> Result<T, String> {
@@ -55,7 +57,7 @@ impl Packet {
                 self.protocol
             ));
         }
-        bincode::deserialize(&self.bytes).map_err(|e| format!("a sweep message could not be read ({e})"))
+        postcard::from_bytes(&self.bytes).map_err(|e| format!("a sweep message could not be read ({e})"))
     }
 }
 
@@ -328,7 +330,7 @@ mod tests {
     }
 
     /// Chunks of any size add up to one pass over the seeds with the CLI's functions, for every
-    /// variant, and a report carries the tallies through bincode unchanged.
+    /// variant, and a report carries the tallies through postcard unchanged.
     #[wasm_bindgen_test]
     fn chunks_add_up_to_one_pass_over_the_seeds() {
         let variants = ["v4.13", "a8b169afbf06", "v5.8-handoff"];

@@ -2,101 +2,263 @@
 //! state; two choices are independent when neither writes what the other reads or writes. Then
 //! both orders reach the same state and neither disables the other, which is what sleep sets
 //! need. Over-approximating a footprint is always sound: it only costs reduction.
+//!
+//! A step is the instruction at the task's pc and every instruction after it that is not a step
+//! of its own (locals, a critical section): its footprint is the union over all of them, on
+//! every path, which over-approximates the path the step will take.
 
-use crate::kernel::cond::Cond;
+use crate::ids::{EntryId, QueueId, TaskId};
+use crate::kernel::read::Read;
+use crate::kernel::waitqueue::WakeFn;
 use crate::kernel::Kernel;
-use crate::program::Op;
+use crate::program::{Expr, ExprId, Op, Place, Prim, Program, Ret, Yield};
 use crate::spec::Spec;
 use crate::world::Choice;
 
-/// Bit sets of objects: a task's state and run-queue bit (0..8), a queue's list (8..10), the
-/// pipe mutex, the pipe ring, the page flags, the shared condition, a task's entry flags
-/// (16..24), a task's pending signal (24..32). A task's pc and locals are its own and never
-/// shared.
+/// Bit sets of objects: a task's state and run-queue bit (0..8), a queue's list (8..12), a
+/// mutex (12..16), a shared variable (16..32), a task's entry flags (40..48), a task's pending
+/// signal (48..56). A task's pc and locals are its own and never shared.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Footprint {
-    pub reads: u32,
-    pub writes: u32,
+    pub reads: u64,
+    pub writes: u64,
 }
 
-const fn state(t: usize) -> u32 {
+const fn state(t: usize) -> u64 {
     1 << t
 }
-const fn queue(q: usize) -> u32 {
+const fn queue(q: usize) -> u64 {
     1 << (8 + q)
 }
-const MUTEX: u32 = 1 << 10;
-const RING: u32 = 1 << 11;
-const PAGE: u32 = 1 << 12;
-const CONDITION: u32 = 1 << 13;
-const fn flags(t: usize) -> u32 {
-    1 << (16 + t)
+const fn mutex(m: usize) -> u64 {
+    1 << (12 + m)
 }
-const fn signal(t: usize) -> u32 {
-    1 << (24 + t)
+const fn var(v: usize) -> u64 {
+    1 << (16 + v)
+}
+const fn flags(t: usize) -> u64 {
+    1 << (40 + t)
+}
+const fn signal(t: usize) -> u64 {
+    1 << (48 + t)
 }
 
 impl Footprint {
-    const ALL: Footprint = Footprint { reads: u32::MAX, writes: u32::MAX };
-
-    fn write(writes: u32) -> Footprint {
-        Footprint { reads: 0, writes }
-    }
-
-    fn read(reads: u32) -> Footprint {
-        Footprint { reads, writes: 0 }
-    }
+    const ALL: Footprint = Footprint { reads: u64::MAX, writes: u64::MAX };
 
     pub fn independent(self, other: Footprint) -> bool {
         self.writes & (other.reads | other.writes) == 0 && other.writes & self.reads == 0
     }
 }
 
-/// What `c` reads and writes in state `k`.
-pub fn footprint(spec: &Spec, k: &Kernel, c: Choice) -> Footprint {
-    let t = match c {
-        // Whether a signal can be delivered depends on whether any task can still run: a
-        // global property, so a signal is dependent on every step.
-        Choice::Signal(_) => return Footprint::ALL,
-        Choice::Step(t) => t,
-    };
-    let i = t.index();
-    let Some(instr) = spec.program(t).instrs.get(usize::from(k.task(t).pc)) else { return Footprint::ALL };
-    let own = state(i) | flags(i);
-    // A wakeup walks `q` and may change the state and entry flags of every task on it.
-    let walk = |q: crate::ids::QueueId| {
-        queue(q.index()) | k.queue(q).list.iter().fold(0, |m, e| m | state(e.task.index()) | flags(e.task.index()))
-    };
-    match instr.op {
-        // Each entry is linked only on the queue its instructions name (see `linked_on`).
-        Op::PrepareToWait { queue: q, .. }
-        | Op::PrepareToWaitExclusive { queue: q, .. }
-        | Op::AddWaitQueue { queue: q, .. }
-        | Op::FinishWait { queue: q, .. } => Footprint::write(queue(q.index()) | own),
-        Op::PrepareToWaitEvent { queue: q, .. } => Footprint { reads: signal(i), writes: queue(q.index()) | own },
-        Op::SetCurrentState { .. } => Footprint::write(state(i)),
-        Op::Schedule { .. } => Footprint { reads: signal(i), writes: state(i) },
-        Op::WakeUp { queue: q, .. } => Footprint::write(walk(q)),
-        Op::WakeUpPageBit { queue: q } => Footprint::write(walk(q) | PAGE),
-        Op::MutexLock | Op::MutexUnlock => Footprint::write(MUTEX),
-        Op::PipePushPage | Op::PipePopPage => Footprint::write(RING),
-        Op::TrylockPage { .. } | Op::ClearPageLocked => Footprint::write(PAGE),
-        Op::LinkPageWaiter { queue: q, .. } | Op::LinkPageWaiterHandoff { queue: q, .. } => {
-            Footprint::write(queue(q.index()) | own | PAGE)
+/// The step that starts at each instruction of each task, computed once per spec: what its
+/// instructions read and write whatever the state, and which of them depend on the state (an
+/// entry's queue, a queue's waiters). The explorer asks for footprints at every state, so the
+/// walk over a step's instructions is done here, not there.
+pub struct Footprints {
+    /// Per task, per pc.
+    steps: Vec<Vec<Step>>,
+}
+
+struct Step {
+    fixed: Footprint,
+    /// Instructions whose footprint depends on the state.
+    dynamic: Box<[u16]>,
+}
+
+impl Footprints {
+    pub fn new(spec: &Spec) -> Footprints {
+        let steps = (0..spec.tasks.len())
+            .map(|t| {
+                let t = TaskId(t as u8);
+                let prog = spec.program(t);
+                (0..prog.instrs.len()).map(|pc| step(spec, prog, t, pc)).collect()
+            })
+            .collect();
+        Footprints { steps }
+    }
+
+    /// What `c` reads and writes in state `k`.
+    pub fn of(&self, spec: &Spec, k: &Kernel, c: Choice) -> Footprint {
+        let t = match c {
+            // Whether a signal can be delivered depends on whether any task can still run: a
+            // global property, so a signal is dependent on every step.
+            Choice::Signal(_) => return Footprint::ALL,
+            Choice::Step(t) => t,
+        };
+        let Some(step) = self.steps[t.index()].get(usize::from(k.task(t).pc)) else {
+            return Footprint::ALL;
+        };
+        let prog = spec.program(t);
+        let mut fp = step.fixed;
+        for &pc in &step.dynamic {
+            instr(prog, k, t, prog.instrs[usize::from(pc)].op, &mut fp);
         }
-        Op::SetCondition => Footprint::write(CONDITION),
-        Op::Check { cond, .. } | Op::Load { cond, .. } => Footprint::read(reads(cond, i)),
-        Op::Goto { .. } | Op::JumpIf { .. } | Op::Set { .. } | Op::Add { .. } | Op::Exit => Footprint::ALL,
+        fp
     }
 }
 
-fn reads(cond: Cond, t: usize) -> u32 {
-    match cond {
-        Cond::PipeEmpty | Cond::PipeFull | Cond::PipeReadable | Cond::PipeWritable | Cond::PipeHasWriters => RING,
-        Cond::PageLocked | Cond::PageUnlocked => PAGE,
-        Cond::Condition => CONDITION,
-        Cond::SignalPending(_) => signal(t),
-        Cond::EntryWoken(_) => flags(t),
-        Cond::QueueActive(q) => queue(q.index()),
+/// The step starting at `start`: its instructions, on every path, up to the next step.
+fn step(spec: &Spec, prog: &Program, t: TaskId, start: usize) -> Step {
+    let mut fixed = Footprint::default();
+    let mut dynamic = Vec::new();
+    let mut seen = vec![false; prog.instrs.len()];
+    let mut todo = vec![start];
+    while let Some(pc) = todo.pop() {
+        if std::mem::replace(&mut seen[pc], true) {
+            continue;
+        }
+        let op = prog.instrs[pc].op;
+        if depends_on_state(prog, op) {
+            dynamic.push(pc as u16);
+        } else {
+            // The state is not read for these: the initial one stands for any.
+            instr(prog, &spec.initial, t, op, &mut fixed);
+        }
+        let next = |x: usize| (x < prog.instrs.len() && prog.instrs[x].yields != Yield::Always).then_some(x);
+        match op {
+            Op::Exit { .. } => {}
+            Op::Goto { then } => todo.extend(next(usize::from(then.0))),
+            Op::Branch { then, .. } | Op::Call { ret: Ret::Branch { then, .. }, .. } => {
+                todo.extend(next(usize::from(then.0)));
+                todo.extend(next(pc + 1));
+            }
+            _ => todo.extend(next(pc + 1)),
+        }
+    }
+    Step { fixed, dynamic: dynamic.into_boxed_slice() }
+}
+
+/// Whether an instruction's footprint reads the state: the queue an entry is on (linking,
+/// unlinking, `list_empty()`), the waiters a wakeup walks.
+fn depends_on_state(prog: &Program, op: Op) -> bool {
+    match op {
+        Op::Call { prim, .. } => matches!(
+            prim,
+            Prim::PrepareToWait { .. }
+                | Prim::AddWaitQueue { .. }
+                | Prim::Link { .. }
+                | Prim::FinishWait { .. }
+                | Prim::PrepareToWaitEvent { .. }
+                | Prim::Unlink { .. }
+                | Prim::AbortExclusiveWait { .. }
+                | Prim::WakeUp { .. }
+                | Prim::WakeUpPageBit { .. }
+        ),
+        Op::Assign { expr: e, .. } | Op::Branch { cond: e, .. } | Op::Exit { value: e } => reads_a_list(prog, e),
+        Op::Goto { .. } | Op::Nop | Op::Work { .. } => false,
+    }
+}
+
+fn reads_a_list(prog: &Program, e: ExprId) -> bool {
+    match prog.expr(e) {
+        Expr::Const(_) | Expr::Local(_) | Expr::Var(_) | Expr::EntryFlags(_) => false,
+        Expr::Unary(_, a) => reads_a_list(prog, a),
+        Expr::Binary(_, a, b) => reads_a_list(prog, a) || reads_a_list(prog, b),
+        Expr::Select(c, a, b) => reads_a_list(prog, c) || reads_a_list(prog, a) || reads_a_list(prog, b),
+        Expr::Read(r, args) => {
+            matches!(r, Read::ListEmpty(_)) || args[..r.arity()].iter().any(|&a| reads_a_list(prog, a))
+        }
+    }
+}
+
+fn instr(prog: &Program, k: &Kernel, t: TaskId, op: Op, fp: &mut Footprint) {
+    let own = t.index();
+    match op {
+        Op::Assign { dst, expr } => {
+            fp.reads |= reads(prog, k, t, expr);
+            fp.writes |= match dst {
+                Place::Local(_) => 0,
+                Place::Var(v) => var(v.index()),
+                Place::EntryFlags(_) => flags(own),
+            };
+        }
+        Op::Branch { cond: e, .. } | Op::Exit { value: e } => fp.reads |= reads(prog, k, t, e),
+        Op::Goto { .. } | Op::Nop | Op::Work { .. } => {}
+        Op::Call { prim, .. } => call(k, t, prim, fp),
+    }
+}
+
+/// The queue an entry of `t` is linked on, if any.
+fn linked(k: &Kernel, t: TaskId, e: EntryId) -> u64 {
+    k.linked_on(t, e).map_or(0, |q| queue(q.index()))
+}
+
+fn call(k: &Kernel, t: TaskId, prim: Prim, fp: &mut Footprint) {
+    let own = t.index();
+    // Linking or unlinking an entry: the queue named, the queue it is on now, the task's state
+    // and entry flags.
+    let link =
+        |q: Option<QueueId>, e: EntryId| q.map_or(0, |q| queue(q.index())) | linked(k, t, e) | state(own) | flags(own);
+    match prim {
+        Prim::PrepareToWait { queue: q, entry, .. }
+        | Prim::AddWaitQueue { queue: q, entry, .. }
+        | Prim::Link { queue: q, entry, .. }
+        | Prim::FinishWait { queue: q, entry } => fp.writes |= link(Some(q), entry),
+        Prim::PrepareToWaitEvent { queue: q, entry, .. } => {
+            fp.reads |= signal(own);
+            fp.writes |= link(Some(q), entry);
+        }
+        Prim::Unlink { queue: q, entry } => fp.writes |= link(q, entry),
+        Prim::AbortExclusiveWait { queue: q, entry, .. } => fp.writes |= link(Some(q), entry) | walk(k, q),
+        Prim::SetState { .. } => fp.writes |= state(own),
+        Prim::Schedule { .. } => {
+            fp.reads |= signal(own);
+            fp.writes |= state(own);
+        }
+        Prim::WakeUp { queue: q, key, .. } => fp.writes |= walk(k, q) | key.map_or(0, |k| var(k.var.index())),
+        Prim::WakeUpPageBit { queue: q, page, .. } => {
+            fp.writes |= walk(k, q) | var(k.pages[page.index()].flags.index())
+        }
+        Prim::WakeUpProcess { task, .. } => fp.writes |= state(task.unwrap_or(t).index()),
+        Prim::MutexLock(m) | Prim::MutexUnlock(m) => fp.writes |= mutex(m.index()),
+        Prim::SetBit { var: v, .. }
+        | Prim::ClearBit { var: v, .. }
+        | Prim::TestAndSetBit { var: v, .. }
+        | Prim::ClearBitUnlockIsNegativeByte { var: v, .. }
+        | Prim::AtomicAdd { var: v, .. } => fp.writes |= var(v.index()),
+    }
+}
+
+/// A wakeup walks `q` and may change the state and entry flags of every task on it, and the
+/// words of keyed wake functions (a handoff takes the page lock).
+fn walk(k: &Kernel, q: QueueId) -> u64 {
+    k.queue(q).list.iter().fold(queue(q.index()), |m, e| {
+        let entry = k.task(e.task).entries[e.entry.index()];
+        let word = match (entry.func, entry.key) {
+            (WakeFn::Page(_) | WakeFn::Bit, Some(key)) => var(key.var.index()),
+            _ => 0,
+        };
+        m | state(e.task.index()) | flags(e.task.index()) | word
+    })
+}
+
+fn reads(prog: &Program, k: &Kernel, t: TaskId, e: ExprId) -> u64 {
+    let own = t.index();
+    match prog.expr(e) {
+        Expr::Const(_) | Expr::Local(_) => 0,
+        Expr::Var(v) => var(v.index()),
+        Expr::EntryFlags(_) => flags(own),
+        Expr::Unary(_, a) => reads(prog, k, t, a),
+        Expr::Binary(_, a, b) => reads(prog, k, t, a) | reads(prog, k, t, b),
+        Expr::Select(c, a, b) => reads(prog, k, t, c) | reads(prog, k, t, a) | reads(prog, k, t, b),
+        Expr::Read(r, args) => {
+            let from_args = args[..r.arity()].iter().fold(0, |m, &a| m | reads(prog, k, t, a));
+            from_args
+                | match r {
+                    Read::PipeEmpty | Read::PipeFull | Read::PipeOccupancy => 0,
+                    Read::PipeReadable(p) | Read::PipeWritable(p) => {
+                        var(p.head.index())
+                            | var(p.tail.index())
+                            | var(p.max_usage.index())
+                            | var(p.readers.index())
+                            | var(p.writers.index())
+                    }
+                    Read::WaitqueueActive(q) => queue(q.index()),
+                    Read::ListEmpty(entry) => linked(k, t, entry),
+                    Read::SignalPending | Read::SignalPendingState(_) => signal(own),
+                    Read::TestBit { var: v, .. } => var(v.index()),
+                }
+        }
     }
 }

@@ -28,7 +28,7 @@ use crate::oracle::{classify, VerdictKind};
 use crate::schedule::Schedule;
 use crate::spec::Spec;
 use crate::world::{self, Choice};
-use footprint::{footprint, Footprint};
+use footprint::{Footprint, Footprints};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Config {
@@ -187,6 +187,7 @@ impl Stack {
 
 struct Search<'a> {
     spec: &'a Spec,
+    footprints: Footprints,
     cfg: Config,
     visited: FingerprintMap<u16>,
     fp: Fingerprinter,
@@ -202,6 +203,7 @@ struct Search<'a> {
 pub fn explore(spec: &Arc<Spec>, cfg: Config, progress: &mut dyn FnMut(&Stats) -> bool) -> Report {
     let mut s = Search {
         spec,
+        footprints: Footprints::new(spec),
         cfg,
         visited: FingerprintMap::with_capacity_and_hasher(1 << 16, Default::default()),
         fp: Fingerprinter::default(),
@@ -244,7 +246,7 @@ pub fn explore(spec: &Arc<Spec>, cfg: Config, progress: &mut dyn FnMut(&Stats) -
             if !top.footprints_ready {
                 for j in 0..16 {
                     if top.enabled & (1 << j) != 0 {
-                        top.footprints[j] = footprint(s.spec, &top.kernel, from_bit(j as u32));
+                        top.footprints[j] = s.footprints.of(s.spec, &top.kernel, from_bit(j as u32));
                     }
                 }
                 top.footprints_ready = true;

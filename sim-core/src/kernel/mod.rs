@@ -1,35 +1,40 @@
 //! The kernel objects and primitives. Each primitive is one function with the atomic effect
-//! listed in `shared/reference/kernel-protocols.md` section 0, named as the kernel names it.
+//! listed in `docs/kernel.md` section 0, named as the kernel names it. This is the only place
+//! where kernel semantics live: scenarios (`scenarios/*.toml`) hold programs, and `api.rs` tells
+//! the scenario language which C names stand for which primitive.
 
-pub mod cond;
+pub mod api;
+pub mod bitops;
+pub mod mutex;
 pub mod page;
 pub mod pipe;
+pub mod read;
 pub mod sched;
 pub mod signal;
 pub mod task;
+pub mod wait_h;
 pub mod waitqueue;
 pub mod wake;
 
 use tinyvec::ArrayVec;
 
-use crate::ids::{QueueId, TaskId};
-use crate::limits::{MAX_ENTRIES, MAX_LINKS, MAX_QUEUES, MAX_TASKS};
-use crate::program::N_LOCALS;
+use crate::ids::{MutexId, QueueId, TaskId, VarId};
+use crate::limits::{MAX_ENTRIES, MAX_LINKS, MAX_LOCALS, MAX_MUTEXES, MAX_PAGES, MAX_QUEUES, MAX_TASKS, MAX_VARS};
 use page::Page;
-use pipe::Pipe;
 use task::Task;
 use waitqueue::WaitQueueHead;
 
 /// Everything the modelled kernel holds. Fixed-size, so a clone is a copy with no allocation,
 /// and `Hash + Eq`, so that explorers can recognise a state they have seen.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Kernel {
     pub tasks: ArrayVec<[Task; MAX_TASKS]>,
     pub queues: ArrayVec<[WaitQueueHead; MAX_QUEUES]>,
-    pub pipe: Pipe,
-    pub page: Page,
-    /// The shared flag of the check-then-sleep scenario [ref §3 C1].
-    pub condition: bool,
+    /// Each mutex's owner.
+    pub mutexes: ArrayVec<[Option<TaskId>; MAX_MUTEXES]>,
+    /// Shared variables: plain shared ints and flags, struct fields, pages' flags words.
+    pub vars: ArrayVec<[i32; MAX_VARS]>,
+    pub pages: ArrayVec<[Page; MAX_PAGES]>,
 }
 
 impl Kernel {
@@ -45,9 +50,17 @@ impl Kernel {
         &self.queues[q.index()]
     }
 
+    pub fn var(&self, v: VarId) -> i32 {
+        self.vars[v.index()]
+    }
+
+    pub fn mutex(&self, m: MutexId) -> Option<TaskId> {
+        self.mutexes[m.index()]
+    }
+
     /// Everything that can differ between two states of one scenario, densely, for state
-    /// fingerprints. What a scenario fixes (wake functions, pipe size, readers, writers) is left
-    /// out. Returns the number of bytes written to `out`.
+    /// fingerprints. What a scenario fixes (wake functions, entry keys, which variable is a
+    /// page's flags) is left out. Returns the number of bytes written to `out`.
     pub fn encode(&self, out: &mut [u8; ENCODED_MAX]) -> usize {
         let mut w = Writer { out, n: 0 };
         for t in &self.tasks {
@@ -58,14 +71,16 @@ impl Kernel {
                     | u8::from(t.fatal_signal) << 4
                     | u8::from(t.exit.is_some()) << 5,
             );
-            w.bytes(&t.exit.unwrap_or(0).to_le_bytes());
-            for v in t.locals {
-                w.bytes(&v.to_le_bytes());
+            if let Some(code) = t.exit {
+                w.int(code);
+            }
+            for &v in &t.locals[..usize::from(t.locals_used)] {
+                w.int(v);
             }
             for e in &t.entries {
                 w.byte(e.flags.bits());
             }
-            w.bytes(&t.waits_for.map_or(0, |c| c.code()).to_le_bytes());
+            w.byte(t.waits_for.map_or(0, |s| s + 1));
         }
         for q in &self.queues {
             w.byte(q.list.len() as u8);
@@ -73,19 +88,27 @@ impl Kernel {
                 w.byte(e.task.0 << 4 | e.entry.0);
             }
         }
-        let p = &self.pipe;
-        w.byte(p.mutex.map_or(0xff, |t| t.0));
-        w.bytes(&p.head.to_le_bytes());
-        w.bytes(&p.tail.to_le_bytes());
-        w.byte(u8::from(self.page.locked) | u8::from(self.page.waiters) << 1 | u8::from(self.condition) << 2);
-        w.byte(self.page.owner.map_or(0xff, |t| t.0));
+        for m in &self.mutexes {
+            w.byte(m.map_or(0xff, |t| t.0));
+        }
+        for &v in &self.vars {
+            w.int(v);
+        }
+        for p in &self.pages {
+            w.byte(p.owner.map_or(0xff, |t| t.0));
+        }
         w.n
     }
 }
 
-/// Room for the largest encoding: per task 2 + 1 + 4 + 4·N_LOCALS + MAX_ENTRIES + 2 bytes,
-/// per queue 1 + MAX_LINKS, and 12 more.
-pub const ENCODED_MAX: usize = MAX_TASKS * (9 + 4 * N_LOCALS + MAX_ENTRIES) + MAX_QUEUES * (1 + MAX_LINKS) + 12;
+/// Room for the largest encoding: per task 2 + 1 + 5 + 5·MAX_LOCALS + MAX_ENTRIES + 1 bytes,
+/// per queue 1 + MAX_LINKS, per mutex 1, per variable 5, per page 1 (an integer takes 1 to 5
+/// bytes).
+pub const ENCODED_MAX: usize = MAX_TASKS * (9 + 5 * MAX_LOCALS + MAX_ENTRIES)
+    + MAX_QUEUES * (1 + MAX_LINKS)
+    + MAX_MUTEXES
+    + 5 * MAX_VARS
+    + MAX_PAGES;
 
 struct Writer<'a> {
     out: &'a mut [u8; ENCODED_MAX],
@@ -97,6 +120,18 @@ impl Writer<'_> {
     fn byte(&mut self, b: u8) {
         self.out[self.n] = b;
         self.n += 1;
+    }
+
+    /// An integer in 1 to 5 bytes (zigzag, then 7 bits a byte): the values of locals and
+    /// shared variables are small, and a short encoding hashes faster.
+    #[inline]
+    fn int(&mut self, v: i32) {
+        let mut u = ((v << 1) ^ (v >> 31)) as u32;
+        while u >= 0x80 {
+            self.byte(u as u8 | 0x80);
+            u >>= 7;
+        }
+        self.byte(u as u8);
     }
 
     #[inline]

@@ -1,76 +1,41 @@
-//! `struct pipe_inode_info`, reduced to the fields the race involves [ref §1.1]. Its two wait
-//! queues are ordinary world queues that the programs name.
+//! `struct pipe_inode_info`, reduced to the fields the race involves [ref §1.1]: `head`, `tail`,
+//! `max_usage`, `readers` and `writers` are shared variables, `mutex` a mutex, `rd_wait` and
+//! `wr_wait` wait queues (`wait` before 5.5). Here are its predicates, as in
+//! include/linux/pipe_fs_i.h. Indices are unsigned in the kernel: they compare as u32.
 
-use crate::effect::{Effect, Sink};
-use crate::ids::TaskId;
+use crate::kernel::read::PipeRef;
 use crate::kernel::Kernel;
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct Pipe {
-    /// `pipe->mutex` owner. A task whose next step is `mutex_lock` while another holds it is
-    /// blocked (the mutex's own sleep is not a wait queue of this model).
-    pub mutex: Option<TaskId>,
-    pub head: u32,
-    pub tail: u32,
-    pub max_usage: u32,
-    pub readers: u32,
-    pub writers: u32,
+/// `pipe_empty(head, tail)`: head == tail [ref §1.1].
+pub fn pipe_empty(head: i32, tail: i32) -> bool {
+    head == tail
 }
 
-impl Pipe {
-    /// `pipe_empty(head, tail)`: head == tail [ref §1.1].
-    pub fn empty(&self) -> bool {
-        self.head == self.tail
-    }
-
-    /// `pipe_full(head, tail, max_usage)`: head - tail >= max_usage [ref §1.1].
-    pub fn full(&self) -> bool {
-        self.head.wrapping_sub(self.tail) >= self.max_usage
-    }
-
-    /// Slot `i` of the ring (pages sit at `index % max_usage`) holds a page: it lies between
-    /// `tail`, the next page read, and `head`, the next written [ref §1.1: `head - tail` pages
-    /// are in the pipe]. For drawing the ring; the model itself counts pages.
-    pub fn slot_used(&self, i: u32) -> bool {
-        let cap = self.max_usage.max(1);
-        (i + cap - self.tail % cap) % cap < self.head.wrapping_sub(self.tail)
-    }
-
-    /// `pipe_readable()`: !empty || !writers [ref §1.1].
-    pub fn readable(&self) -> bool {
-        !self.empty() || self.writers == 0
-    }
-
-    /// `pipe_writable()`: !full || !readers [ref §1.1].
-    pub fn writable(&self) -> bool {
-        !self.full() || self.readers == 0
-    }
+/// `pipe_occupancy(head, tail)`: head - tail.
+pub fn pipe_occupancy(head: i32, tail: i32) -> i32 {
+    head.wrapping_sub(tail)
 }
 
-impl Kernel {
-    /// `mutex_lock(&pipe->mutex)`; only schedulable while the mutex is free.
-    pub fn mutex_lock(&mut self, t: TaskId, out: &mut impl Sink) {
-        debug_assert!(self.pipe.mutex.is_none(), "mutex_lock is enabled only when free");
-        self.pipe.mutex = Some(t);
-        out.emit(Effect::Mutex { owner: Some(t) });
-    }
+/// `pipe_full(head, tail, limit)`: head - tail >= limit [ref §1.1].
+pub fn pipe_full(head: i32, tail: i32, limit: i32) -> bool {
+    pipe_occupancy(head, tail) as u32 >= limit as u32
+}
 
-    /// `mutex_unlock(&pipe->mutex)`.
-    pub fn mutex_unlock(&mut self, out: &mut impl Sink) {
-        self.pipe.mutex = None;
-        out.emit(Effect::Mutex { owner: None });
-    }
+/// `pipe_readable()`: !empty || !writers, read without the mutex [ref §1.1].
+pub fn pipe_readable(k: &Kernel, p: PipeRef) -> bool {
+    !pipe_empty(k.var(p.head), k.var(p.tail)) || k.var(p.writers) == 0
+}
 
-    /// pipe_write copies one page and publishes it: `pipe->head = head + 1` (under the mutex, and
-    /// in 5.5–5.8 under rd_wait.lock too) [ref §1.1 W2].
-    pub fn pipe_push_page(&mut self, out: &mut impl Sink) {
-        self.pipe.head = self.pipe.head.wrapping_add(1);
-        out.emit(Effect::Pipe { head: self.pipe.head, tail: self.pipe.tail });
-    }
+/// `pipe_writable()`: !full || !readers, read without the mutex [ref §1.1].
+pub fn pipe_writable(k: &Kernel, p: PipeRef) -> bool {
+    !pipe_full(k.var(p.head), k.var(p.tail), k.var(p.max_usage)) || k.var(p.readers) == 0
+}
 
-    /// splice_from_pipe_feed consumes one buffer: `pipe->tail = ++tail` (under the mutex).
-    pub fn pipe_pop_page(&mut self, out: &mut impl Sink) {
-        self.pipe.tail = self.pipe.tail.wrapping_add(1);
-        out.emit(Effect::Pipe { head: self.pipe.head, tail: self.pipe.tail });
-    }
+/// Slot `i` of a ring of `capacity` slots holds a page: it lies between `tail`, the next page
+/// read, and `head`, the next written [ref §1.1: `head - tail` pages are in the pipe]. For
+/// drawing the ring; the model itself counts pages.
+pub fn slot_used(head: i32, tail: i32, capacity: i32, i: u32) -> bool {
+    let cap = (capacity as u32).max(1);
+    let (head, tail) = (head as u32, tail as u32);
+    (i + cap - tail % cap) % cap < head.wrapping_sub(tail)
 }

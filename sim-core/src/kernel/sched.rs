@@ -8,7 +8,7 @@ use crate::kernel::Kernel;
 impl Kernel {
     /// A plain store to `task->state` (`__set_current_state`, and the RUNNING store of
     /// `finish_wait` and of a waker).
-    pub(crate) fn set_state(&mut self, t: TaskId, to: TaskState, out: &mut impl Sink) {
+    pub fn set_state(&mut self, t: TaskId, to: TaskState, out: &mut impl Sink) {
         let task = self.task_mut(t);
         let from = task.state;
         task.state = to;

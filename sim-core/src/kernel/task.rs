@@ -4,10 +4,8 @@
 use serde::{Deserialize, Serialize};
 use tinyvec::ArrayVec;
 
-use crate::kernel::cond::Cond;
 use crate::kernel::waitqueue::WaitEntry;
-use crate::limits::MAX_ENTRIES;
-use crate::program::N_LOCALS;
+use crate::limits::{MAX_ENTRIES, MAX_LOCALS};
 
 // include/linux/sched.h [ref §0: "task.state ∈ RUNNING 0, INTERRUPTIBLE 1, UNINTERRUPTIBLE 2,
 // KILLABLE=WAKEKILL|UNINTERRUPTIBLE"].
@@ -47,6 +45,13 @@ impl TaskState {
         }
     }
 
+    /// The state whose `TASK_*` bits are `bits`, if the model has it.
+    pub fn from_bits(bits: u16) -> Option<TaskState> {
+        [TaskState::Running, TaskState::Interruptible, TaskState::Uninterruptible, TaskState::Killable]
+            .into_iter()
+            .find(|s| s.bits() == bits)
+    }
+
     /// The kernel's `TASK_*` name, as a program listing spells it.
     pub const fn kernel_name(self) -> &'static str {
         match self {
@@ -69,13 +74,16 @@ pub struct Task {
     pub exit: Option<i32>,
     /// A fatal signal (SIGKILL) is pending.
     pub fatal_signal: bool,
-    /// The C locals of the functions the program models (`was_empty`, `ret`, ...).
-    pub locals: [i32; N_LOCALS],
+    /// The C locals of the functions the program runs (`was_empty`, `ret`, ...), by slot.
+    pub locals: [i32; MAX_LOCALS],
+    /// How many of `locals` the program has (fixed by the scenario; the others stay 0).
+    pub locals_used: u8,
     /// The task's on-stack wait entries (`DEFINE_WAIT(rdwait)` ...), linked or not.
     pub entries: ArrayVec<[WaitEntry; MAX_ENTRIES]>,
-    /// What the task's last `schedule()` waited for: model bookkeeping, so the end-of-run check
-    /// can tell whether a sleeper waits for something that already holds [ref §1.5, §2.2].
-    pub waits_for: Option<Cond>,
+    /// The `schedule()` the task last called (an index into its program's `sleeps`): model
+    /// bookkeeping, so the end-of-run check can tell whether a sleeper waits for something that
+    /// already holds [ref §1.5, §2.2].
+    pub waits_for: Option<u8>,
 }
 
 impl Default for Task {
@@ -85,8 +93,8 @@ impl Default for Task {
 }
 
 impl Task {
-    /// A running task with these wait entries (at most `MAX_ENTRIES`; more are a bug in a
-    /// protocol builder).
+    /// A running task with these wait entries (at most `MAX_ENTRIES`, which the compiler
+    /// checks).
     pub fn new(entries: &[WaitEntry]) -> Task {
         Task {
             state: TaskState::Running,
@@ -94,7 +102,8 @@ impl Task {
             pc: 0,
             exit: None,
             fatal_signal: false,
-            locals: [0; N_LOCALS],
+            locals: [0; MAX_LOCALS],
+            locals_used: MAX_LOCALS as u8,
             entries: entries.iter().copied().take(MAX_ENTRIES).collect(),
             waits_for: None,
         }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use tinyvec::ArrayVec;
 
 use crate::effect::{Effect, Sink};
-use crate::ids::{EntryId, QueueId, TaskId};
+use crate::ids::{EntryId, QueueId, TaskId, VarId};
 use crate::kernel::task::TaskState;
 use crate::kernel::Kernel;
 use crate::limits::MAX_LINKS;
@@ -54,8 +54,12 @@ pub enum WakeFn {
     Default,
     /// `autoremove_wake_function` (`DEFINE_WAIT`, `___wait_event`).
     Autoremove,
+    /// `woken_wake_function`: sets WOKEN, then `default_wake_function` [ref §4.3].
+    Woken,
     /// `wake_page_function`, in one of its historical forms [ref §2.1, §2.3].
     Page(PageWake),
+    /// `wake_bit_function` (2009): a bit waiter's wake function [ref §4.1].
+    Bit,
 }
 
 impl WakeFn {
@@ -63,16 +67,29 @@ impl WakeFn {
         match self {
             WakeFn::Default => "default_wake_function",
             WakeFn::Autoremove => "autoremove_wake_function",
+            WakeFn::Woken => "woken_wake_function",
             WakeFn::Page(_) => "wake_page_function",
+            WakeFn::Bit => "wake_bit_function",
         }
     }
 }
 
+/// What a page or bit waiter waits on: a bit of a word (`wait_page_queue.page` and `.bit_nr`,
+/// `wait_bit_key.flags` and `.bit_nr`). A keyed wake walk passes over entries whose key differs:
+/// hashed queues are shared [ref §2.1].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct EntryKey {
+    /// The word: a page's flags, or a shared variable.
+    pub var: VarId,
+    pub bit: u8,
+}
+
 /// The versions of `wake_page_function` [ref §2.1, §2.3].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PageWake {
     /// v4.13-rc: the bit already set again → return 0 (walk on) [ref §2.1].
+    #[default]
     Rc,
     /// 3510ca20ece0: the bit already set again → return -1 (stop the walk) [ref §2.3 item 1].
     StopIfRelocked,
@@ -85,6 +102,7 @@ pub enum PageWake {
 pub struct WaitEntry {
     pub flags: EntryFlags,
     pub func: WakeFn,
+    pub key: Option<EntryKey>,
 }
 
 /// A reference from a queue's list to a task's entry.
@@ -121,6 +139,16 @@ impl Kernel {
         self.task(task).entries[entry.index()].flags
     }
 
+    /// `wait->flags = value`: a plain store to the entry's flags word.
+    pub fn set_flags(&mut self, task: TaskId, entry: EntryId, value: i32, out: &mut impl Sink) {
+        let e = &mut self.task_mut(task).entries[entry.index()];
+        let flags = EntryFlags(value as u8);
+        if flags != e.flags {
+            e.flags = flags;
+            out.emit(Effect::Flags { task, entry, flags });
+        }
+    }
+
     pub(crate) fn set_flag(&mut self, task: TaskId, entry: EntryId, flag: EntryFlags, on: bool, out: &mut impl Sink) {
         let e = &mut self.task_mut(task).entries[entry.index()];
         let flags = e.flags.with(flag, on);
@@ -130,8 +158,9 @@ impl Kernel {
         }
     }
 
-    /// `__add_wait_queue` (head) or `__add_wait_queue_entry_tail` (tail).
-    pub(crate) fn link(&mut self, q: QueueId, task: TaskId, entry: EntryId, at_head: bool, out: &mut impl Sink) {
+    /// `__add_wait_queue` (head) or `__add_wait_queue_entry_tail` (tail): the caller holds
+    /// `q.lock` [ref §0 table].
+    pub fn link(&mut self, q: QueueId, task: TaskId, entry: EntryId, at_head: bool, out: &mut impl Sink) {
         let r = EntryRef { task, entry };
         let list = &mut self.queues[q.index()].list;
         if at_head {
@@ -143,8 +172,9 @@ impl Kernel {
         out.emit(Effect::Link { queue: q, task, entry, at_head, exclusive });
     }
 
-    /// `list_del_init(&wait->entry)`; a no-op when not linked on `q`.
-    pub(crate) fn unlink(&mut self, q: QueueId, task: TaskId, entry: EntryId, out: &mut impl Sink) {
+    /// `list_del_init(&wait->entry)`, `__remove_wait_queue()`, `remove_wait_queue()`; a no-op
+    /// when not linked on `q` [ref §0 table].
+    pub fn unlink(&mut self, q: QueueId, task: TaskId, entry: EntryId, out: &mut impl Sink) {
         let r = EntryRef { task, entry };
         let list = &mut self.queues[q.index()].list;
         if let Some(i) = list.iter().position(|&x| x == r) {
@@ -154,27 +184,18 @@ impl Kernel {
     }
 
     /// `prepare_to_wait(q, e, S)`: clear EXCL; `[q.lock: if e unlinked → insert at HEAD;
-    /// state:=S]` [ref §0 table, row 1].
-    pub fn prepare_to_wait(&mut self, t: TaskId, q: QueueId, e: EntryId, state: TaskState, out: &mut impl Sink) {
-        self.prepare(t, q, e, state, false, out);
-    }
-
-    /// `prepare_to_wait_exclusive(q, e, S)`: set EXCL; `[q.lock: if unlinked → insert at TAIL;
-    /// state:=S]` [ref §0 table, row 2].
-    pub fn prepare_to_wait_exclusive(
+    /// state:=S]` [ref §0 table, row 1]. `prepare_to_wait_exclusive(q, e, S)`: set EXCL;
+    /// `[q.lock: if unlinked → insert at TAIL; state:=S]` [ref §0 table, row 2]. Wake-one
+    /// waiters queue in order at the tail; the others go to the head.
+    pub fn prepare_to_wait(
         &mut self,
         t: TaskId,
         q: QueueId,
         e: EntryId,
         state: TaskState,
+        exclusive: bool,
         out: &mut impl Sink,
     ) {
-        self.prepare(t, q, e, state, true, out);
-    }
-
-    /// The body both share: an exclusive entry goes to the tail (wake-one waiters queue in
-    /// order), a non-exclusive one to the head.
-    fn prepare(&mut self, t: TaskId, q: QueueId, e: EntryId, state: TaskState, exclusive: bool, out: &mut impl Sink) {
         self.set_flag(t, e, EntryFlags::EXCLUSIVE, exclusive, out);
         if self.linked_on(t, e).is_none() {
             self.link(q, t, e, !exclusive, out);
@@ -214,11 +235,12 @@ impl Kernel {
     }
 
     /// `add_wait_queue(q, e)`: clear EXCL; `[q.lock: insert at HEAD]`. No state change: the
-    /// caller set it (Josef Bacik's patch) [ref §1.3].
-    pub fn add_wait_queue(&mut self, t: TaskId, q: QueueId, e: EntryId, out: &mut impl Sink) {
-        self.set_flag(t, e, EntryFlags::EXCLUSIVE, false, out);
+    /// caller set it (Josef Bacik's patch) [ref §1.3]. `add_wait_queue_exclusive(q, e)`: set
+    /// EXCL; `[q.lock: insert at TAIL]` [ref §0 table].
+    pub fn add_wait_queue(&mut self, t: TaskId, q: QueueId, e: EntryId, exclusive: bool, out: &mut impl Sink) {
+        self.set_flag(t, e, EntryFlags::EXCLUSIVE, exclusive, out);
         if self.linked_on(t, e).is_none() {
-            self.link(q, t, e, true, out);
+            self.link(q, t, e, !exclusive, out);
         }
     }
 }

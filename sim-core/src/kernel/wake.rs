@@ -1,15 +1,19 @@
-//! The wakeup side: `__wake_up_common()` and the wake functions it calls [ref §0, §2.1, §2.3].
+//! The wakeup side: `__wake_up_common()` and the wake functions it calls [ref §0, §2.1, §2.3],
+//! `wake_up_page_bit()` and the 2009 bit-wait forms [ref §4.1].
 
 use crate::effect::{Effect, Sink};
-use crate::ids::{QueueId, TaskId};
-use crate::kernel::task::TASK_NORMAL;
-use crate::kernel::waitqueue::{EntryFlags, EntryRef, PageWake, WakeFn};
+use crate::ids::{EntryId, PageId, QueueId, TaskId};
+use crate::kernel::bitops::test_bit;
+use crate::kernel::page::PG_WAITERS;
+use crate::kernel::task::{TaskState, TASK_NORMAL};
+use crate::kernel::waitqueue::{EntryFlags, EntryKey, EntryRef, PageWake, WakeFn};
 use crate::kernel::Kernel;
 
-/// `struct wait_page_key`, reduced: the model has one page, so the page and bit always match
-/// and only `page_match` is left to record [ref §2.1].
+/// `struct wait_page_key` / `struct wait_bit_key`: what a keyed walk wakes, and whether it met
+/// an entry of that page (`page_match`) [ref §2.1].
 #[derive(Clone, Copy, Debug, Default)]
 pub struct WakeKey {
+    pub key: Option<EntryKey>,
     pub page_match: bool,
 }
 
@@ -20,10 +24,18 @@ struct WakeResult {
     handoff: bool,
 }
 
+impl WakeResult {
+    fn plain(woke: bool) -> WakeResult {
+        WakeResult { ret: i8::from(woke), woke, handoff: false }
+    }
+
+    const STOP: WakeResult = WakeResult { ret: -1, woke: false, handoff: false };
+}
+
 impl Kernel {
-    /// `__wake_up_common(q, mode, nr_exclusive, key)`, called with q.lock held: walk from HEAD;
-    /// `r = e.func()`; `r < 0` → stop; `r > 0 && e.EXCL && --nr_exclusive == 0` → stop. An
-    /// exclusive wakeup is spent only when the wake function reports a real wakeup
+    /// `__wake_up_common(q, mode, nr_exclusive, key)`, called with q.lock held by `waker`: walk
+    /// from HEAD; `r = e.func()`; `r < 0` → stop; `r > 0 && e.EXCL && --nr_exclusive == 0` → stop.
+    /// An exclusive wakeup is spent only when the wake function reports a real wakeup
     /// [ref §0 table, `__wake_up_common` row]. Returns how many tasks it woke.
     pub fn wake_up_common(
         &mut self,
@@ -71,10 +83,18 @@ impl Kernel {
         woken
     }
 
-    /// `wake_up_interruptible(q)` and friends: `[q.lock: __wake_up_common(mode, nr_excl)]`
-    /// [ref §0 table, `wake_up_interruptible*` row].
-    pub fn wake_up(&mut self, q: QueueId, mode: u16, nr_exclusive: u8, out: &mut impl Sink) -> u8 {
-        self.wake_up_common(q, mode, nr_exclusive, &mut WakeKey::default(), out)
+    /// `__wake_up(q, mode, nr_exclusive, key)` and every `wake_up*()` macro:
+    /// `[q.lock: __wake_up_common(mode, nr_exclusive, key)]` [ref §0 table, `wake_up_interruptible*`
+    /// row].
+    pub fn wake_up(
+        &mut self,
+        q: QueueId,
+        mode: u16,
+        nr_exclusive: u8,
+        key: Option<EntryKey>,
+        out: &mut impl Sink,
+    ) -> u8 {
+        self.wake_up_common(q, mode, nr_exclusive, &mut WakeKey { key, page_match: false }, out)
     }
 
     fn call_wake_function(
@@ -85,12 +105,14 @@ impl Kernel {
         key: &mut WakeKey,
         out: &mut impl Sink,
     ) -> WakeResult {
-        let plain = |woke: bool| WakeResult { ret: i8::from(woke), woke, handoff: false };
-        match self.task(e.task).entries[e.entry.index()].func {
+        let entry = self.task(e.task).entries[e.entry.index()];
+        match entry.func {
             // default_wake_function: try_to_wake_up(e.private, mode) [ref §0].
-            WakeFn::Default => plain(self.try_to_wake_up(e.task, mode, out)),
-            WakeFn::Autoremove => plain(self.autoremove_wake_function(q, e, mode, out)),
-            WakeFn::Page(kind) => self.wake_page_function(q, e, kind, mode, key, out),
+            WakeFn::Default => WakeResult::plain(self.try_to_wake_up(e.task, mode, out)),
+            WakeFn::Autoremove => WakeResult::plain(self.autoremove_wake_function(q, e, mode, out)),
+            WakeFn::Woken => WakeResult::plain(self.woken_wake_function(e, mode, out)),
+            WakeFn::Page(kind) => self.wake_page_function(q, e, kind, mode, entry.key, key, out),
+            WakeFn::Bit => self.wake_bit_function(q, e, mode, entry.key, key.key, out),
         }
     }
 
@@ -103,26 +125,48 @@ impl Kernel {
         woke
     }
 
-    /// `wake_page_function` in its three historical forms. The page always matches (one page
-    /// in the model), so `key.page_match` is set on every call [ref §2.1].
+    /// `woken_wake_function`: `smp_mb(); wq_entry->flags |= WQ_FLAG_WOKEN;` then
+    /// `default_wake_function()` [ref §4.3]. The flag is set whether or not the task was
+    /// sleeping: that is what lets `wait_woken()` skip a sleep it has not begun.
+    fn woken_wake_function(&mut self, e: EntryRef, mode: u16, out: &mut impl Sink) -> bool {
+        self.set_flag(e.task, e.entry, EntryFlags::WOKEN, true, out);
+        self.try_to_wake_up(e.task, mode, out)
+    }
+
+    /// `wake_page_function` in its historical forms [ref §2.1, §2.3]. An entry of another page
+    /// (the queue is hashed) is passed over and stays queued; a match sets `key.page_match`.
+    #[allow(clippy::too_many_arguments)]
     fn wake_page_function(
         &mut self,
         q: QueueId,
         e: EntryRef,
         kind: PageWake,
         mode: u16,
+        entry_key: Option<EntryKey>,
         key: &mut WakeKey,
         out: &mut impl Sink,
     ) -> WakeResult {
-        key.page_match = true;
-        let plain = |woke: bool| WakeResult { ret: i8::from(woke), woke, handoff: false };
+        if let (Some(k), Some(mine)) = (key.key, entry_key) {
+            if mine.var != k.var {
+                return WakeResult::plain(false);
+            }
+            key.page_match = true;
+            if mine.bit != k.bit {
+                return WakeResult::plain(false);
+            }
+        } else {
+            key.page_match = true;
+        }
+        let relocked = entry_key.is_some_and(|k| test_bit(self.var(k.var), k.bit) != 0);
         match kind {
             // ≤4.13-rc: bit already set again → 0, else autoremove_wake_function [ref §2.1].
-            PageWake::Rc if self.page.locked => plain(false),
+            PageWake::Rc if relocked => WakeResult::plain(false),
             // 3510ca20ece0: bit already re-taken → -1, and __wake_up_common stops [ref §2.3 item 1].
-            PageWake::StopIfRelocked if self.page.locked => WakeResult { ret: -1, woke: false, handoff: false },
-            PageWake::Rc | PageWake::StopIfRelocked => plain(self.autoremove_wake_function(q, e, mode, out)),
-            PageWake::Handoff => self.wake_page_handoff(q, e, mode, out),
+            PageWake::StopIfRelocked if relocked => WakeResult::STOP,
+            PageWake::Rc | PageWake::StopIfRelocked => {
+                WakeResult::plain(self.autoremove_wake_function(q, e, mode, out))
+            }
+            PageWake::Handoff => self.wake_page_handoff(q, e, mode, entry_key, out),
         }
     }
 
@@ -130,10 +174,21 @@ impl Kernel {
     /// already set return -1 (the new owner will wake us later); then set WOKEN,
     /// `wake_up_state(task)`, and last `list_del_init(entry)`; return 1 only for EXCL entries
     /// [ref §2.3 item 4, "Waker"].
-    fn wake_page_handoff(&mut self, q: QueueId, e: EntryRef, mode: u16, out: &mut impl Sink) -> WakeResult {
+    fn wake_page_handoff(
+        &mut self,
+        q: QueueId,
+        e: EntryRef,
+        mode: u16,
+        entry_key: Option<EntryKey>,
+        out: &mut impl Sink,
+    ) -> WakeResult {
         let exclusive = self.flags(e.task, e.entry).contains(EntryFlags::EXCLUSIVE);
-        if exclusive && !self.test_and_set_page_locked(e.task, out) {
-            return WakeResult { ret: -1, woke: false, handoff: false };
+        if exclusive {
+            // The lock is taken on the woken task's behalf: it is the new owner.
+            let taken = entry_key.is_none_or(|k| self.test_and_set_bit(k.var, k.bit, e.task, out) == 0);
+            if !taken {
+                return WakeResult::STOP;
+            }
         }
         self.set_flag(e.task, e.entry, EntryFlags::WOKEN, true, out);
         let woke = self.try_to_wake_up(e.task, mode, out);
@@ -141,14 +196,48 @@ impl Kernel {
         WakeResult { ret: i8::from(exclusive), woke, handoff: exclusive }
     }
 
-    /// `wake_up_page_bit(page, PG_locked)`: `[q.lock: __wake_up_common(TASK_NORMAL, 1, key);
+    /// `wake_bit_function` (2009): another word or bit, or the bit set again → 0; else
+    /// `autoremove_wake_function` [ref §4.1].
+    fn wake_bit_function(
+        &mut self,
+        q: QueueId,
+        e: EntryRef,
+        mode: u16,
+        entry_key: Option<EntryKey>,
+        key: Option<EntryKey>,
+        out: &mut impl Sink,
+    ) -> WakeResult {
+        let other = matches!((entry_key, key), (Some(a), Some(b)) if a != b);
+        let relocked = entry_key.is_some_and(|k| test_bit(self.var(k.var), k.bit) != 0);
+        if other || relocked {
+            return WakeResult::plain(false);
+        }
+        WakeResult::plain(self.autoremove_wake_function(q, e, mode, out))
+    }
+
+    /// `wake_up_page_bit(page, bit)`: `[q.lock: __wake_up_common(TASK_NORMAL, 1, key);
     /// if !waitqueue_active(q) || !key.page_match → ClearPageWaiters]` [ref §2.1].
-    pub fn wake_up_page_bit(&mut self, q: QueueId, out: &mut impl Sink) {
-        let mut key = WakeKey::default();
+    pub fn wake_up_page_bit(&mut self, q: QueueId, page: PageId, bit: u8, waker: TaskId, out: &mut impl Sink) {
+        let flags = self.pages[page.index()].flags;
+        let mut key = WakeKey { key: Some(EntryKey { var: flags, bit }), page_match: false };
         self.wake_up_common(q, TASK_NORMAL, 1, &mut key, out);
         if !self.waitqueue_active(q) || !key.page_match {
-            self.set_page_waiters(false, out);
+            self.assign_bit(flags, PG_WAITERS, false, waker, out);
         }
+    }
+
+    /// `abort_exclusive_wait(q, wait, mode, key)` (777c6c5f1f6e): `__set_current_state(RUNNING);
+    /// [q.lock: if linked → unlink; else if waitqueue_active(q) → __wake_up_locked_key(q, mode,
+    /// key)]`: a waiter that was woken through the queue passes the wakeup on [ref §4.1].
+    pub fn abort_exclusive_wait(&mut self, t: TaskId, q: QueueId, e: EntryId, mode: u16, out: &mut impl Sink) {
+        self.set_state(t, TaskState::Running, out);
+        if self.linked_on(t, e) == Some(q) {
+            self.unlink(q, t, e, out);
+        } else if self.waitqueue_active(q) {
+            let key = self.task(t).entries[e.index()].key;
+            self.wake_up(q, mode, 1, key, out);
+        }
+        out.emit(Effect::FinishWait { task: t, queue: q });
     }
 
     /// Who sleeps on the queue and could be woken through it: the tasks of its entries.

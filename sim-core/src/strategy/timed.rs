@@ -9,7 +9,7 @@ use rand_chacha::rand_core::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::error::{clip, Error};
-use crate::program::Op;
+use crate::program::{Op, Prim, Program};
 use crate::strategy::{below, Strategy};
 use crate::world::{Choice, World};
 
@@ -103,30 +103,46 @@ pub struct Timed {
     signal_at: Vec<u64>,
 }
 
-/// The base cost of a step: memory operations are cheap, lock round trips and wakeups cost more,
-/// a context switch and a page copy most.
+/// The base cost of an instruction: memory operations are cheap, lock round trips and wakeups
+/// cost more, a context switch most. A page copy is the task's own work (`Op::Work`), counted
+/// with the step it follows.
 fn base_cost(op: Op) -> u64 {
     match op {
-        Op::Check { .. }
-        | Op::Load { .. }
-        | Op::SetCurrentState { .. }
-        | Op::SetCondition
-        | Op::TrylockPage { .. }
-        | Op::ClearPageLocked => 10,
-        Op::MutexLock | Op::MutexUnlock => 30,
-        Op::PrepareToWait { .. }
-        | Op::PrepareToWaitExclusive { .. }
-        | Op::PrepareToWaitEvent { .. }
-        | Op::FinishWait { .. }
-        | Op::AddWaitQueue { .. }
-        | Op::LinkPageWaiter { .. }
-        | Op::LinkPageWaiterHandoff { .. } => 40,
-        Op::WakeUp { .. } | Op::WakeUpPageBit { .. } => 100,
-        Op::PipePopPage => 150,
-        Op::Schedule { .. } => 300,
-        Op::PipePushPage => 400,
-        Op::Goto { .. } | Op::JumpIf { .. } | Op::Set { .. } | Op::Add { .. } | Op::Exit => 0,
+        Op::Assign { .. } | Op::Branch { .. } => 10,
+        // `spin_lock()`: a critical section under a queue's lock, like the queue primitives.
+        Op::Nop => 40,
+        Op::Call { prim, .. } => match prim {
+            Prim::SetState { .. }
+            | Prim::SetBit { .. }
+            | Prim::ClearBit { .. }
+            | Prim::TestAndSetBit { .. }
+            | Prim::ClearBitUnlockIsNegativeByte { .. }
+            | Prim::AtomicAdd { .. } => 10,
+            Prim::MutexLock(_) | Prim::MutexUnlock(_) => 30,
+            Prim::PrepareToWait { .. }
+            | Prim::PrepareToWaitEvent { .. }
+            | Prim::FinishWait { .. }
+            | Prim::AbortExclusiveWait { .. }
+            | Prim::AddWaitQueue { .. }
+            | Prim::Link { .. }
+            | Prim::Unlink { .. } => 40,
+            Prim::WakeUp { .. } | Prim::WakeUpPageBit { .. } | Prim::WakeUpProcess { .. } => 100,
+            Prim::Schedule { .. } => 300,
+        },
+        Op::Goto { .. } | Op::Exit { .. } | Op::Work { .. } => 0,
     }
+}
+
+/// The cost of the step at `pc`: its instruction and the work that follows it at once.
+fn step_cost(prog: &Program, pc: u16) -> u64 {
+    let mut pc = usize::from(pc);
+    let Some(first) = prog.instrs.get(pc) else { return 0 };
+    let mut cost = base_cost(first.op);
+    while let Some(Op::Work { ns }) = prog.instrs.get(pc + 1).map(|i| i.op) {
+        cost += u64::from(ns);
+        pc += 1;
+    }
+    cost
 }
 
 impl Timed {
@@ -140,8 +156,7 @@ impl Timed {
         Timed { rng, cfg, now: 0, ready, was_enabled: vec![true; n], signal_at }
     }
 
-    fn duration(&mut self, op: Op) -> u64 {
-        let base = base_cost(op);
+    fn duration(&mut self, base: u64) -> u64 {
         let j = u64::from(self.cfg.jitter_pct.min(100));
         let pct = 100 - j + below(&mut self.rng, (2 * j + 1) as usize) as u64;
         let mut d = base * pct / 100;
@@ -189,8 +204,8 @@ impl Strategy for Timed {
             .ok_or_else(|| Error::Schedule("no choice to pick".into()))?;
         self.now = self.now.max(at(&c));
         if let Choice::Step(t) = c {
-            let op = world.next_instr(t).map_or(Op::Exit, |instr| instr.op);
-            self.ready[t.index()] = self.now + self.duration(op);
+            let base = step_cost(world.spec().program(t), world.kernel.task(t).pc);
+            self.ready[t.index()] = self.now + self.duration(base);
         }
         Ok(i)
     }

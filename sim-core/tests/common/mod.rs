@@ -12,6 +12,12 @@ pub fn spec(scenario: &str, variant: &str, params: &[(&str, i64)]) -> Arc<Spec> 
     library::find(scenario).unwrap().spec(Some(variant), &overrides).unwrap()
 }
 
+/// The value of the shared variable `name` (as the spec names it: `pipe->head`).
+pub fn var(spec: &Spec, k: &sim_core::kernel::Kernel, name: &str) -> i32 {
+    let i = spec.vars.iter().position(|v| v == name).unwrap_or_else(|| panic!("no variable {name}: {:?}", spec.vars));
+    k.vars[i]
+}
+
 /// Run `schedule` exactly, then (if tasks can still run) a seeded random continuation.
 pub fn replay(spec: &Arc<Spec>, schedule: &str, then_seed: u64) -> (World, Outcome, Trace) {
     let s = Schedule::parse(schedule, spec).unwrap();

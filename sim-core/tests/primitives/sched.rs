@@ -1,8 +1,29 @@
-//! §0: `schedule()`, `signal_pending_state` and the fatal signal.
+//! §0: the state stores, `schedule()`, `signal_pending_state` and the fatal signal.
 
 use super::*;
 
-/// §0 `schedule()`: state==RUNNING → returns, nothing changes.
+/// [ref §0 table, row 13] `set_current_state(S)` and `__set_current_state(S)`: one store of the
+/// task's own state each (the barrier of the first is implicit under sequential consistency),
+/// with a State effect from the old value. Neither touches the run queue or any entry.
+#[test]
+fn set_current_state_and_the_plain_store_store_the_state() {
+    let mut k = kernel();
+    k.prepare_to_wait(T0, Q0, E0, Interruptible, false, &mut ());
+    let mut fx = Vec::new();
+    k.set_current_state(T0, Killable, &mut fx);
+    assert_eq!((k.task(T0).state, k.task(T0).on_rq), (Killable, true));
+    k.set_state(T0, Running, &mut fx);
+    assert_eq!((k.task(T0).state, k.task(T0).on_rq), (Running, true));
+    k.set_current_state(T1, Uninterruptible, &mut fx);
+    assert_eq!((k.task(T1).state, k.task(T0).state), (Uninterruptible, Running), "per task");
+    assert_eq!(list(&k, Q0), vec![r(T0, E0)]);
+    assert_eq!(
+        fx,
+        vec![state(Interruptible, Killable, T0), state(Killable, Running, T0), state(Running, Uninterruptible, T1)]
+    );
+}
+
+/// [ref §0 table, row 30] `schedule()`: state==RUNNING → returns, nothing changes.
 #[test]
 fn schedule_when_running_returns_without_effect() {
     let mut k = kernel();
@@ -13,7 +34,7 @@ fn schedule_when_running_returns_without_effect() {
     assert_eq!(fx, vec![]);
 }
 
-/// §0 `schedule()`: sleeping state and no signal → dequeue (sleep).
+/// [ref §0 table, row 30] `schedule()`: sleeping state and no signal → dequeue (sleep).
 #[test]
 fn schedule_in_a_sleeping_state_dequeues() {
     for s in [Interruptible, Uninterruptible, Killable] {
@@ -27,7 +48,7 @@ fn schedule_in_a_sleeping_state_dequeues() {
     }
 }
 
-/// §0 `schedule()`: a pending signal for the state (INTERRUPTIBLE or KILLABLE) → state:=RUNNING,
+/// [ref §0 table, row 30] `schedule()`: a pending signal for the state (INTERRUPTIBLE or KILLABLE) → state:=RUNNING,
 /// and the task stays on its run queue.
 #[test]
 fn schedule_with_a_pending_signal_for_the_state_returns_running() {
@@ -42,7 +63,7 @@ fn schedule_with_a_pending_signal_for_the_state_returns_running() {
     }
 }
 
-/// §0 `schedule()`: UNINTERRUPTIBLE does not see signals, so it sleeps even with one pending.
+/// [ref §0 table, row 30] `schedule()`: UNINTERRUPTIBLE does not see signals, so it sleeps even with one pending.
 #[test]
 fn schedule_uninterruptible_sleeps_despite_a_pending_signal() {
     let mut k = kernel();
@@ -54,7 +75,7 @@ fn schedule_uninterruptible_sleeps_despite_a_pending_signal() {
     assert_eq!(fx, vec![Effect::Sleep { task: T0 }]);
 }
 
-/// §0 `signal_pending_state(S)` (used by `prepare_to_wait_event` and `schedule`): only
+/// [ref §0 signal_pending_state] `signal_pending_state(S)` (used by `prepare_to_wait_event` and `schedule`): only
 /// INTERRUPTIBLE and WAKEKILL states see the (fatal) signal; nothing is pending without one.
 #[test]
 fn signal_pending_state_for_each_state() {
@@ -71,7 +92,7 @@ fn signal_pending_state_for_each_state() {
     assert!(!k.signal_pending_state(T1, Killable), "per task");
 }
 
-/// §2.3 "Model tip": a fatal signal is an external ttwu(WAKEKILL|INTERRUPTIBLE) that leaves the
+/// [ref §2.3 "Model tip"]: a fatal signal is an external ttwu(WAKEKILL|INTERRUPTIBLE) that leaves the
 /// entry linked: it wakes INTERRUPTIBLE and KILLABLE sleepers, leaves an UNINTERRUPTIBLE one
 /// asleep, and marks the signal pending in every case.
 #[test]

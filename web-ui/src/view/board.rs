@@ -1,13 +1,17 @@
 //! The CPU lanes, the wait queues, the shared objects, the narration and the verdict.
 
+use std::sync::Arc;
+
 use sim_core::effect::Effect;
-use sim_core::explain::why_not;
+use sim_core::kernel::pipe::slot_used;
 use sim_core::kernel::task::TaskState;
 use sim_core::kernel::waitqueue::{EntryFlags, EntryRef};
-use sim_core::{describe, glossary, Choice, QueueId, TaskId, Verdict, World};
+use sim_core::kernel::Kernel;
+use sim_core::spec::{Object, ObjectKind};
+use sim_core::{describe, glossary, Choice, QueueId, Spec, TaskId, Verdict, World};
 use yew::prelude::*;
 
-use crate::session::{tasks, Mode, Msg, Session};
+use crate::session::{tasks, why_not, Mode, Msg, Session};
 use crate::view::term::{term, terms};
 
 fn state_class(state: TaskState, asleep: bool, exited: bool) -> &'static str {
@@ -77,16 +81,14 @@ pub fn lanes(p: &SessionProps) -> Html {
             let ran_at = s.rec.events[..s.cursor].iter().rev().find(|e| e.choice == Choice::Step(t)).and_then(|e| e.pc).map(usize::from);
             let just = last == Some(t) && s.cursor.checked_sub(1).is_some_and(|i| s.rec.events[i].choice == Choice::Step(t));
             let asleep_at = ran_at.filter(|_| task.asleep());
-            // The function of the line on show; a task that returned shows the last one it ran.
+            // The line on show; a task that returned shows the last one it ran.
             let shown = asleep_at.or(ran_at.filter(|_| exited)).unwrap_or(pc).min(program.instrs.len().saturating_sub(1));
-            let func = program.instrs.get(shown).map_or("", |i| i.func);
-            // A short program is listed whole; a long one around the line on show.
-            let (lo, hi) = if program.instrs.len() <= window {
-                (0, program.instrs.len())
-            } else {
-                let lo = shown.saturating_sub(window / 3).min(program.instrs.len() - window);
-                (lo, lo + window)
-            };
+            let line_of = |pc: usize| program.instrs.get(pc).map(|i| usize::from(i.line));
+            let shown_line = line_of(shown).unwrap_or(0);
+            let func = program.listing.get(shown_line).map_or("", |l| l.func.as_str());
+            let (asleep_line, next_line) = (asleep_at.and_then(line_of), (!exited).then(|| line_of(pc)).flatten());
+            let rows = rows(program.listing.len(), window, shown_line, next_line.filter(|_| asleep_line.is_some()));
+            let ran_line = ran_at.and_then(line_of);
             let can_step = world.is_enabled(Choice::Step(t));
             let can_signal = world.is_enabled(Choice::Signal(t));
             let manual = s.mode == Mode::Manual && !p.readonly;
@@ -101,13 +103,16 @@ pub fn lanes(p: &SessionProps) -> Html {
                         if task.fatal_signal { <span class="signal" title="a fatal signal is pending">{ "SIGKILL" }</span> }
                     </header>
                     <div class="func">{ format!("{func}()") }</div>
-                    <ol class="listing" start={(lo + 1).to_string()}>
-                    { for (lo..hi).map(|i| {
-                        let instr = &program.instrs[i];
-                        let here = i == pc && !exited;
-                        let ran = ran_at == Some(i);
+                    <ol class="listing">
+                    { for rows.into_iter().map(|row| {
+                        // Lines left out between the line on show and where a sleeper resumes.
+                        let Some(i) = row else {
+                            return html! { <li class="gap" aria-label="lines left out">{ "⋮" }</li> };
+                        };
+                        let here = Some(i) == next_line;
+                        let ran = ran_line == Some(i);
                         // Both marks, each with words (colour is never the only sign).
-                        let (class, mark) = match (asleep_at == Some(i), here && asleep_at.is_some(), here, ran) {
+                        let (class, mark) = match (asleep_line == Some(i), here && asleep_line.is_some(), here, ran) {
                             (true, ..) => (Some("asleep-in"), Some("asleep here")),
                             (_, true, ..) => (Some("resume"), Some("resumes here")),
                             (.., true, true) => (Some("next"), Some(if just { "just ran; runs next" } else { "ran; runs next" })),
@@ -116,7 +121,7 @@ pub fn lanes(p: &SessionProps) -> Html {
                             _ => (None, None),
                         };
                         html! {
-                            <Line code={instr.code} cite={instr.cite} depth={instr.depth} local={instr.op.is_local()} class={class} mark={mark} />
+                            <Line spec={spec.clone()} program={ts.program} index={i} class={class} mark={mark} />
                         }
                     }) }
                     </ol>
@@ -141,24 +146,66 @@ pub fn lanes(p: &SessionProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
+/// The listing lines a lane shows, of `n`, in a window of `window` rows around `shown` (the line
+/// the task runs next, or sleeps or ended at). A sleeper's `resume` line is shown too: in the
+/// window if both fit, else at its end with a gap (`None`) between: a wait loop's top can be
+/// further from its `schedule()` than a window, in a kernel macro's expansion.
+fn rows(n: usize, window: usize, shown: usize, resume: Option<usize>) -> Vec<Option<usize>> {
+    if n <= window {
+        return (0..n).map(Some).collect();
+    }
+    let around = |w: usize| {
+        let lo = shown.saturating_sub(w / 3).min(n - w);
+        lo..lo + w
+    };
+    let lines = around(window);
+    match resume {
+        Some(r) if lines.contains(&r) => lines.map(Some).collect(),
+        // Both fit: the window moves to hold them.
+        Some(r) if r < shown && shown - r < window => (r..r + window).map(Some).collect(),
+        Some(r) if r > shown && r - shown < window => (r + 1 - window..=r).map(Some).collect(),
+        Some(r) => {
+            let lines = around(window.saturating_sub(2).max(1));
+            if r < lines.start {
+                [Some(r), None].into_iter().chain(lines.map(Some)).collect()
+            } else {
+                lines.map(Some).chain([None, Some(r)]).collect()
+            }
+        }
+        None => lines.map(Some).collect(),
+    }
+}
+
+#[derive(Properties)]
 struct LineProps {
-    code: &'static str,
-    cite: &'static str,
-    depth: u8,
-    local: bool,
+    spec: Arc<Spec>,
+    /// The program (`Spec::programs`) and its listing line.
+    program: usize,
+    index: usize,
     class: Option<&'static str>,
     mark: Option<&'static str>,
+}
+
+impl PartialEq for LineProps {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.spec, &other.spec)
+            && (self.program, self.index, self.class, self.mark)
+                == (other.program, other.index, other.class, other.mark)
+    }
 }
 
 /// One line of a listing, with its glossary terms: drawn again only when its mark changes, so
 /// a step rebuilds the few lines it moves, not every line of every lane.
 #[function_component(Line)]
 fn line(p: &LineProps) -> Html {
+    let line = &p.spec.programs[p.program].listing[p.index];
+    // A kernel macro's expansion has no line number of the file.
+    let number = (line.number > 0).then(|| line.number.to_string());
     html! {
-        <li class={classes!(p.class, p.local.then_some("local"))} data-mark={p.mark}
-            style={format!("padding-left: {}em", p.depth)} title={p.cite}>
-            { terms(p.code, false) }
+        <li class={classes!(p.class, number.is_none().then_some("expansion"))} data-mark={p.mark}
+            style={format!("--depth: {}", line.depth)} title={line.cite.clone()}>
+            <span class="ln" aria-hidden="true">{ number.unwrap_or_default() }</span>
+            { terms(&line.text, false) }
         </li>
     }
 }
@@ -277,16 +324,17 @@ pub fn queues(p: &SessionProps) -> Html {
             };
             html! {
                 <div class={classes!("queue", walked.then_some("walked"))} data-queue={name.clone()}>
-                    <div class="qname">{ term(name, name) }
+                    <div class="qname">{ terms(name, true) }
                         if walked { <span class={classes!("wake", nobody.then_some("nobody"))}>{ said }</span> }
                     </div>
                     <div class="qbody">
                     if walked { { wake_arrows(&entries, nobody) } }
                     <div class="entries">
                         <span class={classes!("waker", (!walked).then_some("idle"))} style={format!("width: {}", em(WAKER_W))}>
-                            if walked { <b>{ waker }</b>{ " wakes" } }
+                            if walked { <small><b>{ waker }</b>{ " wakes" }</small> }
                         </span>
-                        <span class="head" style={format!("width: {}", em(HEAD_W))}>{ "head" }</span>
+                        // The labels' smaller type is inside them: their widths are in the queue's ems.
+                        <span class="head" style={format!("width: {}", em(HEAD_W))}><small>{ "head" }</small></span>
                         { for entries.iter().map(|e| {
                             let entry = &spec.program(e.link.task).entries[e.link.entry.index()];
                             let task = spec.task_name(e.link.task);
@@ -314,39 +362,60 @@ pub fn queues(p: &SessionProps) -> Html {
                 </div>
             }
         }) }
-        if spec.objects.pipe {
-            <div class="pipe" aria-label="pipe">
-                <div class="oname">{ "pipe" }</div>
-                <div class="ring">
-                { for (0..k.pipe.max_usage).map(|i| {
-                    let cap = k.pipe.max_usage;
-                    let full = k.pipe.slot_used(i);
-                    let marks = [(k.pipe.tail % cap == i, "tail"), (k.pipe.head % cap == i, "head")];
-                    let label = marks.iter().filter(|(at, _)| *at).map(|(_, name)| *name).collect::<Vec<_>>().join(" ");
-                    html! {
-                        <span class="cell">
-                            <span class={classes!("slot", full.then_some("full"))}></span>
-                            <small>{ label }</small>
-                        </span>
-                    }
-                }) }
-                </div>
-                <div>{ format!("head {}  tail {}  ({} of {} pages)", k.pipe.head, k.pipe.tail, k.pipe.head.wrapping_sub(k.pipe.tail), k.pipe.max_usage) }</div>
-                <div>{ term("pipe->mutex", "mutex_lock") }{ format!(": {}", k.pipe.mutex.map_or("free".to_string(), |t| format!("held by {}", spec.task_name(t)))) }</div>
-            </div>
-        }
-        if spec.objects.page {
-            <div class="page-flags" aria-label="page flags">
-                <div class="oname">{ "page" }</div>
-                <span class={classes!("flag", k.page.locked.then_some("on"))}>{ term("PG_locked", "PG_locked") }{ format!(" {}", u8::from(k.page.locked)) }</span>
-                <span class={classes!("flag", k.page.waiters.then_some("on"))}>{ term("PG_waiters", "PG_waiters") }{ format!(" {}", u8::from(k.page.waiters)) }</span>
-                <span>{ format!("held by {}", k.page.owner.map_or("nobody".to_string(), |t| spec.task_name(t).to_string())) }</span>
-            </div>
-        }
-        if spec.objects.condition {
-            <div class="condition">{ format!("condition = {}", k.condition) }</div>
-        }
+        { for spec.objects.iter().map(|o| object(spec, k, o)) }
         </section>
+    }
+}
+
+/// A shared object other than a wait queue (those are drawn above): the pipe's ring and mutex,
+/// a page's flags, a shared variable, a mutex.
+fn object(spec: &Spec, k: &Kernel, o: &Object) -> Html {
+    let owner = |t: Option<TaskId>| t.map_or("free".to_string(), |t| format!("held by {}", spec.task_name(t)));
+    match o.kind {
+        ObjectKind::Queue(_) => html! {},
+        ObjectKind::Pipe { pipe, mutex } => {
+            let (head, tail, cap) = (k.var(pipe.head), k.var(pipe.tail), k.var(pipe.max_usage).max(1));
+            html! {
+                <div class="pipe" aria-label={o.name.clone()}>
+                    <div class="oname">{ &o.name }</div>
+                    <div class="ring">
+                    { for (0..cap as u32).map(|i| {
+                        let full = slot_used(head, tail, cap, i);
+                        let at = |x: i32| x.rem_euclid(cap) as u32 == i;
+                        let marks = [(at(tail), "tail"), (at(head), "head")];
+                        let label = marks.iter().filter(|(at, _)| *at).map(|(_, name)| *name).collect::<Vec<_>>().join(" ");
+                        html! {
+                            <span class="cell">
+                                <span class={classes!("slot", full.then_some("full"))}></span>
+                                <small>{ label }</small>
+                            </span>
+                        }
+                    }) }
+                    </div>
+                    <div>{ format!("head {head}  tail {tail}  ({} of {cap} pages)", head.wrapping_sub(tail)) }</div>
+                    if let Some(m) = mutex {
+                        <div>{ term(&spec.mutexes[m.index()], "mutex_lock") }{ format!(": {}", owner(k.mutex(m))) }</div>
+                    }
+                </div>
+            }
+        }
+        ObjectKind::Page(p) => {
+            let (locked, waiters) = (k.page_locked(p), k.page_waiters(p));
+            html! {
+                <div class="page-flags" aria-label={o.name.clone()}>
+                    <div class="oname">{ &o.name }</div>
+                    <span class={classes!("flag", locked.then_some("on"))}>{ term("PG_locked", "PG_locked") }{ format!(" {}", u8::from(locked)) }</span>
+                    <span class={classes!("flag", waiters.then_some("on"))}>{ term("PG_waiters", "PG_waiters") }{ format!(" {}", u8::from(waiters)) }</span>
+                    <span>{ format!("held by {}", k.pages[p.index()].owner.map_or("nobody".to_string(), |t| spec.task_name(t).to_string())) }</span>
+                </div>
+            }
+        }
+        ObjectKind::Var(v) => html! {
+            <div class="var" data-var={o.name.clone()}>{ format!("{} = {}", o.name, k.var(v)) }</div>
+        },
+        ObjectKind::Mutex(m) => html! {
+            <div class="mutex">{ term(&o.name, "mutex_lock") }{ format!(": {}", owner(k.mutex(m))) }</div>
+        },
     }
 }
 
@@ -364,8 +433,14 @@ pub fn narration(p: &SessionProps) -> Html {
             let t = e.choice.task();
             let head = match (e.choice, e.pc) {
                 (Choice::Step(_), Some(pc)) => {
-                    let i = &spec.program(t).instrs[usize::from(pc)];
-                    format!("CPU{} runs {}: {} in {}().", t.0, spec.task_name(t), describe::call(i.code), i.func)
+                    let prog = spec.program(t);
+                    format!(
+                        "CPU{} runs {}: {} in {}().",
+                        t.0,
+                        spec.task_name(t),
+                        describe::call(prog.code(pc)),
+                        prog.func(pc)
+                    )
                 }
                 _ => format!("A fatal signal (SIGKILL) is delivered to {}.", spec.task_name(t)),
             };
@@ -451,5 +526,31 @@ pub fn banner(p: &SessionProps) -> Html {
             }</div>
         },
         _ => html! {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use wasm_bindgen_test::*;
+
+    use super::rows;
+
+    /// A lane's rows: the whole of a short listing; a window around the line on show that moves
+    /// to hold a sleeper's resume line, or shows it beyond a gap.
+    #[wasm_bindgen_test]
+    fn a_sleeper_shows_where_it_resumes() {
+        let lines = |r: std::ops::Range<usize>| r.map(Some).collect::<Vec<_>>();
+        assert_eq!(rows(5, 10, 3, Some(0)), lines(0..5));
+        assert_eq!(rows(50, 10, 20, None), lines(17..27));
+        assert_eq!(rows(50, 10, 20, Some(18)), lines(17..27));
+        assert_eq!(rows(50, 10, 20, Some(12)), lines(12..22));
+        assert_eq!(rows(50, 10, 20, Some(28)), lines(19..29));
+        // pipe-splice's writer asleep in ___wait_event() at listing line 43, resuming at 31.
+        let mut gap = vec![Some(31), None];
+        gap.extend(lines(41..49));
+        assert_eq!(rows(56, 10, 43, Some(31)), gap);
+        let mut gap = lines(18..26);
+        gap.extend([None, Some(40)]);
+        assert_eq!(rows(50, 10, 20, Some(40)), gap);
     }
 }

@@ -1,5 +1,6 @@
 //! The header (scenario, variant, strategy, seed), the step controls, and the gallery.
 
+use sim_core::lang::header::Bound;
 use sim_core::library;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -180,19 +181,25 @@ pub fn header(p: &HeaderProps) -> Html {
                     <input id="seed" aria-label="seed" type="number" min="0" value={s.seed.to_string()} onchange={on_seed} />
                 </label>
             }
-            { for s.scenario.protocol().params().iter().map(|def| {
+            { for s.scenario.params.iter().map(|def| {
                 let d = p.dispatch.clone();
-                let name = def.name;
-                let value = s.rec.spec.params.get(name).copied().unwrap_or(def.min);
+                let name = def.name.clone();
+                let value = s.rec.spec.params.get(&name).map_or(def.min, |&v| i64::from(v));
+                // A bound by another parameter (`signals` at most `lockers`) is that one's value.
+                let max = match &def.max {
+                    Bound::Value(m) => *m,
+                    Bound::Param(q) => s.rec.spec.params.get(q).map_or(def.min, |&v| i64::from(v)),
+                };
+                let event_name = name.clone();
                 let on_change = Callback::from(move |e: Event| {
                     if let Ok(v) = input_value(&e).trim().parse() {
-                        d.emit(Msg::Param(name.to_string(), v));
+                        d.emit(Msg::Param(event_name.clone(), v));
                     }
                 });
                 html! {
-                    <label title={def.about}>{ format!("{name} ") }
-                        <input class="param" id={format!("param-{name}")} aria-label={name} type="number"
-                            min={def.min.to_string()} max={def.max.to_string()} value={value.to_string()} onchange={on_change} />
+                    <label title={def.about.clone()}>{ format!("{name} ") }
+                        <input class="param" id={format!("param-{name}")} aria-label={name.clone()} type="number"
+                            min={def.min.to_string()} max={max.to_string()} value={value.to_string()} onchange={on_change} />
                     </label>
                 }
             }) }

@@ -1,0 +1,75 @@
+//! The kernel's own macros, as the kernel writes them (include/linux/wait.h, include/linux/
+//! compiler.h), so that `wait_event()` in a scenario expands exactly as in the kernel and the
+//! page can show the expansion under the line that calls it [ref §0, last row]. The scenario
+//! language's preprocessor loads them before the scenario's own text.
+
+use crate::lang::preprocess::Template;
+
+/// `___wait_event()` of mainline include/linux/wait.h, with the `wait_event*()` forms that call
+/// it. `cmd` is `schedule()`; timeouts and the `_lock_irq` forms are not modelled. The kernel's
+/// `__label__ __out;` is left out: labels in a statement expression are always its own.
+const WAIT_EVENT: &str = r"
+#define ___wait_is_interruptible(state) \
+	((state) == TASK_INTERRUPTIBLE || (state) == TASK_KILLABLE)
+#define ___wait_event(wq_head, condition, state, exclusive, ret, cmd) \
+({ \
+	struct wait_queue_entry __wq_entry; \
+	long __ret = ret;	/* explicit shadow */ \
+ \
+	init_wait_entry(&__wq_entry, exclusive ? WQ_FLAG_EXCLUSIVE : 0); \
+	for (;;) { \
+		long __int = prepare_to_wait_event(&wq_head, &__wq_entry, state); \
+ \
+		if (condition) \
+			break; \
+ \
+		if (___wait_is_interruptible(state) && __int) { \
+			__ret = __int; \
+			goto __out; \
+		} \
+ \
+		cmd; \
+	} \
+	finish_wait(&wq_head, &__wq_entry); \
+__out:	__ret; \
+})
+#define wait_event(wq_head, condition) \
+	___wait_event(wq_head, condition, TASK_UNINTERRUPTIBLE, 0, 0, schedule())
+#define wait_event_interruptible(wq_head, condition) \
+	___wait_event(wq_head, condition, TASK_INTERRUPTIBLE, 0, 0, schedule())
+#define wait_event_killable(wq_head, condition) \
+	___wait_event(wq_head, condition, TASK_KILLABLE, 0, 0, schedule())
+#define wait_event_interruptible_exclusive(wq_head, condition) \
+	___wait_event(wq_head, condition, TASK_INTERRUPTIBLE, 1, 0, schedule())
+#define wait_event_killable_exclusive(wq_head, condition) \
+	___wait_event(wq_head, condition, TASK_KILLABLE, 1, 0, schedule())
+";
+
+/// `wait_woken()` of kernel/sched/wait.c [ref §4.3]: the state is set, and the sleep skipped
+/// when a wakeup already set WOKEN; then WOKEN is cleared with a full barrier.
+const WAIT_WOKEN: &str = r"
+#define wait_woken(wq_entry, mode, timeout) \
+({ \
+	set_current_state(mode); \
+	if (!((wq_entry)->flags & WQ_FLAG_WOKEN)) \
+		schedule(); \
+	__set_current_state(TASK_RUNNING); \
+	(wq_entry)->flags &= ~WQ_FLAG_WOKEN; \
+	timeout; \
+})
+";
+
+/// include/linux/compiler.h: hints and once-accesses, which change nothing under sequential
+/// consistency.
+const COMPILER_H: &str = r"
+#define likely(x) (x)
+#define unlikely(x) (x)
+#define READ_ONCE(x) (x)
+#define WRITE_ONCE(x, val) ((x) = (val))
+";
+
+pub const TEMPLATES: &[Template] = &[
+    Template { name: "wait_event", text: WAIT_EVENT },
+    Template { name: "wait_woken", text: WAIT_WOKEN },
+    Template { name: "likely", text: COMPILER_H },
+];
