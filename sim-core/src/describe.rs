@@ -61,7 +61,7 @@ pub fn effect(spec: &Spec, e: &Effect) -> String {
             owner.map(|t| format!(" (held by {})", name(t))).unwrap_or_default()
         ),
         Effect::Signal { task } => format!("SIGKILL pending for {}", name(task)),
-        Effect::Exit { task, ret } => format!("{} returns {ret}", name(task)),
+        Effect::Exit { task, ret } => format!("{} returns {}", name(task), crate::glossary::errno(ret)),
         // `task` received the wakeup and lost it; the waiter left asleep may be another task
         // (an exclusive wakeup abandoned by a killed waiter leaves the next waiter asleep).
         Effect::Lost { task } => format!("LOST WAKEUP: the wakeup {} received is lost", name(task)),

@@ -69,7 +69,7 @@ const COMPILER_H: &str = r"
 ";
 
 pub const TEMPLATES: &[Template] = &[
-    Template { name: "wait_event", text: WAIT_EVENT },
-    Template { name: "wait_woken", text: WAIT_WOKEN },
-    Template { name: "likely", text: COMPILER_H },
+    Template { name: "___wait_event", file: "include/linux/wait.h", text: WAIT_EVENT },
+    Template { name: "wait_woken", file: "kernel/sched/wait.c", text: WAIT_WOKEN },
+    Template { name: "compiler.h", file: "include/linux/compiler.h", text: COMPILER_H },
 ];

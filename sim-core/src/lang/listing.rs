@@ -193,9 +193,9 @@ pub fn build(prog: &mut Program, code: &[Emitted], funcs: &[(String, Span)], inp
                     by_expansion.insert((call, t), listing.len() as u16);
                     listing.push(Line {
                         text: body,
-                        func: "___wait_event".into(),
+                        func: TEMPLATES.get(usize::from(*template)).map_or("", |t| t.name).into(),
                         depth: depth(raw).saturating_add(1).saturating_add(depth(raw_t)),
-                        cite: "include/linux/wait.h".into(),
+                        cite: TEMPLATES.get(usize::from(*template)).map_or("", |t| t.file).into(),
                         number: 0,
                     });
                 }

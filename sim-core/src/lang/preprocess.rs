@@ -41,7 +41,10 @@ struct Macro {
 
 /// A kernel macro, as C text: `#define` lines, as in include/linux/wait.h.
 pub struct Template {
+    /// The function its expansion's lines show as in a listing (`___wait_event`).
     pub name: &'static str,
+    /// Where the kernel has it, the citation of its lines.
+    pub file: &'static str,
     pub text: &'static str,
 }
 
@@ -578,7 +581,11 @@ mod tests {
 
     #[test]
     fn template_tokens_remember_their_origin_and_point_at_the_call() {
-        let t = [Template { name: "wait", text: "#define wait_event(wq, c) do { if (c) break; } while (0)" }];
+        let t = [Template {
+            name: "wait",
+            file: "wait.h",
+            text: "#define wait_event(wq, c) do { if (c) break; } while (0)",
+        }];
         let src = "x; wait_event(q, done);";
         let mut d = Vec::new();
         let (tokens, _) = lexer::lex(src, 0, &mut d);
