@@ -1,6 +1,7 @@
 //! The wqsim page: pick a scenario and a variant, step through a run, watch the wait queues,
 //! the wakeups and the moment a wakeup is lost. The URL holds the exact run and step.
 
+pub mod charts;
 mod lesson;
 mod predict;
 pub mod prove;

@@ -19,6 +19,8 @@ use sim_core::strategy::{StrategyKind, TimedConfig};
 use sim_core::sweep::{run_seed, Tally};
 use sim_core::{library, Spec};
 
+use crate::charts::Series;
+
 /// The most seeds (per variant) one sweep in the page may run; the CLI takes more.
 pub const MAX_SEEDS: u64 = 1_000_000;
 
@@ -27,8 +29,8 @@ pub const MAX_SEEDS: u64 = 1_000_000;
 pub const LOADER: &str = "sweep_worker_loader.js";
 
 /// Bumped when a message changes: a worker from another build is named as such. 2: postcard
-/// instead of bincode.
-const PROTOCOL: u32 = 2;
+/// instead of bincode. 3: a report carries its charts.
+const PROTOCOL: u32 = 3;
 
 /// Chunks aim at this many milliseconds of work, so progress is smooth and Stop is quick.
 const CHUNK_MS: f64 = 50.0;
@@ -108,7 +110,35 @@ pub enum State {
     Failed,
 }
 
-/// What the worker says after each chunk: the tallies so far, per variant in the job's order.
+/// A colour, as red, green and blue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rgb(pub u8, pub u8, pub u8);
+
+impl Rgb {
+    pub fn css(self) -> String {
+        format!("#{:02x}{:02x}{:02x}", self.0, self.1, self.2)
+    }
+}
+
+/// One colour per variant, by its place in the scenario (the bug first), the same in the table
+/// and in both charts.
+pub const PALETTE: [Rgb; 6] = [
+    Rgb(0xb4, 0x23, 0x2c),
+    Rgb(0x24, 0x57, 0xa6),
+    Rgb(0x2f, 0x8f, 0x4e),
+    Rgb(0xc9, 0x8a, 0x00),
+    Rgb(0x6b, 0x4f, 0xa8),
+    Rgb(0x5b, 0x64, 0x75),
+];
+
+/// The colour of `variant`: its place in `scenario`, so it stays the same across sweeps.
+pub fn colour_of(scenario: Option<&sim_core::Scenario>, variant: &str) -> Rgb {
+    let i = scenario.and_then(|s| s.variants.iter().position(|v| v.id == variant)).unwrap_or(0);
+    PALETTE[i % PALETTE.len()]
+}
+
+/// What the worker says after each chunk: the tallies so far, per variant in the job's order,
+/// and the two charts of them (SVG, or why one could not be drawn).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     /// The job's id; 0 when the worker could not read the request at all.
@@ -121,6 +151,7 @@ pub struct Report {
     /// Milliseconds since the worker started the sweep.
     pub elapsed_ms: f64,
     pub groups: Vec<(String, Tally)>,
+    pub charts: (Result<String, String>, Result<String, String>),
 }
 
 /// Read the seed range of the form: `from..to`, `to` excluded, at most [`MAX_SEEDS`] seeds.
@@ -214,6 +245,14 @@ impl Running {
     }
 
     fn report(&self, state: State, error: Option<String>) -> Report {
+        let scenario = library::find(&self.job.scenario).ok();
+        let series: Vec<Series> = self
+            .job
+            .variants
+            .iter()
+            .zip(&self.tallies)
+            .map(|(v, tally)| Series { variant: v, colour: colour_of(scenario, v), tally })
+            .collect();
         Report {
             id: self.job.id,
             state,
@@ -221,6 +260,7 @@ impl Running {
             done: self.next - self.job.from,
             elapsed_ms: now_ms() - self.started_ms,
             groups: self.job.variants.iter().cloned().zip(self.tallies.iter().cloned()).collect(),
+            charts: crate::charts::both(&self.job.scenario, self.job.strategy.id(), &series),
         }
     }
 }
@@ -243,7 +283,16 @@ impl SweepWorker {
     }
 
     fn failed(scope: &WorkerScope<Self>, who: HandlerId, id: u32, error: String) {
-        let report = Report { id, state: State::Failed, error: Some(error), done: 0, elapsed_ms: 0.0, groups: vec![] };
+        let none = || Err(String::new());
+        let report = Report {
+            id,
+            state: State::Failed,
+            error: Some(error),
+            done: 0,
+            elapsed_ms: 0.0,
+            groups: vec![],
+            charts: (none(), none()),
+        };
         scope.respond(who, Packet::pack(&report));
     }
 }

@@ -1,7 +1,6 @@
 //! Components: each draws a part of the session and decides nothing.
 
 pub mod board;
-pub mod charts;
 pub mod chrome;
 pub mod compare;
 pub mod lesson;

@@ -15,8 +15,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::session::{Mode, Msg};
-use crate::sweep::{seed_range, thousands, Job, Packet, Report, Request, State, SweepWorker, LOADER};
-use crate::view::charts::{self, Series, PALETTE};
+use crate::sweep::{colour_of, seed_range, thousands, Job, Packet, Report, Request, State, SweepWorker, LOADER};
 
 /// A sweep that says nothing for this long after Start has a worker that did not load.
 const SILENCE_MS: u32 = 10_000;
@@ -34,6 +33,8 @@ struct Run {
     elapsed_ms: f64,
     /// Per variant, in the job's order.
     groups: Rc<Vec<(String, Tally)>>,
+    /// Drawn by the worker: the hit rates and the steps to hang.
+    charts: Rc<(Result<String, String>, Result<String, String>)>,
     error: Option<String>,
 }
 
@@ -107,6 +108,7 @@ impl Reducible for Panel {
                     done: 0,
                     elapsed_ms: 0.0,
                     groups: Rc::new(groups),
+                    charts: Rc::new((Err(String::new()), Err(String::new()))),
                     error: None,
                 });
             }
@@ -157,6 +159,7 @@ fn apply(run: &mut Run, r: Report) {
     run.done = r.done.min(run.total());
     run.elapsed_ms = r.elapsed_ms;
     run.groups = Rc::new(r.groups);
+    run.charts = Rc::new(r.charts);
 }
 
 fn input_value(e: &InputEvent) -> String {
@@ -347,20 +350,7 @@ fn run_view(p: &RunProps) -> Html {
     let run = &p.run;
     let job = &run.job;
     let scenario = library::find(&job.scenario).ok();
-    // The colour of a variant is its place in the scenario, so it stays the same across sweeps.
-    let colour_of = |variant: &str| {
-        let i = scenario.and_then(|s| s.variants.iter().position(|v| v.id == variant)).unwrap_or(0);
-        PALETTE[i % PALETTE.len()]
-    };
-    let charts = {
-        let run = run.clone();
-        use_memo((job.id, run.done, run.state), move |_| {
-            let series: Vec<Series> =
-                run.groups.iter().map(|(v, t)| Series { variant: v, colour: colour_of(v), tally: t }).collect();
-            let title = format!("{}, {}: lost-wakeup rate (95% interval)", run.job.scenario, run.job.strategy.id());
-            (charts::hit_rates(&title, &series), charts::steps_to_hang("Steps to hang of the failing seeds", &series))
-        })
-    };
+    let charts = &run.charts;
     let total = run.total();
     let status = match (run.state, run.stopping) {
         (State::Running, false) if !run.heard => "starting the worker…".to_string(),
@@ -428,7 +418,7 @@ fn run_view(p: &RunProps) -> Html {
                     html! {
                         <tr data-variant={variant.clone()} data-seeds={t.seeds.to_string()} data-hits={t.lost_wakeup.to_string()}
                             data-ci-lo={lo.to_string()} data-ci-hi={hi.to_string()}>
-                            <th scope="row"><span class="swatch" style={format!("background: {}", css(colour_of(variant)))}></span>{ variant }</th>
+                            <th scope="row"><span class="swatch" style={format!("background: {}", colour_of(scenario, variant).css())}></span>{ variant }</th>
                             <td class="num">{ thousands(t.seeds) }</td>
                             <td class="num hits">{ thousands(t.lost_wakeup) }</td>
                             <td class="num">{ format!("{:.3}%  ({:.3}% – {:.3}%)", 100.0 * t.hit_rate(), 100.0 * lo, 100.0 * hi) }</td>
@@ -465,8 +455,4 @@ fn run_view(p: &RunProps) -> Html {
             </div>
         </div>
     }
-}
-
-fn css(c: plotters::style::RGBColor) -> String {
-    format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
 }

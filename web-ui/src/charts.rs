@@ -1,6 +1,7 @@
 //! The sweep's two charts, drawn by plotters into SVG text: the hit rate per variant with its
 //! 95% Wilson interval, and the distribution of steps to hang of the failing seeds. The numbers
-//! come from sim-core's `Tally`; this only draws them.
+//! come from sim-core's `Tally`; this only draws them. The sweep worker draws them and sends the
+//! SVG with its report, so plotters is in the worker's wasm and not in the page's.
 
 use std::ops::Range;
 
@@ -10,22 +11,12 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use sim_core::sweep::Tally;
 
-use crate::sweep::thousands;
-
-/// One colour per variant, by its place in the scenario (the bug first), the same in both charts.
-pub const PALETTE: [RGBColor; 6] = [
-    RGBColor(0xb4, 0x23, 0x2c),
-    RGBColor(0x24, 0x57, 0xa6),
-    RGBColor(0x2f, 0x8f, 0x4e),
-    RGBColor(0xc9, 0x8a, 0x00),
-    RGBColor(0x6b, 0x4f, 0xa8),
-    RGBColor(0x5b, 0x64, 0x75),
-];
+use crate::sweep::{thousands, Rgb};
 
 /// A variant's results, as drawn.
 pub struct Series<'a> {
     pub variant: &'a str,
-    pub colour: RGBColor,
+    pub colour: Rgb,
     pub tally: &'a Tally,
 }
 
@@ -35,6 +26,10 @@ const GRID: RGBColor = RGBColor(0xdd, 0xde, 0xd8);
 const INK: RGBColor = RGBColor(0x1c, 0x22, 0x30);
 
 type Area<'b> = DrawingArea<SVGBackend<'b>, Shift>;
+
+fn rgb(Rgb(r, g, b): Rgb) -> RGBColor {
+    RGBColor(r, g, b)
+}
 type Failure = DrawingAreaErrorKind<std::io::Error>;
 
 /// Draw into an SVG string.
@@ -119,7 +114,8 @@ pub fn hit_rates(title: &str, series: &[Series]) -> Result<String, String> {
             let x = i as f64;
             let (lo, hi) = s.tally.wilson95();
             let (lo, hi, rate) = (100.0 * lo, 100.0 * hi, 100.0 * s.tally.hit_rate());
-            chart.draw_series([Rectangle::new([(x - half, 0.0), (x + half, rate)], s.colour.mix(0.85).filled())])?;
+            chart
+                .draw_series([Rectangle::new([(x - half, 0.0), (x + half, rate)], rgb(s.colour).mix(0.85).filled())])?;
             let at = |y| (x, y);
             let whisker = INK.stroke_width(2);
             chart.draw_series([PathElement::new(vec![at(lo), at(hi)], whisker)])?;
@@ -194,7 +190,7 @@ pub fn steps_to_hang(title: &str, series: &[Series]) -> Result<String, String> {
             .draw()?;
         let k = failing.len() as f64;
         for (j, (s, c)) in failing.iter().zip(&counts).enumerate() {
-            let colour = s.colour;
+            let colour = rgb(s.colour);
             let bars = c.iter().enumerate().filter(|(_, &n)| n > 0).map(|(b, &n)| {
                 // The bin's variants side by side in the middle 90% of the bin.
                 let (w, x0) = (0.9 * f64::from(width), f64::from(lo) + (b as u32 * width) as f64 - 0.45);
@@ -217,4 +213,10 @@ pub fn steps_to_hang(title: &str, series: &[Series]) -> Result<String, String> {
             .draw()?;
         Ok(())
     })
+}
+
+/// Both charts of a sweep, as the page shows them.
+pub fn both(scenario: &str, strategy: &str, series: &[Series]) -> (Result<String, String>, Result<String, String>) {
+    let title = format!("{scenario}, {strategy}: lost-wakeup rate (95% interval)");
+    (hit_rates(&title, series), steps_to_hang("Steps to hang of the failing seeds", series))
 }
