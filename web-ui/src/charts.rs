@@ -21,6 +21,8 @@ pub struct Series<'a> {
 }
 
 const SIZE: (u32, u32) = (640, 400);
+/// The height of the band above a chart that holds its title.
+const TITLE_BAND: i32 = 40;
 const FONT: &str = "sans-serif";
 const GRID: RGBColor = RGBColor(0xdd, 0xde, 0xd8);
 const INK: RGBColor = RGBColor(0x1c, 0x22, 0x30);
@@ -32,16 +34,48 @@ fn rgb(Rgb(r, g, b): Rgb) -> RGBColor {
 }
 type Failure = DrawingAreaErrorKind<std::io::Error>;
 
-/// Draw into an SVG string.
-fn svg(draw: impl FnOnce(&Area) -> Result<(), Failure>) -> Result<String, String> {
+/// Draw into an SVG string, under `title`.
+///
+/// Nothing here asks plotters for the size of a text: in wasm, plotters measures text in the
+/// page's DOM, and the charts are drawn in a worker, which has none. So the title is drawn
+/// centred in a band of its own (not with `caption` or `titled`), the legend is drawn by
+/// [`legend`], and no labels are on the right of a chart (the only tick labels plotters
+/// measures).
+fn svg(title: &str, draw: impl FnOnce(&Area) -> Result<(), Failure>) -> Result<String, String> {
     let mut out = String::new();
     {
         let root = SVGBackend::with_string(&mut out, SIZE).into_drawing_area();
         root.fill(&WHITE).map_err(|e| e.to_string())?;
-        draw(&root).map_err(|e| e.to_string())?;
+        let (band, body) = root.split_vertically(TITLE_BAND);
+        let centre = Pos::new(HPos::Center, VPos::Center);
+        let style = TextStyle::from((FONT, 20).into_font()).color(&INK).pos(centre);
+        band.draw_text(title, &style, (SIZE.0 as i32 / 2, TITLE_BAND / 2 + 4)).map_err(|e| e.to_string())?;
+        draw(&body).map_err(|e| e.to_string())?;
         root.present().map_err(|e| e.to_string())?;
     }
     Ok(out)
+}
+
+/// A key of the variants' colours in the upper right corner of `area`: each name right-aligned,
+/// its swatch after it. The white box behind is as wide as the longest name at 0.6 em a
+/// character, an estimate, since a worker cannot measure text.
+fn legend(area: &Area, entries: &[(&str, RGBColor)]) -> Result<(), Failure> {
+    const SIZE_PX: i32 = 15;
+    const LINE: i32 = 22;
+    let (w, _) = area.dim_in_pixel();
+    let right = w as i32 - 24;
+    let longest = entries.iter().map(|(name, _)| name.chars().count()).max().unwrap_or(0) as i32;
+    let text_w = longest * SIZE_PX * 6 / 10;
+    let (top, bottom) = (8, 8 + LINE * entries.len() as i32 + 6);
+    area.draw(&Rectangle::new([(right - text_w - 34, top), (right + 8, bottom)], WHITE.mix(0.9).filled()))?;
+    area.draw(&Rectangle::new([(right - text_w - 34, top), (right + 8, bottom)], GRID))?;
+    let style = TextStyle::from((FONT, SIZE_PX).into_font()).color(&INK).pos(Pos::new(HPos::Right, VPos::Center));
+    for (i, (name, colour)) in entries.iter().enumerate() {
+        let y = top + 4 + LINE * i as i32 + LINE / 2;
+        area.draw_text(name, &style, (right - 22, y))?;
+        area.draw(&Rectangle::new([(right - 14, y - 6), (right, y + 6)], colour.filled()))?;
+    }
+    Ok(())
 }
 
 /// The variants' axis: n slots, value `i` at the middle of slot `i`, a label at each slot only.
@@ -81,13 +115,12 @@ fn percent(v: f64, top: f64) -> String {
 
 /// Bars of the hit rate per variant, with whiskers for the 95% Wilson interval, and the counts.
 pub fn hit_rates(title: &str, series: &[Series]) -> Result<String, String> {
-    svg(|root| {
+    svg(title, |root| {
         let n = series.len().max(1) as u32;
         let highest = series.iter().map(|s| 100.0 * s.tally.wilson95().1).fold(0.0f64, f64::max);
         // Room above the highest whisker for its two labels.
         let top = (highest * 1.3).max(0.01);
         let mut chart = ChartBuilder::on(root)
-            .caption(title, (FONT, 20).into_font().color(&INK))
             .margin(14)
             .x_label_area_size(48)
             .y_label_area_size(78)
@@ -140,8 +173,7 @@ pub fn steps_to_hang(title: &str, series: &[Series]) -> Result<String, String> {
     let lo = failing.iter().filter_map(|s| s.tally.steps_to_hang.keys().next()).min().copied();
     let hi = failing.iter().filter_map(|s| s.tally.steps_to_hang.keys().next_back()).max().copied();
     let (Some(lo), Some(hi)) = (lo, hi) else {
-        return svg(|root| {
-            let root = root.titled(title, (FONT, 20).into_font().color(&INK))?;
+        return svg(title, |root| {
             let (w, h) = root.dim_in_pixel();
             let style = TextStyle::from((FONT, 18).into_font()).color(&INK).pos(Pos::new(HPos::Center, VPos::Center));
             root.draw(&Text::new("No seed lost a wakeup: no run hangs.", (w as i32 / 2, h as i32 / 2), style))
@@ -165,9 +197,8 @@ pub fn steps_to_hang(title: &str, series: &[Series]) -> Result<String, String> {
     let left = f64::from(lo) - 0.5;
     let right = f64::from(lo) + (bins as u32 * width) as f64 - 0.5;
     let pad = ((12.0 - (right - left)) / 2.0).max(0.0) + 0.5;
-    svg(|root| {
+    svg(title, |root| {
         let mut chart = ChartBuilder::on(root)
-            .caption(title, (FONT, 20).into_font().color(&INK))
             .margin(14)
             .x_label_area_size(48)
             .y_label_area_size(70)
@@ -199,19 +230,10 @@ pub fn steps_to_hang(title: &str, series: &[Series]) -> Result<String, String> {
                     colour.mix(0.85).filled(),
                 )
             });
-            chart
-                .draw_series(bars)?
-                .label(s.variant.to_string())
-                .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], colour.filled()));
+            chart.draw_series(bars)?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .label_font((FONT, 15).into_font().color(&INK))
-            .background_style(WHITE.mix(0.9))
-            .border_style(GRID)
-            .draw()?;
-        Ok(())
+        let entries: Vec<(&str, RGBColor)> = failing.iter().map(|s| (s.variant, rgb(s.colour))).collect();
+        legend(&chart.plotting_area().strip_coord_spec(), &entries)
     })
 }
 
