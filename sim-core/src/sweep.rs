@@ -117,8 +117,9 @@ pub struct Tally {
     pub steps_to_hang: BTreeMap<u32, u64>,
     /// The lowest seeds that lost a wakeup.
     pub first_failing: Vec<u64>,
-    /// The race windows of the timed runs that lost a wakeup: width in ns → runs.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    /// The race windows of the timed runs that lost a wakeup: width in ns → runs. Always
+    /// serialized: the page's sweep worker sends tallies in postcard, which has no optional fields.
+    #[serde(default)]
     pub window_ns: BTreeMap<u64, u64>,
 }
 
