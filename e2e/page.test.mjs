@@ -234,3 +234,47 @@ for (const [what, link, message] of [
     await page.close();
   });
 }
+
+test('a timed run draws its steps on a time axis with the race window shaded; the others by step', async () => {
+  // Seed 51 with delays on 30% of steps: R's prepare_to_wait(rd_wait) is held up for 11 µs and
+  // W's wake_up() lands inside the window.
+  const { page, errors } = await open('#wq1/pipe-splice/v5.8/timed/51/timed.delay_per_mille=300//21');
+  await page.waitForSelector('.timeline svg.gantt');
+  assert.equal(await page.textContent('.timeline .axis-name'), 'time');
+  const labels = await page.locator('.timeline .axis text').allTextContents();
+  assert.ok(labels.some((l) => l.endsWith('µs')), labels.join(' '));
+  const window = page.locator('.timeline .race-window');
+  assert.equal(await window.count(), 1);
+  assert.match(await window.textContent(), /race window 11\.22 µs/);
+  // The shading is as wide as the window on the axis: 11,216 of the run's ns.
+  const shade = await page.locator('.timeline .race-window rect').boundingBox();
+  const svg = await page.locator('.timeline svg').boundingBox();
+  assert.ok(shade.width > svg.width / 5 && shade.width < svg.width / 2, `${shade.width} of ${svg.width}`);
+  // Sleeps are drawn, and the narration says when the step ran.
+  assert.ok((await page.getAttribute('.timeline .sleeps', 'd')).length > 0);
+  assert.match(await page.textContent('.narration'), /^At 13,556 ns, for 153 ns: CPU0 runs R: schedule/);
+  // Stepping still goes event by event.
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForFunction(() => document.querySelector('#step')?.textContent.includes('step 20 /'));
+  // The oracle's account gives the window.
+  await page.click('.banner .why summary').catch(() => {});
+  await page.keyboard.press('End');
+  await page.click('.banner .why summary');
+  assert.match(await page.textContent('.banner .why .window'), /11,216 ns wide; W's wake_up_interruptible_sync_poll/);
+  await page.evaluate(() => document.querySelector('.timeline').scrollIntoView({ block: 'center' }));
+  await page.screenshot({ path: 'screenshots/timed-pipe.png' });
+  // A click on the time axis goes to the step running then: the window's start is step 17.
+  const at = await page.locator('.timeline .race-window rect').boundingBox();
+  const top = await page.locator('.timeline svg').boundingBox();
+  await page.mouse.click(at.x + 1, top.y + 5);
+  await page.waitForFunction(() => document.querySelector('#step')?.textContent.includes('step 17 /'));
+  // The random strategy keeps the step axis.
+  const other = await open('#wq1/pipe-splice/v5.8/random/3005///21');
+  await other.page.waitForSelector('.timeline svg');
+  assert.equal(await other.page.locator('.timeline svg.gantt').count(), 0);
+  assert.equal(await other.page.textContent('.timeline .axis-name'), 'step');
+  assert.equal(await other.page.locator('.timeline .race-window').count(), 0);
+  assert.deepEqual([...errors, ...other.errors], []);
+  await other.page.close();
+  await page.close();
+});

@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use serde_json::{json, Value};
 use sim_core::trace::Trace;
-use sim_core::{describe, library, Choice, Outcome, Schedule, Spec, Verdict};
+use sim_core::{describe, library, window, Choice, Outcome, Schedule, Spec, Verdict};
 
 /// The built-in scenarios, or the scenario files of `dir`, with their variants and parameters.
 pub fn list(dir: Option<&std::path::Path>) -> Result<(), sim_core::Error> {
@@ -85,14 +85,28 @@ impl Run<'_> {
     /// One line per step, then the verdict, the hash and the command that replays the run.
     pub fn text(&self) -> String {
         let mut s = String::new();
-        let _ = writeln!(s, "{:>5}  {:<4}  {:<4}  {:<24}  {:<58}  effect", "step", "cpu", "task", "function", "line");
+        // A timed run's steps carry their virtual time: a column of start times and durations.
+        let clock = self.trace.events.iter().any(|e| e.time.is_some());
+        let time_head = if clock { format!("{:>11}  {:>6}  ", "start ns", "dur") } else { String::new() };
+        let _ = writeln!(
+            s,
+            "{:>5}  {time_head}{:<4}  {:<4}  {:<24}  {:<58}  effect",
+            "step", "cpu", "task", "function", "line"
+        );
         for e in &self.trace.events {
             let t = e.choice.task();
             let (func, code) = self.site(e.choice, e.pc);
             let cpu = if matches!(e.choice, Choice::Signal(_)) { "-".to_string() } else { format!("CPU{}", t.0) };
+            let time = match (clock, e.time) {
+                (false, _) => String::new(),
+                (true, Some(t)) => {
+                    format!("{:>11}  {:>6}  ", window::group(t.start_ns), format!("+{}", t.duration_ns()))
+                }
+                (true, None) => format!("{:>11}  {:>6}  ", "-", "-"),
+            };
             let _ = writeln!(
                 s,
-                "{:>5}  {:<4}  {:<4}  {:<24}  {:<58}  {}",
+                "{:>5}  {time}{:<4}  {:<4}  {:<24}  {:<58}  {}",
                 e.step,
                 cpu,
                 self.spec.task_name(t),
@@ -102,8 +116,22 @@ impl Run<'_> {
             );
         }
         let _ = writeln!(s, "\nverdict: {}", verdict_text(&self.outcome.verdict));
+        if let Verdict::LostWakeup(lost) = &self.outcome.verdict {
+            match window::race_window(self.spec, &self.trace.events, lost) {
+                Ok(w) => {
+                    let _ = writeln!(s, "race window: {}", w.describe());
+                }
+                Err(why) => {
+                    let _ = writeln!(s, "race window: none: {why}");
+                }
+            }
+        }
         let _ = writeln!(s, "steps: {}  trace hash: {:016x}", self.outcome.steps, self.outcome.trace_hash);
-        let params: String = self.named.params.iter().map(|(k, v)| format!(" --param {k}={v}")).collect();
+        let mut params: String = self.named.params.iter().map(|(k, v)| format!(" --param {k}={v}")).collect();
+        // `timed.*` parameters are accepted by the timed strategy only.
+        if self.named.params.iter().any(|(k, _)| k.starts_with(sim_core::strategy::timed::PREFIX)) {
+            params.insert_str(0, " --strategy timed");
+        }
         let _ = writeln!(
             s,
             "replay: wqsim run {} --variant {}{params} --schedule \"{}\"",
@@ -123,7 +151,7 @@ impl Run<'_> {
             .map(|e| {
                 let (func, code) = self.site(e.choice, e.pc);
                 let t = e.choice.task();
-                json!({
+                let mut v = json!({
                     "step": e.step,
                     "cpu": matches!(e.choice, Choice::Step(_)).then_some(t.0),
                     "task": self.spec.task_name(t),
@@ -131,16 +159,28 @@ impl Run<'_> {
                     "function": func,
                     "line": code,
                     "effects": e.effects.iter().map(|f| describe::effect(self.spec, f)).collect::<Vec<_>>(),
-                })
+                });
+                if let Some(time) = e.time {
+                    v["start_ns"] = json!(time.start_ns);
+                    v["end_ns"] = json!(time.end_ns);
+                }
+                v
             })
             .collect();
-        json!({
+        let mut v = json!({
             "steps": self.outcome.steps,
             "verdict": self.outcome.verdict,
             "trace_hash": format!("{:016x}", self.outcome.trace_hash),
             "schedule": self.schedule(),
             "trace": trace,
-        })
+        });
+        if let Verdict::LostWakeup(lost) = &self.outcome.verdict {
+            v["race_window"] = match window::race_window(self.spec, &self.trace.events, lost) {
+                Ok(w) => json!(w),
+                Err(why) => json!({ "none": why }),
+            };
+        }
+        v
     }
 }
 

@@ -32,7 +32,7 @@ pub fn run(args: &Args) -> Result<(), sim_core::Error> {
     let (scenario, spec) = args.target.load()?;
     let seed = args.seed.unwrap_or(scenario.default_seed);
     let mut world = World::new(spec.clone());
-    let timing = args.strategy.timing(&args.target.params)?;
+    let timing = args.strategy.timing(&spec, &args.target.params)?;
     let seeded = args.strategy.build_with(seed, &world, &timing);
     let mut strategy: Box<dyn Strategy> = match &args.schedule {
         Some(text) => Box::new(Replay::strict(Schedule::parse(text, &spec)?, Some(seeded))),

@@ -33,7 +33,7 @@ pub fn shrink(args: &Args) -> Result<(), sim_core::Error> {
     let mut strategy: Box<dyn Strategy> = match &args.schedule {
         Some(text) => Box::new(Replay::strict(Schedule::parse(text, &spec)?, None)),
         None => {
-            let timing = args.strategy.timing(&args.target.params)?;
+            let timing = args.strategy.timing(&spec, &args.target.params)?;
             args.strategy.build_with(args.seed.unwrap_or(scenario.default_seed), &world, &timing)
         }
     };

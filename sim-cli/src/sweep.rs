@@ -321,7 +321,7 @@ struct Job {
 impl Job {
     fn new(scenario: &Scenario, variant: &str, params: &[(String, i64)], kind: StrategyKind) -> Result<Job, Error> {
         let spec = scenario.spec(Some(variant), params)?;
-        let timing = kind.timing(params)?;
+        let timing = kind.timing(&spec, params)?;
         let mut all = spec.params.clone();
         all.extend(params.iter().filter(|(k, _)| k.starts_with(TIMED_PREFIX)).map(|(k, v)| (k.clone(), *v as u32)));
         Ok(Job { spec, timing, params: all })
@@ -414,7 +414,7 @@ fn group_json(scenario: &str, strategy: &str, (variant, params): &(String, Strin
             json!({ "seed": seed, "link": link, "command": command })
         })
         .collect();
-    json!({
+    let mut g = json!({
         "variant": variant,
         "params": params,
         "seeds": t.seeds,
@@ -423,7 +423,11 @@ fn group_json(scenario: &str, strategy: &str, (variant, params): &(String, Strin
         "ci95": [lo, hi],
         "steps": steps,
         "first_failing": failing,
-    })
+    });
+    if let Some((min, median, max, measured)) = t.window_summary() {
+        g["window_ns"] = json!({ "measured": measured, "min": min, "median": median, "max": max });
+    }
+    g
 }
 
 fn report(scenario: &str, strategy: &str, tallies: &Groups, as_json: bool, speed: Option<Value>) -> Result<(), Error> {
@@ -459,6 +463,20 @@ fn report(scenario: &str, strategy: &str, tallies: &Groups, as_json: bool, speed
             t.step_limit,
             format!("{:.4}% ({:.4}–{:.4}%)", 100.0 * t.hit_rate(), 100.0 * lo, 100.0 * hi),
         );
+    }
+    if tallies.values().any(|t| !t.window_ns.is_empty()) {
+        println!("\nrace windows of the lost wakeups, in virtual ns (the hits' windows, measured):");
+        for ((variant, params), t) in plot::ordered(tallies) {
+            if let Some((min, median, max, measured)) = t.window_summary() {
+                let n = |v: u64| sim_core::window::group(v);
+                println!(
+                    "  {variant:<22} {params:<width$}  {measured} measured: min {}, median {}, max {}",
+                    n(min),
+                    n(median),
+                    n(max)
+                );
+            }
+        }
     }
     for ((variant, params), t) in plot::ordered(tallies) {
         for &seed in t.first_failing.iter().take(3) {

@@ -298,3 +298,40 @@ fn replay_rebuilds_the_run_of_a_link_with_the_same_hash() {
         "share link length is 20005, over the limit of 16384",
     );
 }
+
+/// A timed run's JSON gives every step its virtual start and end, and the lost wakeup its race
+/// window; the text trace has a time column. Other strategies have neither times nor column.
+#[test]
+fn a_timed_run_carries_virtual_time_and_its_race_window() {
+    let args = ["run", "pipe-splice", "--strategy", "timed", "--seed", "51", "--param", "timed.delay_per_mille=300"];
+    let o = wqsim(&[&args[..], &["--json"]].concat());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let trace = v["trace"].as_array().unwrap();
+    assert!(trace.iter().all(|s| s["start_ns"].as_u64().unwrap() <= s["end_ns"].as_u64().unwrap()));
+    assert_eq!(v["verdict"]["kind"], "lost_wakeup");
+    let w = &v["race_window"];
+    assert_eq!((w["kind"].as_str(), w["task"].as_str()), (Some("rearmed"), Some("R")));
+    assert_eq!(
+        (w["opens"]["step"].as_u64(), w["wakeup"]["step"].as_u64(), w["closes"]["step"].as_u64()),
+        (Some(17), Some(18), Some(19))
+    );
+    let (opens, closes) = (w["opens"]["start_ns"].as_u64().unwrap(), w["closes"]["start_ns"].as_u64().unwrap());
+    assert_eq!(w["width_ns"].as_u64(), Some(closes - opens));
+    assert_eq!(trace[16]["start_ns"].as_u64(), Some(opens));
+    let text = stdout(&wqsim(&args));
+    assert!(
+        text.contains("start ns") && text.contains("race window: from R's prepare_to_wait(&pipe->rd_wait"),
+        "{text}"
+    );
+    assert!(text.contains("ns wide"), "{text}");
+    // Random: no time fields, no column; the window in steps.
+    let o = wqsim(&["run", "pipe-splice", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v["trace"].as_array().unwrap().iter().all(|s| s.get("start_ns").is_none() && s.get("end_ns").is_none()));
+    assert!(
+        v["race_window"]["width_ns"].is_null() && v["race_window"]["opens"]["step"].is_u64(),
+        "{}",
+        v["race_window"]
+    );
+    assert!(!stdout(&wqsim(&["run", "pipe-splice"])).contains("start ns"));
+}

@@ -238,3 +238,59 @@ fn timing_parameters_change_the_odds_and_replay() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("is for --strategy timed, not random"));
 }
+
+/// A timed sweep measures the race window of each hit: the summary gives their widths, each
+/// failing seed's JSON line its own, and `wqsim run` of that seed the same window.
+#[test]
+fn a_timed_sweep_tallies_the_race_windows_of_its_hits() {
+    let out = tmp("windows.jsonl");
+    let s = json(&wqsim(&[
+        "sweep",
+        "pipe-splice",
+        "--strategy",
+        "timed",
+        "--seeds",
+        "0..3000",
+        "--param",
+        "timed.delay_per_mille=300",
+        "--out",
+        &out,
+        "--json",
+    ]));
+    let g = &s["groups"][0];
+    let hits = g["verdicts"]["lost_wakeup"].as_u64().unwrap();
+    assert!(hits > 0);
+    assert_eq!(g["window_ns"]["measured"].as_u64(), Some(hits), "every pipe hit has a window: {g}");
+    let (min, median, max) = (
+        g["window_ns"]["min"].as_u64().unwrap(),
+        g["window_ns"]["median"].as_u64().unwrap(),
+        g["window_ns"]["max"].as_u64().unwrap(),
+    );
+    assert!(min <= median && median <= max, "{g}");
+    let lines = std::fs::read_to_string(&out).unwrap();
+    let hit: serde_json::Value = lines
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|r| r["verdict"] == "lost_wakeup")
+        .unwrap();
+    assert!(lines.lines().filter(|l| l.contains("\"finished\"")).all(|l| !l.contains("window_ns")));
+    let seed = hit["seed"].as_u64().unwrap().to_string();
+    let run = json(&wqsim(&[
+        "run",
+        "pipe-splice",
+        "--strategy",
+        "timed",
+        "--seed",
+        &seed,
+        "--param",
+        "timed.delay_per_mille=300",
+        "--json",
+    ]));
+    assert_eq!(run["race_window"]["width_ns"], hit["window_ns"]);
+    // The text summary lists them too; merge keeps them.
+    let merged = json(&wqsim(&["merge", &out, "--json"]));
+    assert_eq!(merged["groups"][0]["window_ns"], g["window_ns"]);
+    // A sweep of another strategy measures none.
+    let r = json(&wqsim(&["sweep", "pipe-splice", "--seeds", "3000..3010", "--json"]));
+    assert!(r["groups"][0].get("window_ns").is_none());
+}

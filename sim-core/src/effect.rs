@@ -6,6 +6,7 @@ use serde::Serialize;
 use crate::ids::{EntryId, MutexId, PageId, QueueId, TaskId, VarId};
 use crate::kernel::task::TaskState;
 use crate::kernel::waitqueue::EntryFlags;
+use crate::strategy::StepTime;
 use crate::world::Choice;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -53,10 +54,16 @@ pub enum Effect {
 
 /// Where effects go. `()` drops them (sweeps); the trace recorder keeps them.
 pub trait Sink {
+    /// Whether this sink keeps the virtual time of each step (`time`). When false (sweeps, the
+    /// hash), the run loop never asks the strategy for a time: no cost per step.
+    const TIMES: bool = false;
+
     /// A new step starts: number `step`, doing `choice`; `pc` is the instruction a task step
     /// runs.
     fn begin(&mut self, _step: u32, _choice: Choice, _pc: Option<u16>) {}
     fn emit(&mut self, effect: Effect);
+    /// The step begun last ran at `time` on the timed strategy's clock (after its effects).
+    fn time(&mut self, _time: StepTime) {}
 }
 
 impl Sink for () {

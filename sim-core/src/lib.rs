@@ -42,6 +42,7 @@ pub mod spec;
 pub mod strategy;
 pub mod sweep;
 pub mod trace;
+pub mod window;
 pub mod world;
 
 pub use error::Error;

@@ -191,6 +191,29 @@ pub struct LostWakeup {
     pub wakeup: Option<WakeupReport>,
     /// Why, in one sentence.
     pub reason: String,
+    /// The account behind `reason`, with the steps it names: what the race window is read from
+    /// (`window.rs`).
+    #[serde(skip)]
+    pub account: Account,
+}
+
+/// The oracle's account of a lost wakeup, by the steps it names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Account {
+    /// The wakeup of step `wakeup` set `task` RUNNING, and `task` stored a sleeping state again
+    /// at step `rearm` without testing its condition [ref §1.5 check 1].
+    Rearmed { task: TaskId, wakeup: u32, rearm: u32 },
+    /// `task` spent the exclusive wakeup of step `wakeup` and stopped waiting at step `finish`
+    /// without taking the resource [ref §2.2].
+    Abandoned { task: TaskId, wakeup: u32, finish: u32 },
+    /// The wakeup of step `wakeup` reached `task` after its test at step `test`, while it was
+    /// still RUNNING [ref §4.3].
+    PassedOver { task: TaskId, wakeup: u32, test: u32 },
+    /// The wakeup of step `wakeup` found nobody on `queue`: `task` had tested its condition at
+    /// step `test` and was not yet queued.
+    FoundNobody { task: TaskId, wakeup: u32, test: u32, queue: QueueId },
+    /// No wakeup reached `task` after its last test: the oracle names none.
+    NoWakeup { task: TaskId },
 }
 
 /// How a run ended.
@@ -314,6 +337,7 @@ fn explain(world: &World, victim: TaskId) -> LostWakeup {
             lost_at_step: w.step,
             wakeup: Some(wakeup),
             reason,
+            account: Account::PassedOver { task: victim, wakeup: w.step, test: last_check },
         };
     }
     let idle = oracle
@@ -329,7 +353,14 @@ fn explain(world: &World, victim: TaskId) -> LostWakeup {
                 "{} by {} at step {} found nobody on {}: {name} had tested its condition at step {last_check} and was not yet queued, then slept",
                 wakeup.call, wakeup.waker, w.step, wakeup.queue
             );
-            LostWakeup { waiter: name.into(), waiter_task: victim, lost_at_step: w.step, wakeup: Some(wakeup), reason }
+            LostWakeup {
+                waiter: name.into(),
+                waiter_task: victim,
+                lost_at_step: w.step,
+                wakeup: Some(wakeup),
+                reason,
+                account: Account::FoundNobody { task: victim, wakeup: w.step, test: last_check, queue: w.queue },
+            }
         }
         None => LostWakeup {
             waiter: name.into(),
@@ -337,6 +368,7 @@ fn explain(world: &World, victim: TaskId) -> LostWakeup {
             lost_at_step: last_check,
             wakeup: None,
             reason: format!("{name} sleeps while the condition it waits for holds, and no wakeup reached it after its last test at step {last_check}"),
+            account: Account::NoWakeup { task: victim },
         },
     }
 }
@@ -366,6 +398,12 @@ fn report_loss(spec: &Spec, victim: TaskId, loss: &Loss) -> LostWakeup {
     let wakeup = report_wakeup(spec, &loss.wakeup);
     let who = spec.task_name(loss.task);
     let from = format!("{} ({} on {} at step {})", wakeup.call, wakeup.waker, wakeup.queue, wakeup.step);
+    let account = match loss.kind {
+        LossKind::Rearmed { step, .. } => Account::Rearmed { task: loss.task, wakeup: loss.wakeup.step, rearm: step },
+        LossKind::ExclusiveAbandoned => {
+            Account::Abandoned { task: loss.task, wakeup: loss.wakeup.step, finish: loss.step }
+        }
+    };
     let reason = match loss.kind {
         LossKind::Rearmed { step, pc } => format!(
             "state re-armed by {} at step {step} after {from} set {who} RUNNING; {who} slept at step {} without testing its condition",
@@ -383,5 +421,6 @@ fn report_loss(spec: &Spec, victim: TaskId, loss: &Loss) -> LostWakeup {
         lost_at_step: loss.step,
         wakeup: Some(wakeup),
         reason,
+        account,
     }
 }

@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use crate::effect::Sink;
 use crate::error::Error;
 use crate::library;
 use crate::oracle::{self, Verdict};
@@ -64,12 +65,15 @@ impl Recording {
                     None => break None,
                 }
             };
-            let c = match (by_hand, strategy.as_mut()) {
-                (Some(c), _) => c,
-                (None, Some(s)) => available[s.pick(&world, &available)?],
+            let (c, time) = match (by_hand, strategy.as_mut()) {
+                (Some(c), _) => (c, None),
+                (None, Some(s)) => (available[s.pick(&world, &available)?], s.last_time()),
                 (None, None) => break None,
             };
             world.apply(c, &mut hash)?;
+            if let Some(t) = time {
+                hash.time(t);
+            }
             worlds.push(world.clone());
         };
         let trace_hash = hash.finish();
@@ -83,7 +87,7 @@ impl Recording {
         let then = if link.manual {
             Then::Stop
         } else {
-            Then::Strategy { kind: link.strategy, seed: link.seed, timing: link.strategy.timing(&link.params)? }
+            Then::Strategy { kind: link.strategy, seed: link.seed, timing: link.strategy.timing(&spec, &link.params)? }
         };
         let rec = Recording::record(spec, &link.choices.0, false, then)?;
         if link.step as usize >= rec.worlds.len() {

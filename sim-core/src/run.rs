@@ -45,6 +45,11 @@ pub fn run<St: Strategy + ?Sized, S: Sink>(
             .get(i)
             .ok_or_else(|| Error::Schedule(format!("the strategy picked choice {i} of {}", choices.len())))?;
         world.apply(c, &mut hash)?;
+        if S::TIMES {
+            if let Some(t) = strategy.last_time() {
+                hash.time(t);
+            }
+        }
     }
 }
 
@@ -67,6 +72,39 @@ pub fn engine_fingerprint() -> String {
                     };
                     out += &format!("{} {} {} {seed} {line}\n", scenario.id, v.id, kind.id());
                 }
+            }
+        }
+    }
+    out
+}
+
+/// The timed strategy's clock, fingerprinted: for every built-in scenario and variant at the
+/// scenario's default seed and at seed 1, the steps, the virtual time the run ended and a hash of
+/// every step's start and end. Compared with `sim-core/tests/golden_times.txt` natively and in
+/// the browser, so the clock runs the same on every platform. Separate from
+/// [`engine_fingerprint`]: times are not part of a trace hash.
+pub fn clock_fingerprint() -> String {
+    use std::hash::{Hash, Hasher};
+    let mut out = String::from("# scenario variant seed steps end_ns clock_hash\n");
+    for scenario in crate::library::scenarios() {
+        for v in &scenario.variants {
+            let Ok(spec) = scenario.spec(Some(&v.id), &[]) else { continue };
+            for seed in [scenario.default_seed, 1] {
+                let mut world = World::new(spec.clone());
+                let mut strategy = crate::strategy::StrategyKind::Timed.build(seed, &world);
+                let mut trace = crate::trace::Trace::default();
+                let line = match run(&mut world, &mut *strategy, &mut trace) {
+                    Ok(o) => {
+                        let mut h = crate::hash::StableHasher::default();
+                        for e in &trace.events {
+                            (e.step, e.time).hash(&mut h);
+                        }
+                        let end = trace.events.iter().filter_map(|e| e.time).map(|t| t.end_ns).max().unwrap_or(0);
+                        format!("{} {end} {:016x}", o.steps, h.finish())
+                    }
+                    Err(e) => format!("error {e}"),
+                };
+                out += &format!("{} {} {seed} {line}\n", scenario.id, v.id);
             }
         }
     }

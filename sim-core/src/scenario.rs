@@ -29,6 +29,8 @@ pub struct Scenario {
     pub params: Vec<ParamDecl>,
     pub tasks: Vec<TaskDecl>,
     pub variants: Vec<VariantDecl>,
+    /// The timed strategy's defaults for this scenario (`[timed]`), as `timed.NAME` values.
+    pub timed: Vec<(String, i64)>,
     /// The file's name (for messages) and its whole text.
     pub file: String,
     pub text: String,
@@ -61,6 +63,7 @@ impl Scenario {
             params: h.params,
             tasks: h.tasks,
             variants: h.variants,
+            timed: h.timed,
             file: file.to_string(),
             text: text.to_string(),
             source_offset: h.source_offset,
@@ -212,6 +215,7 @@ impl Scenario {
             programs: out.programs,
             initial,
             step_limit: self.step_limit.unwrap_or(DEFAULT_STEP_LIMIT),
+            timed: self.timed.clone(),
         }))
     }
 

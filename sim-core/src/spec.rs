@@ -60,6 +60,9 @@ pub struct Spec {
     pub programs: Vec<Program>,
     pub initial: Kernel,
     pub step_limit: u32,
+    /// The scenario's own defaults for the timed strategy (`[timed]`), as `timed.NAME` values;
+    /// the run's `timed.*` parameters override them.
+    pub timed: Vec<(String, i64)>,
 }
 
 impl Spec {

@@ -30,6 +30,9 @@ pub struct Record {
     pub verdict: String,
     pub steps: u32,
     pub trace_hash: String,
+    /// A timed run's lost wakeup: the width of its race window in virtual ns (`window.rs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window_ns: Option<u64>,
 }
 
 /// What one seed came to: small and `Copy`, so a sweep allocates nothing per seed.
@@ -39,14 +42,38 @@ pub struct SeedResult {
     pub verdict: VerdictKind,
     pub steps: u32,
     pub trace_hash: u64,
+    /// The race window's width in virtual ns, for a lost wakeup under the timed strategy whose
+    /// window is defined.
+    pub window_ns: Option<u64>,
 }
 
-/// Run one seed with no trace kept.
+/// Run one seed with no trace kept. A timed run that loses a wakeup is run again with its trace
+/// and clock kept, to measure its race window: the cost falls on the rare hits, not on every step.
 pub fn run_seed(spec: &Arc<Spec>, kind: StrategyKind, timing: &TimedConfig, seed: u64) -> Result<SeedResult, Error> {
     let mut world = World::new(spec.clone());
     let mut strategy = kind.build_with(seed, &world, timing);
     let o = run::run(&mut world, &mut *strategy, &mut ())?;
-    Ok(SeedResult { seed, verdict: o.verdict.kind(), steps: o.steps, trace_hash: o.trace_hash })
+    let verdict = o.verdict.kind();
+    let window_ns = if kind == StrategyKind::Timed && verdict == VerdictKind::LostWakeup {
+        window_of(spec, kind, timing, seed)?
+    } else {
+        None
+    };
+    Ok(SeedResult { seed, verdict, steps: o.steps, trace_hash: o.trace_hash, window_ns })
+}
+
+/// The race window's width of one seed's lost wakeup, by a run that keeps its trace.
+pub fn window_of(spec: &Arc<Spec>, kind: StrategyKind, timing: &TimedConfig, seed: u64) -> Result<Option<u64>, Error> {
+    let mut world = World::new(spec.clone());
+    let mut strategy = kind.build_with(seed, &world, timing);
+    let mut trace = crate::trace::Trace::default();
+    let o = run::run(&mut world, &mut *strategy, &mut trace)?;
+    Ok(match &o.verdict {
+        crate::oracle::Verdict::LostWakeup(lost) => {
+            crate::window::race_window(spec, &trace.events, lost).ok().and_then(|w| w.width_ns)
+        }
+        _ => None,
+    })
 }
 
 impl Record {
@@ -61,6 +88,7 @@ impl Record {
             verdict: r.verdict.name().into(),
             steps: r.steps,
             trace_hash: format!("{:016x}", r.trace_hash),
+            window_ns: r.window_ns,
         }
     }
 
@@ -71,7 +99,7 @@ impl Record {
         let trace_hash = u64::from_str_radix(&self.trace_hash, 16).map_err(|_| {
             Error::Scenario(format!("the trace hash '{}' is not 16 hex digits", clip(&self.trace_hash)))
         })?;
-        Ok(SeedResult { seed: self.seed, verdict, steps: self.steps, trace_hash })
+        Ok(SeedResult { seed: self.seed, verdict, steps: self.steps, trace_hash, window_ns: self.window_ns })
     }
 }
 
@@ -89,6 +117,10 @@ pub struct Tally {
     pub steps_to_hang: BTreeMap<u32, u64>,
     /// The lowest seeds that lost a wakeup.
     pub first_failing: Vec<u64>,
+    /// The race windows of the timed runs that lost a wakeup: width in ns → runs. Always
+    /// serialized: the page's sweep worker sends tallies in postcard, which has no optional fields.
+    #[serde(default)]
+    pub window_ns: BTreeMap<u64, u64>,
 }
 
 impl Tally {
@@ -102,6 +134,9 @@ impl Tally {
             VerdictKind::LostWakeup => {
                 self.lost_wakeup += 1;
                 *self.steps_to_hang.entry(r.steps).or_default() += 1;
+                if let Some(w) = r.window_ns {
+                    *self.window_ns.entry(w).or_default() += 1;
+                }
                 if self.first_failing.len() < FIRST_FAILING || self.first_failing.last().is_some_and(|&s| r.seed < s) {
                     self.first_failing.push(r.seed);
                     self.keep_lowest();
@@ -121,6 +156,9 @@ impl Tally {
         }
         for (k, v) in &other.steps_to_hang {
             *self.steps_to_hang.entry(*k).or_default() += v;
+        }
+        for (k, v) in &other.window_ns {
+            *self.window_ns.entry(*k).or_default() += v;
         }
         self.first_failing.extend(&other.first_failing);
         self.keep_lowest();
@@ -161,10 +199,17 @@ impl Tally {
         let max = *self.steps.keys().next_back()?;
         Some((min, median(&self.steps)?, max))
     }
+
+    /// Min, median and max of the race windows measured, and how many were.
+    pub fn window_summary(&self) -> Option<(u64, u64, u64, u64)> {
+        let min = *self.window_ns.keys().next()?;
+        let max = *self.window_ns.keys().next_back()?;
+        Some((min, median(&self.window_ns)?, max, self.window_ns.values().sum()))
+    }
 }
 
 /// The median of a histogram (the lower middle value for an even count).
-pub fn median(hist: &BTreeMap<u32, u64>) -> Option<u32> {
+pub fn median<K: Copy>(hist: &BTreeMap<K, u64>) -> Option<K> {
     let n: u64 = hist.values().sum();
     let mut seen = 0;
     for (&k, &v) in hist {

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::effect::{Effect, Sink};
 use crate::hash::StableHasher;
+use crate::strategy::StepTime;
 use crate::world::Choice;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -16,6 +17,10 @@ pub struct Event {
     /// The instruction a task step ran (none for a signal).
     pub pc: Option<u16>,
     pub effects: Vec<Effect>,
+    /// When it ran on the timed strategy's virtual clock; none under the other strategies and
+    /// for choices made by hand (no clock chose them). Not part of the trace hash.
+    #[serde(skip_serializing_if = "Option::is_none", flatten)]
+    pub time: Option<StepTime>,
 }
 
 /// Keeps every event.
@@ -33,12 +38,20 @@ impl Trace {
 
 impl Sink for Trace {
     fn begin(&mut self, step: u32, choice: Choice, pc: Option<u16>) {
-        self.events.push(Event { step, choice, pc, effects: Vec::new() });
+        self.events.push(Event { step, choice, pc, effects: Vec::new(), time: None });
     }
 
     fn emit(&mut self, effect: Effect) {
         if let Some(e) = self.events.last_mut() {
             e.effects.push(effect);
+        }
+    }
+
+    const TIMES: bool = true;
+
+    fn time(&mut self, time: StepTime) {
+        if let Some(e) = self.events.last_mut() {
+            e.time = Some(time);
         }
     }
 }
@@ -70,5 +83,12 @@ impl<S: Sink> Sink for TraceHash<'_, S> {
     fn emit(&mut self, effect: Effect) {
         effect.hash(&mut self.hasher);
         self.inner.emit(effect);
+    }
+
+    const TIMES: bool = S::TIMES;
+
+    /// Times are not hashed: a trace hash names what a run did, the same with or without a clock.
+    fn time(&mut self, time: StepTime) {
+        self.inner.time(time);
     }
 }

@@ -413,7 +413,7 @@ fn a_header_field_that_is_unknown_missing_or_of_the_wrong_type_is_named_with_its
                 32,
                 2,
                 "unknown field `sauce` in the header",
-                Some("the fields of the header are id, title, description, default_variant, default_seed, step_limit, params, tasks, variants, source"),
+                Some("the fields of the header are id, title, description, default_variant, default_seed, step_limit, params, tasks, variants, timed, source"),
             ),
             (1, 1, "missing field `source` in the header", None),
         ],

@@ -71,7 +71,7 @@ impl Session {
         let spec = scenario.spec(Some(variant), &params)?;
         let then = match mode {
             // A link's `timed.*` parameters tune the timed strategy; the others ignore them.
-            Mode::Strategy(kind) => Then::Strategy { kind, seed, timing: TimedConfig::from_params(&params)? },
+            Mode::Strategy(kind) => Then::Strategy { kind, seed, timing: TimedConfig::for_spec(&spec, &params)? },
             Mode::Manual => Then::Stop,
         };
         let rec = Rc::new(Recording::record(spec, &prefix, true, then)?);
@@ -201,7 +201,7 @@ fn beside(s: &Session) -> Option<Beside> {
     let spec = s.scenario.spec(Some(other), &s.params).ok()?;
     let then = match s.mode {
         Mode::Strategy(kind) => {
-            Then::Strategy { kind, seed: s.seed, timing: TimedConfig::from_params(&s.params).ok()? }
+            Then::Strategy { kind, seed: s.seed, timing: TimedConfig::for_spec(&spec, &s.params).ok()? }
         }
         Mode::Manual => Then::Stop,
     };

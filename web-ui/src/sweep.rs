@@ -221,7 +221,7 @@ impl Running {
             .iter()
             .map(|v| scenario.spec(Some(v), &job.params).map_err(|e| e.to_string()))
             .collect::<Result<Vec<_>, _>>()?;
-        let timing = job.strategy.timing(&job.params).map_err(|e| e.to_string())?;
+        let timing = job.strategy.timing(&specs[0], &job.params).map_err(|e| e.to_string())?;
         let tallies = vec![Tally::default(); specs.len()];
         let next = job.from;
         Ok(Running { job, specs, timing, tallies, next, chunk: FIRST_CHUNK, started_ms: now_ms() })

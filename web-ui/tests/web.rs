@@ -41,6 +41,18 @@ fn runs_are_bit_identical_to_native() {
     assert_eq!(table.lines().count(), now.lines().count());
 }
 
+/// The timed strategy's clock gives every step the same virtual time in wasm as natively
+/// (`sim-core/tests/golden_times.txt`).
+#[wasm_bindgen_test]
+fn virtual_times_are_identical_to_native() {
+    let table = include_str!("../../sim-core/tests/golden_times.txt");
+    let now = sim_core::run::clock_fingerprint();
+    for (want, got) in table.lines().zip(now.lines()) {
+        assert_eq!(want, got);
+    }
+    assert_eq!(table.lines().count(), now.lines().count());
+}
+
 /// The explorer runs in wasm: it proves the fix and finds the race's shortest counterexample.
 #[wasm_bindgen_test]
 fn the_explorer_runs_in_wasm() {

@@ -10,6 +10,7 @@ use crate::lang::table::{Field, IntOrName, Table};
 use crate::limits::{
     MAX_DESCRIPTION_CHARS, MAX_ID_CHARS, MAX_PARAM_VALUE, MAX_STEPS, MAX_TASK_NAME_CHARS, MAX_TITLE_CHARS,
 };
+use crate::strategy::timed::{PREFIX as TIMED_PREFIX, TIMED_PARAMS};
 
 /// A parameter's upper bound.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,8 +37,19 @@ const HEADER: &[&str] = &[
     "params",
     "tasks",
     "variants",
+    "timed",
     "source",
 ];
+/// The fields of `[timed]`: the timed strategy's parameters, without their `timed.` prefix.
+const TIMED: &[&str] = &{
+    let mut names = [""; TIMED_PARAMS.len()];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = TIMED_PARAMS[i].0;
+        i += 1;
+    }
+    names
+};
 const PARAM: &[&str] = &["default", "min", "max", "about"];
 const TASK: &[&str] = &["name", "role", "run", "count", "signals", "about"];
 const VARIANT: &[&str] = &["id", "label", "about", "buggy", "kernel"];
@@ -92,6 +104,8 @@ pub struct Header {
     pub params: Vec<ParamDecl>,
     pub tasks: Vec<TaskDecl>,
     pub variants: Vec<VariantDecl>,
+    /// The scenario's own defaults for the timed strategy (`[timed]`), as `timed.NAME` values.
+    pub timed: Vec<(String, i64)>,
     /// The C, and the byte offset where it begins in the file.
     pub source: String,
     pub source_offset: usize,
@@ -318,6 +332,21 @@ pub fn read(text: &str) -> Result<Header, Vec<Diagnostic>> {
         );
     }
 
+    let mut timed = Vec::new();
+    if let Some(t) = top.table("timed", "[timed]", TIMED, &mut d) {
+        t.unknown_fields(&mut d);
+        for &(name, min, max) in &TIMED_PARAMS {
+            let Some(v) = t.int(name, &mut d) else { continue };
+            if v.value < min as i64 || v.value > max as i64 {
+                d.push(Diagnostic::error(
+                    v.span,
+                    format!("[timed] {name} = {} is out of range {min} to {max}", v.value),
+                ));
+            }
+            timed.push((format!("{TIMED_PREFIX}{name}"), v.value.clamp(min as i64, max as i64)));
+        }
+    }
+
     let source = top.required_table("source", "[source]", SOURCE, &mut d).and_then(|t| {
         t.unknown_fields(&mut d);
         t.required_string("c", &mut d)
@@ -345,6 +374,7 @@ pub fn read(text: &str) -> Result<Header, Vec<Diagnostic>> {
                 params,
                 tasks,
                 variants,
+                timed,
                 source: source.value,
                 source_offset,
             })

@@ -170,6 +170,18 @@ impl<'t, 'i> Table<'t, 'i> {
         }
     }
 
+    /// A table field that may be missing (`[timed]`).
+    pub fn table(
+        &self,
+        key: &str,
+        name: &str,
+        fields: &'static [&'static str],
+        d: &mut Vec<Diagnostic>,
+    ) -> Option<Table<'t, 'i>> {
+        self.get(key)?;
+        self.required_table(key, name, fields, d)
+    }
+
     /// The tables of a table field (`[params.n]`), each with its key, in the order of their keys.
     pub fn tables_by_name(
         &self,

@@ -21,10 +21,16 @@ pub use pct::Pct;
 pub use random::Random;
 pub use replay::Replay;
 pub use sequential::Sequential;
-pub use timed::{Timed, TimedConfig};
+pub use timed::{StepTime, Timed, TimedConfig};
 
 pub trait Strategy {
     fn pick(&mut self, world: &World, choices: &[Choice]) -> Result<usize, Error>;
+
+    /// When the choice picked last happens on a virtual clock: only the timed strategy has one.
+    /// Asked only by sinks that keep times (`Sink::TIMES`), so a sweep never calls it.
+    fn last_time(&self) -> Option<StepTime> {
+        None
+    }
 }
 
 /// The seeded strategies, by the names the CLI, share links and tests use.
@@ -39,14 +45,14 @@ pub enum StrategyKind {
 impl StrategyKind {
     pub const ALL: [StrategyKind; 3] = [StrategyKind::Random, StrategyKind::Timed, StrategyKind::Pct];
 
-    /// The timing of the `timed.*` parameters among `params`; an error if they are given to
-    /// another strategy.
-    pub fn timing(self, params: &[(String, i64)]) -> Result<TimedConfig, Error> {
+    /// The timing of a run of `spec` (its scenario's `[timed]` table, then the `timed.*`
+    /// parameters among `params`); an error if `params` give them to another strategy.
+    pub fn timing(self, spec: &crate::spec::Spec, params: &[(String, i64)]) -> Result<TimedConfig, Error> {
         let timed: Vec<_> = params.iter().filter(|(n, _)| n.starts_with(timed::PREFIX)).collect();
         if let (Some((name, _)), false) = (timed.first(), self == StrategyKind::Timed) {
             return Err(Error::Invalid(format!("--param {} is for --strategy timed, not {}", clip(name), self.id())));
         }
-        TimedConfig::from_params(params)
+        TimedConfig::for_spec(spec, params)
     }
 
     pub fn id(self) -> &'static str {

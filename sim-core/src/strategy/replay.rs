@@ -12,17 +12,19 @@ pub struct Replay {
     pos: usize,
     strict: bool,
     then: Option<Box<dyn Strategy>>,
+    /// The last choice came from `then` (a replayed choice has no time: no clock chose it).
+    handed_over: bool,
 }
 
 impl Replay {
     /// Follow `schedule` exactly; fail on a choice that cannot happen.
     pub fn strict(schedule: Schedule, then: Option<Box<dyn Strategy>>) -> Replay {
-        Replay { schedule, pos: 0, strict: true, then }
+        Replay { schedule, pos: 0, strict: true, then, handed_over: false }
     }
 
     /// Follow `schedule`, skipping choices that cannot happen.
     pub fn lenient(schedule: Schedule, then: Option<Box<dyn Strategy>>) -> Replay {
-        Replay { schedule, pos: 0, strict: false, then }
+        Replay { schedule, pos: 0, strict: false, then, handed_over: false }
     }
 }
 
@@ -31,6 +33,7 @@ impl Strategy for Replay {
         while let Some(&c) = self.schedule.0.get(self.pos) {
             self.pos += 1;
             if let Some(i) = choices.iter().position(|&x| x == c) {
+                self.handed_over = false;
                 return Ok(i);
             }
             if self.strict {
@@ -38,12 +41,19 @@ impl Strategy for Replay {
             }
         }
         match &mut self.then {
-            Some(s) => s.pick(world, choices),
+            Some(s) => {
+                self.handed_over = true;
+                s.pick(world, choices)
+            }
             None => Err(Error::Schedule(format!(
                 "the schedule ended after {} choices, at step {}, while tasks could still run",
                 self.schedule.0.len(),
                 world.steps
             ))),
         }
+    }
+
+    fn last_time(&self) -> Option<crate::strategy::StepTime> {
+        self.then.as_ref().filter(|_| self.handed_over).and_then(|s| s.last_time())
     }
 }

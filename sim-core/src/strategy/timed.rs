@@ -7,6 +7,7 @@
 
 use rand_chacha::rand_core::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
 
 use crate::error::{clip, Error};
 use crate::program::{Op, Prim, Program};
@@ -61,6 +62,16 @@ pub const TIMED_PARAMS: [(&str, u64, u64); 7] = [
 pub const PREFIX: &str = "timed.";
 
 impl TimedConfig {
+    /// The timing of a run of `spec`: the defaults, then the scenario's `[timed]` table, then the
+    /// `timed.*` overrides among `params`.
+    pub fn for_spec(spec: &crate::spec::Spec, params: &[(String, i64)]) -> Result<TimedConfig, Error> {
+        if spec.timed.is_empty() {
+            return TimedConfig::from_params(params);
+        }
+        let all: Vec<(String, i64)> = spec.timed.iter().chain(params).cloned().collect();
+        TimedConfig::from_params(&all)
+    }
+
     /// The defaults with the `timed.*` overrides among `params` applied (others are ignored).
     pub fn from_params(params: &[(String, i64)]) -> Result<TimedConfig, Error> {
         let mut cfg = TimedConfig::default();
@@ -92,10 +103,27 @@ impl TimedConfig {
     }
 }
 
+/// When a step ran on the virtual clock, in nanoseconds from the start of the run. A step's
+/// effects take place at `start_ns` (the clock orders steps by their start); its CPU is busy
+/// until `end_ns`. A signal is an instant: `end_ns == start_ns`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+pub struct StepTime {
+    pub start_ns: u64,
+    pub end_ns: u64,
+}
+
+impl StepTime {
+    pub fn duration_ns(self) -> u64 {
+        self.end_ns - self.start_ns
+    }
+}
+
 pub struct Timed {
     rng: ChaCha8Rng,
     cfg: TimedConfig,
     now: u64,
+    /// The time of the step (or signal) picked last.
+    last: StepTime,
     /// When each task's next step starts.
     ready: Vec<u64>,
     /// Whether each task could step at the previous decision.
@@ -153,7 +181,7 @@ impl Timed {
         let signal_at = (0..n).map(|_| rng.next_u64() % window).collect();
         let start = cfg.start_window_ns.max(1);
         let ready = (0..n).map(|_| rng.next_u64() % start).collect();
-        Timed { rng, cfg, now: 0, ready, was_enabled: vec![true; n], signal_at }
+        Timed { rng, cfg, now: 0, last: StepTime::default(), ready, was_enabled: vec![true; n], signal_at }
     }
 
     fn duration(&mut self, base: u64) -> u64 {
@@ -203,10 +231,17 @@ impl Strategy for Timed {
             .min_by_key(|(_, c)| at(c))
             .ok_or_else(|| Error::Schedule("no choice to pick".into()))?;
         self.now = self.now.max(at(&c));
+        let mut end = self.now;
         if let Choice::Step(t) = c {
             let base = step_cost(world.spec().program(t), world.kernel.task(t).pc);
-            self.ready[t.index()] = self.now + self.duration(base);
+            end = self.now + self.duration(base);
+            self.ready[t.index()] = end;
         }
+        self.last = StepTime { start_ns: self.now, end_ns: end };
         Ok(i)
+    }
+
+    fn last_time(&self) -> Option<StepTime> {
+        Some(self.last)
     }
 }

@@ -419,6 +419,47 @@ fn object(spec: &Spec, k: &Kernel, o: &Object) -> Html {
     }
 }
 
+/// When a step ran on the virtual clock.
+fn clock_words(t: sim_core::strategy::StepTime) -> String {
+    let at = sim_core::window::group(t.start_ns);
+    match t.duration_ns() {
+        0 => format!("At {at} ns: "),
+        d => format!("At {at} ns, for {} ns: ", sim_core::window::group(d)),
+    }
+}
+
+/// How long the step's task waited before it, in words (none when it ran at once).
+fn wait_words(s: &crate::session::Session, step: u32) -> String {
+    use sim_core::window::{group, wait_before, WaitKind};
+    let Some(w) = wait_before(&s.rec.events, step) else { return String::new() };
+    let spec = &s.rec.spec;
+    let name = spec.task_name(w.task);
+    match (w.kind, w.woken_step) {
+        (WaitKind::Asleep, Some(woken)) => {
+            let waker = (woken as usize)
+                .checked_sub(1)
+                .and_then(|i| s.rec.events.get(i))
+                .map_or("?", |e| spec.task_name(e.choice.task()));
+            let latency = w
+                .woken_ns
+                .map_or(String::new(), |ns| format!(", and ran again {} ns after the wakeup", group(w.until_ns - ns)));
+            format!(
+                " {name} slept {} ns, from the end of its schedule() (step {}) until {waker} woke it (step {woken}){latency}.",
+                group(w.until_ns.min(w.woken_ns.unwrap_or(w.until_ns)) - w.from_ns),
+                w.since_step
+            )
+        }
+        (WaitKind::Asleep, None) => format!(" {name} had slept {} ns since step {}.", group(w.ns()), w.since_step),
+        (WaitKind::Blocked, _) => {
+            format!(
+                " {name} waited {} ns for its CPU since its step {} (blocked, or just woken).",
+                group(w.ns()),
+                w.since_step
+            )
+        }
+    }
+}
+
 /// What the step on screen did, in words.
 #[function_component(Narration)]
 pub fn narration(p: &SessionProps) -> Html {
@@ -446,9 +487,14 @@ pub fn narration(p: &SessionProps) -> Html {
             };
             // A step with no effect (a woken task's schedule() that returns at once) still
             // gets a sentence, not an empty one.
-            match describe::effects(spec, &e.effects) {
+            let said = match describe::effects(spec, &e.effects) {
                 said if said.is_empty() => format!("{head} Nothing that another CPU can see changes."),
                 said => format!("{head} {said}."),
+            };
+            // A timed run: when the step ran, and how long its task waited before it.
+            match e.time {
+                Some(time) => format!("{}{said}{}", clock_words(time), wait_words(s, e.step)),
+                None => said,
             }
         }
     };
@@ -499,6 +545,15 @@ pub fn banner(p: &SessionProps) -> Html {
                     <details class="why">
                         <summary>{ "why? the oracle's account" }</summary>
                         { format!("Lost at step {}: ", l.lost_at_step) }{ terms(&l.reason, true) }{ "." }
+                        // The race window, measured on the clock of a timed run.
+                        if sim_core::window::timed(&s.rec.events) {
+                            <p class="window">{ "The race window: " }{
+                                match sim_core::window::race_window(&s.rec.spec, &s.rec.events, l) {
+                                    Ok(w) => terms(&w.describe(), true),
+                                    Err(why) => html! { { format!("none: {why}.") } },
+                                }
+                            }</p>
+                        }
                     </details>
                 </div>
             }

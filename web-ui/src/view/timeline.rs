@@ -190,6 +190,196 @@ fn marks(p: &MarksProps) -> Html {
     }
 }
 
+/// The time axis of a timed run: pixels per virtual nanosecond, and the run's length.
+#[derive(Clone, Copy, PartialEq)]
+struct Clock {
+    /// Virtual ns at the right end of the drawing (the last step's end, and a margin).
+    span_ns: u64,
+    /// Drawn width in pixels.
+    width: usize,
+}
+
+impl Clock {
+    /// The narrowest bar: a 10 ns step of a 20 µs run would be under a pixel.
+    const MIN_BAR: f64 = 2.0;
+
+    fn new(rec: &Recording, avail: usize) -> Clock {
+        let end = rec.events.iter().filter_map(|e| e.time).map(|t| t.end_ns).max().unwrap_or(0);
+        // A run of any length uses the whole width: steps then sleeps are to scale.
+        let width = if avail == 0 { 1000 } else { avail };
+        Clock { span_ns: (end + end / 40).max(1), width }
+    }
+
+    /// Pixels left of time 0, so that the axis's first label is whole.
+    const PAD: f64 = 12.0;
+
+    fn scale(&self) -> f64 {
+        (self.width as f64 - Clock::PAD).max(1.0) / self.span_ns as f64
+    }
+
+    fn x(&self, ns: u64) -> f64 {
+        Clock::PAD + ns as f64 * self.scale()
+    }
+
+    /// The time under pixel `x`.
+    fn ns(&self, x: f64) -> u64 {
+        ((x - Clock::PAD).max(0.0) / self.scale()) as u64
+    }
+}
+
+/// `1500` → `1.5 µs`, `300` → `300 ns`.
+pub fn ns_label(ns: u64) -> String {
+    match ns {
+        ns if ns >= 1_000_000 => format!("{} ms", trim(ns as f64 / 1e6)),
+        ns if ns >= 1000 => format!("{} µs", trim(ns as f64 / 1e3)),
+        ns => format!("{ns} ns"),
+    }
+}
+
+fn trim(v: f64) -> String {
+    let s = format!("{v:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// The race window of the recording's lost wakeup, if it has one: (opens, closes, landed) in ns.
+fn race_window(rec: &Recording) -> Option<(u64, u64, u64)> {
+    let Some(Verdict::LostWakeup(lost)) = &rec.verdict else { return None };
+    let w = sim_core::window::race_window(&rec.spec, &rec.events, lost).ok()?;
+    Some((w.opens.start_ns?, w.closes.start_ns?, w.wakeup.start_ns?))
+}
+
+/// The Gantt chart of a timed run: each step a bar on its CPU's lane as long as its duration,
+/// a sleep a dashed line (a gap in the bars), wakeup arrows at their times, the race window
+/// shaded, and the axis in virtual time.
+#[function_component(GanttMarks)]
+fn gantt_marks(p: &GanttProps) -> Html {
+    let rec = &p.rec;
+    let clock = p.clock;
+    let tasks = rec.spec.tasks.len();
+    let lanes = tasks + 1;
+    let lost = match &rec.verdict {
+        Some(Verdict::LostWakeup(l)) => Some((l.lost_at_step as usize, l.waiter_task.index())),
+        _ => None,
+    };
+    let mut marks: [String; 5] = Default::default();
+    let mut arrows = String::new();
+    let mut sleeps = String::new();
+    let mut asleep_since: Vec<Option<f64>> = vec![None; tasks];
+    let mut signals = Vec::new();
+    let bar = |marks: &mut String, x0: f64, x1: f64, lane: usize| {
+        let w = (x1 - x0).max(Clock::MIN_BAR);
+        let _ = write!(marks, "M{x0:.1} {}h{w:.1}v{MARK_H}h-{w:.1}z", lane * LANE_H + 3);
+    };
+    for (i, e) in rec.events.iter().enumerate() {
+        let Some(t) = e.time else { continue };
+        let (x0, x1) = (clock.x(t.start_ns), clock.x(t.end_ns));
+        let lane = match e.choice {
+            Choice::Step(t) => t.index(),
+            Choice::Signal(_) => tasks,
+        };
+        if let Some(from) = asleep_since.get_mut(lane).and_then(Option::take) {
+            let y = lane_mid(lane);
+            let _ = write!(sleeps, "M{from:.1} {y}H{x0:.1}");
+        }
+        let walked = e.effects.iter().any(|f| matches!(f, Effect::WakeBegin { .. }));
+        let mut woke = false;
+        for f in &e.effects {
+            match *f {
+                Effect::WakeCall { task, woke: true, .. } => {
+                    woke = true;
+                    let (from, to) = (lane_mid(lane), lane_mid(task.index()));
+                    let back = if to > from { to - 4 } else { to + 4 };
+                    let _ = write!(
+                        arrows,
+                        "M{x0:.1} {from}V{to}M{:.1} {back}L{x0:.1} {to}L{:.1} {back}",
+                        x0 - 3.0,
+                        x0 + 3.0
+                    );
+                }
+                Effect::Sleep { task } => {
+                    if let Some(s) = asleep_since.get_mut(task.index()) {
+                        *s = Some(x1);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let lost_here = lost.filter(|&(at, _)| at == i + 1).map(|(_, victim)| victim);
+        let kind = match (lost_here == Some(lane), woke, walked, e.choice) {
+            (true, ..) => Kind::Lost,
+            (_, true, ..) => Kind::Wake,
+            (_, _, true, _) => Kind::WokeNobody,
+            (.., Choice::Signal(_)) => Kind::Signal,
+            _ => Kind::Step,
+        };
+        bar(&mut marks[kind as usize], x0, x1, lane);
+        if let Some(victim) = lost_here.filter(|&v| v != lane) {
+            bar(&mut marks[Kind::Lost as usize], x0, x1, victim);
+        }
+        if let Choice::Signal(t) = e.choice {
+            signals.push((x0 + 4.0, rec.spec.task_name(t).to_string()));
+        }
+    }
+    // A task asleep at the end sleeps to the end of the drawing.
+    for (lane, since) in asleep_since.iter().enumerate() {
+        if let Some(from) = since {
+            let _ = write!(sleeps, "M{from:.1} {}H{}", lane_mid(lane), clock.width);
+        }
+    }
+    let axis_y = lanes * LANE_H;
+    let signal_y = lane_mid(lanes - 1) + 4;
+    // Ticks every 1, 2 or 5 × 10^n ns, at least 70 px apart.
+    let min_ns = (70.0 / clock.scale()).max(1.0) as usize;
+    let every = nice_at_least(min_ns) as u64;
+    let tick_ns: Vec<u64> = (0..=clock.span_ns / every).map(|k| k * every).collect();
+    let mut ticks = String::new();
+    for &ns in &tick_ns {
+        let _ = write!(ticks, "M{:.1} {axis_y}v4", clock.x(ns));
+    }
+    let window = race_window(rec).map(|(opens, closes, landed)| {
+        let (x0, x1) = (clock.x(opens), clock.x(closes));
+        let w = (x1 - x0).max(Clock::MIN_BAR);
+        let label = format!("race window {}", ns_label(closes - opens));
+        // The label goes right of the shading, or left of it near the right edge.
+        let (lx, anchor) = if x1 + 8.0 + 7.0 * label.len() as f64 > clock.width as f64 { (x0 - 4.0, "end") } else { (x1 + 4.0, "start") };
+        html! {
+            <g class="race-window">
+                <rect x={format!("{x0:.1}")} y="0" width={format!("{w:.1}")} height={axis_y.to_string()}>
+                    <title>{ format!("the race window: {} wide; the wakeup landed {} into it", ns_label(closes - opens), ns_label(landed - opens)) }</title>
+                </rect>
+                <text x={format!("{lx:.1}")} y={(lane_mid(tasks) + 4).to_string()} text-anchor={anchor}>{ label }</text>
+            </g>
+        }
+    });
+    html! {
+        <g>
+            { window.unwrap_or_default() }
+            <path class="sleeps" d={sleeps} />
+            { for Kind::ALL.iter().map(|&(kind, class)| html! { <path class={class} d={marks[kind as usize].clone()} /> }) }
+            <path class="arrows" d={arrows} />
+            { for signals.iter().map(|(x, to)| html! { <text class="sig-to" x={format!("{x:.1}")} y={signal_y.to_string()}>{ format!("→{to}") }</text> }) }
+            <path class="ticks" d={ticks} />
+            <g class="axis">
+            { for tick_ns.iter().map(|&ns| html! {
+                <text x={format!("{:.1}", clock.x(ns))} y={(axis_y + AXIS_H - 3).to_string()}>{ if ns == 0 { "0".to_string() } else { ns_label(ns) } }</text>
+            }) }
+            </g>
+        </g>
+    }
+}
+
+#[derive(Properties)]
+struct GanttProps {
+    rec: Rc<Recording>,
+    clock: Clock,
+}
+
+impl PartialEq for GanttProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.rec, &other.rec) && self.clock == other.clock
+    }
+}
+
 #[derive(Properties)]
 pub struct TimelineProps {
     pub rec: Rc<Recording>,
@@ -237,10 +427,16 @@ pub fn timeline(p: &TimelineProps) -> Html {
             }
         });
     }
+    // A timed run is drawn on its clock (a Gantt chart); the others by step.
+    let clock = sim_core::window::timed(&rec.events).then(|| Clock::new(rec, *avail));
     let step_w = step_width(steps, *avail);
-    let width = (steps + 2) * step_w;
+    let width = clock.map_or((steps + 2) * step_w, |c| c.width);
     let height = lanes * LANE_H + AXIS_H;
-    let cursor_x = p.cursor * step_w + step_w / 2;
+    let cursor_x = match clock {
+        // At the start of the step on screen: its effects take place then.
+        Some(c) => p.cursor.checked_sub(1).and_then(|i| rec.events[i].time).map_or(0, |t| c.x(t.start_ns) as usize),
+        None => p.cursor * step_w + step_w / 2,
+    };
     // Keep the cursor in view: scroll only when it leaves the visible part.
     {
         let scroll = scroll.clone();
@@ -258,6 +454,7 @@ pub fn timeline(p: &TimelineProps) -> Html {
     let d = p.dispatch.clone();
     let on_click = {
         let svg = svg.clone();
+        let events = rec.clone();
         Callback::from(move |e: MouseEvent| {
             // Not e.current_target(): Yew listens at the root and delegates.
             let Some(svg) = svg.cast::<Element>() else { return };
@@ -265,7 +462,16 @@ pub fn timeline(p: &TimelineProps) -> Html {
             // presentation mode).
             let rect = svg.get_bounding_client_rect();
             let x = (f64::from(e.client_x()) - rect.left()) / rect.width().max(1.0) * width as f64;
-            d.emit(Msg::Go((x.max(0.0) as usize / step_w).min(steps)));
+            let events = &events.events;
+            let step = match clock {
+                // The last step that started at or before the time clicked.
+                Some(c) => {
+                    let ns = c.ns(x);
+                    events.iter().take_while(|e| e.time.is_some_and(|t| t.start_ns <= ns)).count()
+                }
+                None => x.max(0.0) as usize / step_w,
+            };
+            d.emit(Msg::Go(step.min(steps)));
         })
     };
     let d = p.dispatch.clone();
@@ -280,15 +486,19 @@ pub fn timeline(p: &TimelineProps) -> Html {
             <div class="lanes-names" aria-hidden="true">
                 { for rec.spec.tasks.iter().enumerate().map(|(i, t)| html! { <div>{ format!("CPU{i} {}", t.name) }</div> }) }
                 <div>{ "signals" }</div>
-                <div class="axis-name">{ "step" }</div>
+                <div class="axis-name">{ if clock.is_some() { "time" } else { "step" } }</div>
             </div>
             <div class="scroll" ref={scroll}>
-                <svg ref={svg} width={width.to_string()} height={height.to_string()} role="img" onclick={on_click}
-                    aria-label="one mark per step, by CPU; arrows from waker to woken; click a step to go there">
+                <svg ref={svg} class={classes!(clock.is_some().then_some("gantt"))} width={width.to_string()} height={height.to_string()} role="img" onclick={on_click}
+                    aria-label={ if clock.is_some() { "each step a bar as long as it took on its CPU, on the virtual clock; sleeps dashed; arrows from waker to woken; the race window shaded; click a time to go to its step" } else { "one mark per step, by CPU; arrows from waker to woken; click a step to go there" } }>
                     <title>{ "click a step to go there" }</title>
                     { for (0..lanes).map(|l| html! { <line class="lane-line" x1="0" x2={width.to_string()}
                         y1={lane_mid(l).to_string()} y2={lane_mid(l).to_string()} /> }) }
-                    <Marks rec={rec.clone()} step_w={step_w} />
+                    if let Some(clock) = clock {
+                        <GanttMarks rec={rec.clone()} clock={clock} />
+                    } else {
+                        <Marks rec={rec.clone()} step_w={step_w} />
+                    }
                 </svg>
                 <div class="cursor" style={format!("height: {height}px; transform: translateX({cursor_x}px)")}></div>
             </div>
@@ -301,6 +511,10 @@ pub fn timeline(p: &TimelineProps) -> Html {
                 <span class="key nobody"></span>{ "wake_up() that woke nobody" }
                 <span class="key sig"></span>{ "signal (→ to whom)" }
                 <span class="key lost"></span>{ "the wakeup is lost (on the lane of the task left asleep)" }
+                if clock.is_some() {
+                    <span class="key sleep"></span>{ "asleep" }
+                    <span class="key window"></span>{ "race window" }
+                }
             </div>
         </section>
     }
