@@ -100,7 +100,11 @@ impl Run<'_> {
             let time = match (clock, e.time) {
                 (false, _) => String::new(),
                 (true, Some(t)) => {
-                    format!("{:>11}  {:>6}  ", window::group(t.start_ns), format!("+{}", t.duration_ns()))
+                    format!(
+                        "{:>11}  {:>6}  ",
+                        sim_core::describe::thousands(t.start_ns),
+                        format!("+{}", t.duration_ns())
+                    )
                 }
                 (true, None) => format!("{:>11}  {:>6}  ", "-", "-"),
             };

@@ -468,7 +468,7 @@ fn report(scenario: &str, strategy: &str, tallies: &Groups, as_json: bool, speed
         println!("\nrace windows of the lost wakeups, in virtual ns (the hits' windows, measured):");
         for ((variant, params), t) in plot::ordered(tallies) {
             if let Some((min, median, max, measured)) = t.window_summary() {
-                let n = |v: u64| sim_core::window::group(v);
+                let n = |v: u64| sim_core::describe::thousands(v);
                 println!(
                     "  {variant:<22} {params:<width$}  {measured} measured: min {}, median {}, max {}",
                     n(min),

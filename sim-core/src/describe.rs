@@ -22,20 +22,22 @@ pub fn effect(spec: &Spec, e: &Effect) -> String {
         Effect::Unlink { queue: q, task, .. } => format!("{} -= {}", queue(q), name(task)),
         Effect::Flags { task, flags, .. } => format!("{}'s entry flags = {}", name(task), or_none(flags.names())),
         Effect::WakeBegin { queue: q, nr_exclusive, .. } => format!("wake {} (nr_exclusive={nr_exclusive})", queue(q)),
+        // A sentence a student can read ("R woken: its wake function returned 1"), not a log.
         Effect::WakeCall { task, ret, woke, handoff, exclusive, .. } => format!(
-            "{}{} → {ret}{}",
+            "{}{} {}: its wake function returned {ret}",
             name(task),
             if exclusive { " (EXCLUSIVE)" } else { "" },
             if handoff {
-                ", lock handed over"
+                "woken, the lock handed over to it"
             } else if woke {
-                ", woken"
+                "woken"
             } else {
-                ", not woken"
+                "not woken"
             }
         ),
         Effect::WakeEnd { queue: q, woken: 0 } => format!("{}: nobody woken", queue(q)),
-        Effect::WakeEnd { woken, .. } => format!("{woken} woken"),
+        Effect::WakeEnd { woken: 1, .. } => "1 task woken".to_string(),
+        Effect::WakeEnd { woken, .. } => format!("{woken} tasks woken"),
         Effect::Enqueue { task } => format!("{} back on its run queue", name(task)),
         Effect::Sleep { task } => format!("{} sleeps", name(task)),
         Effect::FinishWait { task, .. } => format!("{} stops waiting", name(task)),
@@ -66,6 +68,20 @@ pub fn effect(spec: &Spec, e: &Effect) -> String {
         // (an exclusive wakeup abandoned by a killed waiter leaves the next waiter asleep).
         Effect::Lost { task } => format!("LOST WAKEUP: the wakeup {} received is lost", name(task)),
     }
+}
+
+/// A count or a time as the trace, the page and the descriptions write it: 1234567 →
+/// "1,234,567".
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// All of a step's effects, in order, joined.
@@ -103,5 +119,18 @@ fn or_none(s: &str) -> &str {
         "none"
     } else {
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::thousands;
+
+    #[test]
+    fn numbers_read_as_people_write_them() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_000), "1,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
     }
 }

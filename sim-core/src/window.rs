@@ -24,6 +24,7 @@
 
 use serde::Serialize;
 
+use crate::describe::thousands;
 use crate::effect::Effect;
 use crate::ids::TaskId;
 use crate::kernel::task::TaskState;
@@ -78,7 +79,7 @@ impl RaceWindow {
     /// The window in one sentence: its ends, its width and where the wakeup landed.
     pub fn describe(&self) -> String {
         let at = |e: &Edge| match e.start_ns {
-            Some(ns) => format!("step {}, {} ns", e.step, group(ns)),
+            Some(ns) => format!("step {}, {} ns", e.step, thousands(ns)),
             None => format!("step {}", e.step),
         };
         let what = match self.kind {
@@ -90,10 +91,10 @@ impl RaceWindow {
         let width = match (self.width_ns, self.landed_after_ns) {
             (Some(w), Some(l)) => format!(
                 " The window was {} ns wide; {}'s {} landed {} ns into it.",
-                group(w),
+                thousands(w),
                 self.wakeup.task,
                 self.wakeup.call,
-                group(l)
+                thousands(l)
             ),
             _ => format!(
                 " The window was {} steps long; {}'s {} (step {}) landed in it.",
@@ -112,19 +113,6 @@ impl RaceWindow {
             at(&self.closes)
         )
     }
-}
-
-/// `1234567` → `1,234,567`.
-pub fn group(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
 }
 
 /// The event of step `step` (steps count from 1).

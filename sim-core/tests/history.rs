@@ -13,6 +13,7 @@ mod common;
 use std::sync::Arc;
 
 use common::{drive, seed_run, spec};
+use sim_core::describe::thousands;
 use sim_core::explore::shortest::{shortest_lost_wakeup, Shortest};
 use sim_core::explore::{explore, Config, Report};
 use sim_core::strategy::{Replay, StrategyKind};
@@ -55,19 +56,6 @@ fn described(scenario: &str, from: &str) -> String {
     let results = &description[at..];
     let from = results.find(from).unwrap_or_else(|| panic!("{scenario}: {from} is not in {results:?}"));
     results[from..].to_string()
-}
-
-/// `n` as the descriptions write it: 494,402.
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// Whether `text` has `n` as a number of its own (not 2,912 inside 12,912).

@@ -11,7 +11,9 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use sim_core::sweep::Tally;
 
-use crate::sweep::{thousands, Rgb};
+use sim_core::describe::thousands;
+
+use crate::sweep::Rgb;
 
 /// A variant's results, as drawn.
 pub struct Series<'a> {

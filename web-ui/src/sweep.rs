@@ -15,6 +15,7 @@ use gloo::timers::callback::Timeout;
 use gloo::worker::{HandlerId, Worker, WorkerScope};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use sim_core::describe::thousands;
 use sim_core::strategy::{StrategyKind, TimedConfig};
 use sim_core::sweep::{run_seed, Tally};
 use sim_core::{library, Spec};
@@ -177,19 +178,6 @@ fn check_range(a: u64, b: u64) -> Result<(), String> {
         ));
     }
     Ok(())
-}
-
-/// 1234567 → "1,234,567".
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 fn now_ms() -> f64 {
@@ -417,15 +405,11 @@ mod tests {
     }
 
     #[wasm_bindgen_test]
-    fn seed_ranges_and_numbers_read_as_people_write_them() {
+    fn seed_ranges_read_as_people_write_them() {
         assert_eq!(seed_range(" 0", "10000 "), Ok((0, 10_000)));
         assert_eq!(seed_range("0", "1000000"), Ok((0, 1_000_000)));
         assert!(seed_range("0", "1000001").unwrap_err().starts_with("1,000,001 seeds is too many"));
         assert!(seed_range("5", "5").unwrap_err().contains("empty"));
         assert!(seed_range("-1", "5").unwrap_err().contains("'-1' is not a whole number"));
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1_000), "1,000");
-        assert_eq!(thousands(1_234_567), "1,234,567");
     }
 }

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use sim_core::describe::thousands;
 use sim_core::effect::Effect;
 use sim_core::kernel::pipe::slot_used;
 use sim_core::kernel::task::TaskState;
@@ -421,16 +422,16 @@ fn object(spec: &Spec, k: &Kernel, o: &Object) -> Html {
 
 /// When a step ran on the virtual clock.
 fn clock_words(t: sim_core::strategy::StepTime) -> String {
-    let at = sim_core::window::group(t.start_ns);
+    let at = thousands(t.start_ns);
     match t.duration_ns() {
         0 => format!("At {at} ns: "),
-        d => format!("At {at} ns, for {} ns: ", sim_core::window::group(d)),
+        d => format!("At {at} ns, for {} ns: ", thousands(d)),
     }
 }
 
 /// How long the step's task waited before it, in words (none when it ran at once).
 fn wait_words(s: &crate::session::Session, step: u32) -> String {
-    use sim_core::window::{group, wait_before, WaitKind};
+    use sim_core::window::{wait_before, WaitKind};
     let Some(w) = wait_before(&s.rec.events, step) else { return String::new() };
     let spec = &s.rec.spec;
     let name = spec.task_name(w.task);
@@ -440,20 +441,20 @@ fn wait_words(s: &crate::session::Session, step: u32) -> String {
                 .checked_sub(1)
                 .and_then(|i| s.rec.events.get(i))
                 .map_or("?", |e| spec.task_name(e.choice.task()));
-            let latency = w
-                .woken_ns
-                .map_or(String::new(), |ns| format!(", and ran again {} ns after the wakeup", group(w.until_ns - ns)));
+            let latency = w.woken_ns.map_or(String::new(), |ns| {
+                format!(", and ran again {} ns after the wakeup", thousands(w.until_ns - ns))
+            });
             format!(
                 " {name} slept {} ns, from the end of its schedule() (step {}) until {waker} woke it (step {woken}){latency}.",
-                group(w.until_ns.min(w.woken_ns.unwrap_or(w.until_ns)) - w.from_ns),
+                thousands(w.until_ns.min(w.woken_ns.unwrap_or(w.until_ns)) - w.from_ns),
                 w.since_step
             )
         }
-        (WaitKind::Asleep, None) => format!(" {name} had slept {} ns since step {}.", group(w.ns()), w.since_step),
+        (WaitKind::Asleep, None) => format!(" {name} had slept {} ns since step {}.", thousands(w.ns()), w.since_step),
         (WaitKind::Blocked, _) => {
             format!(
                 " {name} waited {} ns for its CPU since its step {} (blocked, or just woken).",
-                group(w.ns()),
+                thousands(w.ns()),
                 w.since_step
             )
         }

@@ -5,7 +5,7 @@
 use yew::prelude::*;
 
 use crate::session::{Msg, Proof};
-use crate::sweep::thousands;
+use sim_core::describe::thousands;
 
 #[derive(Properties, PartialEq)]
 pub struct ProveProps {

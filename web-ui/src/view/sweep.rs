@@ -15,7 +15,9 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::session::{Mode, Msg};
-use crate::sweep::{colour_of, seed_range, thousands, Job, Packet, Report, Request, State, SweepWorker, LOADER};
+use sim_core::describe::thousands;
+
+use crate::sweep::{colour_of, seed_range, Job, Packet, Report, Request, State, SweepWorker, LOADER};
 
 /// A sweep that says nothing for this long after Start has a worker that did not load.
 const SILENCE_MS: u32 = 10_000;
