@@ -65,6 +65,12 @@ pub fn effect(spec: &Spec, e: &Effect) -> String {
         // `task` received the wakeup and lost it; the waiter left asleep may be another task
         // (an exclusive wakeup abandoned by a killed waiter leaves the next waiter asleep).
         Effect::Lost { task } => format!("LOST WAKEUP: the wakeup {} received is lost", name(task)),
+        Effect::WalkBreak { queue: q, task, at, .. } => {
+            format!("{}'s bookmark linked at {} of {}: the walk pauses", name(task), at, queue(q))
+        }
+        Effect::WalkResume { queue: q, task, .. } => {
+            format!("{}'s bookmark unlinked from {}: the walk resumes after it", name(task), queue(q))
+        }
     }
 }
 

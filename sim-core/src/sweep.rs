@@ -30,6 +30,9 @@ pub struct Record {
     pub verdict: String,
     pub steps: u32,
     pub trace_hash: String,
+    /// The longest hold of a queue's lock by one walk, in entries (absent in older records).
+    #[serde(default)]
+    pub queue_lock_max_hold: u16,
 }
 
 /// What one seed came to: small and `Copy`, so a sweep allocates nothing per seed.
@@ -39,6 +42,7 @@ pub struct SeedResult {
     pub verdict: VerdictKind,
     pub steps: u32,
     pub trace_hash: u64,
+    pub queue_lock_max_hold: u16,
 }
 
 /// Run one seed with no trace kept.
@@ -46,7 +50,13 @@ pub fn run_seed(spec: &Arc<Spec>, kind: StrategyKind, timing: &TimedConfig, seed
     let mut world = World::new(spec.clone());
     let mut strategy = kind.build_with(seed, &world, timing);
     let o = run::run(&mut world, &mut *strategy, &mut ())?;
-    Ok(SeedResult { seed, verdict: o.verdict.kind(), steps: o.steps, trace_hash: o.trace_hash })
+    Ok(SeedResult {
+        seed,
+        verdict: o.verdict.kind(),
+        steps: o.steps,
+        trace_hash: o.trace_hash,
+        queue_lock_max_hold: o.queue_lock_max_hold,
+    })
 }
 
 impl Record {
@@ -61,6 +71,7 @@ impl Record {
             verdict: r.verdict.name().into(),
             steps: r.steps,
             trace_hash: format!("{:016x}", r.trace_hash),
+            queue_lock_max_hold: r.queue_lock_max_hold,
         }
     }
 
@@ -71,7 +82,13 @@ impl Record {
         let trace_hash = u64::from_str_radix(&self.trace_hash, 16).map_err(|_| {
             Error::Scenario(format!("the trace hash '{}' is not 16 hex digits", clip(&self.trace_hash)))
         })?;
-        Ok(SeedResult { seed: self.seed, verdict, steps: self.steps, trace_hash })
+        Ok(SeedResult {
+            seed: self.seed,
+            verdict,
+            steps: self.steps,
+            trace_hash,
+            queue_lock_max_hold: self.queue_lock_max_hold,
+        })
     }
 }
 
@@ -89,12 +106,16 @@ pub struct Tally {
     pub steps_to_hang: BTreeMap<u32, u64>,
     /// The lowest seeds that lost a wakeup.
     pub first_failing: Vec<u64>,
+    /// The longest hold of a queue's lock by one walk in any run, in entries [ref §2.4].
+    #[serde(default)]
+    pub queue_lock_max_hold: u16,
 }
 
 impl Tally {
     pub fn add(&mut self, r: &SeedResult) {
         self.seeds += 1;
         *self.steps.entry(r.steps).or_default() += 1;
+        self.queue_lock_max_hold = self.queue_lock_max_hold.max(r.queue_lock_max_hold);
         match r.verdict {
             VerdictKind::Finished => self.finished += 1,
             VerdictKind::Deadlock => self.deadlock += 1,
@@ -116,6 +137,7 @@ impl Tally {
         self.lost_wakeup += other.lost_wakeup;
         self.deadlock += other.deadlock;
         self.step_limit += other.step_limit;
+        self.queue_lock_max_hold = self.queue_lock_max_hold.max(other.queue_lock_max_hold);
         for (k, v) in &other.steps {
             *self.steps.entry(*k).or_default() += v;
         }
