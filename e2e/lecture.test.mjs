@@ -22,6 +22,7 @@ const MORE_RACES = [
   ['wait-woken', '#wq1/wait-woken/state-after-test/random/84///0'],
   ['exclusive-starvation', '#wq1/exclusive-starvation/before-fix/random/345///0'],
   ['exclusive-event', '#wq1/exclusive-event/before-fix/random/185///0'],
+  ['page-wake-bookmark', '#wq1/page-wake-bookmark/bookmark-head-order/random/4594///0'],
 ];
 
 /** A page of `width`x`height` (CSS pixels) at `link`, recording console errors and warnings. */

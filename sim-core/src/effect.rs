@@ -57,6 +57,14 @@ pub enum Effect {
     WalkResume { queue: QueueId, task: TaskId, entry: EntryId, at: u8 },
 }
 
+/// The wake functions that the last walk of `q` among `effects` (one step's) called: the entries
+/// it walked in its one hold of q.lock; `None` if the step did not walk `q`.
+pub fn entries_walked(effects: &[Effect], q: QueueId) -> Option<u16> {
+    let begin = effects.iter().rposition(|e| matches!(e, Effect::WakeBegin { queue, .. } if *queue == q))?;
+    let calls = effects[begin..].iter().filter(|e| matches!(e, Effect::WakeCall { queue, .. } if *queue == q));
+    Some(calls.count() as u16)
+}
+
 /// Where effects go. `()` drops them (sweeps); the trace recorder keeps them.
 pub trait Sink {
     /// A new step starts: number `step`, doing `choice`; `pc` is the instruction a task step

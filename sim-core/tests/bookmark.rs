@@ -241,3 +241,54 @@ fn a_walk_break_larger_than_the_queue_is_the_walk_without_a_bookmark() {
     assert_eq!(runs("bookmark", 2), runs("none", 2), "3 entries: ++cnt > 2 leaves none after the third");
     assert_ne!(runs("bookmark", 1), runs("none", 1));
 }
+
+/// What the page draws at the first break of the default run (`wqsim run page-wake-bookmark`'s
+/// link, step 13), read from the core: the bookmark is HA's paused walk, each waiter names its
+/// page, the walk held the lock over 2 entries, and the narration says who may link itself
+/// while the lock is dropped. At step 19 the walk resumes and ends: nothing is paused.
+#[test]
+fn the_page_reads_the_bookmark_the_pages_and_the_dropped_lock() {
+    use sim_core::effect::entries_walked;
+    use sim_core::kernel::wake::PausedWalk;
+    use sim_core::recording::Recording;
+    use sim_core::share::Link;
+    use sim_core::{describe, QueueId};
+
+    let rec =
+        Recording::from_link(&Link::decode("wq1/page-wake-bookmark/bookmark-head-order/random/4594///28").unwrap())
+            .unwrap();
+    let (spec, q) = (&rec.spec, QueueId(0));
+    let (world, fx) = (&rec.worlds[13], &rec.events[12].effects);
+    let ha = spec.task_by_name("HA").unwrap();
+    assert_eq!(world.kernel.paused_walks(q).collect::<Vec<_>>(), [PausedWalk { task: ha, at: 2 }]);
+    let drawn: Vec<String> = world
+        .kernel
+        .queue(q)
+        .list
+        .iter()
+        .map(|&r| {
+            let kind = if world.kernel.is_bookmark(r) { "bookmark".to_string() } else { "waiter".to_string() };
+            let page = world.kernel.entry_page(r).map_or("-", |p| spec.pages[p.index()].as_str());
+            format!("{} {kind} {page}", spec.task_name(r.task))
+        })
+        .collect();
+    assert_eq!(drawn, ["B2 waiter page_b", "B1 waiter page_b", "HA bookmark -", "L waiter page_a"]);
+    assert_eq!(entries_walked(fx, q), Some(2));
+    let said = describe::effects(spec, fx);
+    assert!(said.ends_with(
+        "page_wait_table[0]'s lock dropped after 2 entries: HA's bookmark waits at 2; \
+         page_wait_table[0]: nobody woken in this hold"
+    ));
+    assert_eq!(
+        describe::lock_dropped(world, fx).unwrap(),
+        "While the lock is dropped HB, W, L and B2 may link or unlink themselves; then HA takes page_wait_table[0]'s \
+         lock again and resumes after its bookmark, so an entry linked in front of the bookmark is not walked"
+    );
+    // A step that breaks no walk says nothing of it.
+    assert_eq!(describe::lock_dropped(&rec.worlds[14], &rec.events[13].effects), None);
+    // Step 19: the walk resumes after the bookmark, meets no entry and ends with the lock.
+    assert_eq!(rec.worlds[19].kernel.paused_walks(q).count(), 0);
+    assert_eq!(entries_walked(&rec.events[18].effects, q), Some(0));
+    assert!(spec.walks_with_bookmark());
+    assert!(!library::find("page-lock-killable").unwrap().spec(None, &[]).unwrap().walks_with_bookmark());
+}

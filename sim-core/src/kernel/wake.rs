@@ -26,6 +26,15 @@ pub struct Bookmark {
     pub walk_break: u8,
 }
 
+/// A bookmarked walk between two holds of its queue's lock: waker `task` linked its bookmark at
+/// index `at` and dropped the lock; when it takes the lock again it resumes with the entry after
+/// the bookmark, so an entry linked in front of it is never walked [ref §2.4].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PausedWalk {
+    pub task: TaskId,
+    pub at: usize,
+}
+
 /// What one wake function did: its return value, and what the oracle needs to know of it.
 struct WakeResult {
     ret: i8,
@@ -42,6 +51,23 @@ impl WakeResult {
 }
 
 impl Kernel {
+    /// Whether the entry is a waker's bookmark (`WQ_FLAG_BOOKMARK`), not a waiter [ref §2.4].
+    pub fn is_bookmark(&self, r: EntryRef) -> bool {
+        self.flags(r.task, r.entry).contains(EntryFlags::BOOKMARK)
+    }
+
+    /// The walks of `q` paused at a bookmark, head first: each waker dropped q.lock mid-walk.
+    pub fn paused_walks(&self, q: QueueId) -> impl Iterator<Item = PausedWalk> + '_ {
+        let list = &self.queue(q).list;
+        list.iter().enumerate().filter(|(_, r)| self.is_bookmark(**r)).map(|(at, r)| PausedWalk { task: r.task, at })
+    }
+
+    /// The page an entry waits for: the page whose flags word its key names. On a hashed queue
+    /// entries of several pages share the list, and a keyed walk wakes only one page's [ref §2.1].
+    pub fn entry_page(&self, r: EntryRef) -> Option<PageId> {
+        self.page_of(self.task(r.task).entries[r.entry.index()].key?.var)
+    }
+
     /// `__wake_up_common(q, mode, nr_exclusive, key)`, called with q.lock held by `waker`: walk
     /// from HEAD; `r = e.func()`; `r < 0` → stop; `r > 0 && e.EXCL && --nr_exclusive == 0` → stop.
     /// An exclusive wakeup is spent only when the wake function reports a real wakeup
