@@ -22,6 +22,7 @@ const MORE_RACES = [
   ['wait-woken', '#wq1/wait-woken/state-after-test/random/84///0'],
   ['exclusive-starvation', '#wq1/exclusive-starvation/before-fix/random/345///0'],
   ['exclusive-event', '#wq1/exclusive-event/before-fix/random/185///0'],
+  ['page-wake-bookmark', '#wq1/page-wake-bookmark/bookmark-head-order/random/4594///0'],
 ];
 
 /** A page of `width`x`height` (CSS pixels) at `link`, recording console errors and warnings. */
@@ -233,7 +234,7 @@ test('the lesson path: a story and a goal, a score against the shortest race, br
   await page.waitForSelector('.card');
   // Every built-in scenario is in the gallery, the lessons' and the others.
   const cards = await page.locator('.card h2').allTextContents();
-  assert.equal(cards.length, 7);
+  assert.equal(cards.length, RACES.length + MORE_RACES.length);
   for (const [scenario] of [...RACES, ...MORE_RACES]) {
     assert.equal(await page.locator(`.card[data-scenario="${scenario}"]`).count(), 1, scenario);
   }

@@ -17,6 +17,7 @@ for (const [scenario, buggy, fix] of [
   ['wait-woken', 'state-after-test', '61ada528dea0'],
   ['exclusive-starvation', 'before-fix', '777c6c5f1f6e'],
   ['exclusive-event', 'before-fix', 'b1ea06a90f52'],
+  ['page-wake-bookmark', 'bookmark-head-order', 'v4.14-bookmark'],
 ]) {
   test(`${scenario}: step to the lost wakeup on ${buggy}, then watch ${fix} survive the same steps`, async () => {
     const { page, errors } = await open();
@@ -229,7 +230,7 @@ for (const [what, link, message] of [
     const { page, errors } = await open(link);
     await page.waitForSelector('#notice');
     assert.match(await page.textContent('#notice'), message);
-    assert.equal(await page.locator('.card').count(), 7);
+    assert.equal(await page.locator('.card').count(), 8, 'every built-in scenario');
     assert.deepEqual(errors, []);
     await page.close();
   });

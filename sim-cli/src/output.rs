@@ -175,6 +175,7 @@ impl Run<'_> {
             "steps": self.outcome.steps,
             "verdict": self.outcome.verdict,
             "trace_hash": format!("{:016x}", self.outcome.trace_hash),
+            "queue_lock_max_hold": self.outcome.queue_lock_max_hold,
             "schedule": self.schedule(),
             "trace": trace,
         });

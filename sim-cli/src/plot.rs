@@ -1,5 +1,7 @@
 //! Sweep plots (plotters): the hit rate per group with its 95% interval, or the hit rate against
-//! a swept parameter, and the distribution of steps to hang.
+//! a swept parameter, and the distribution of steps to hang. When the longest hold of a queue's
+//! lock (`queue_lock_max_hold`) differs between the groups of a swept parameter, a row below
+//! draws it against that parameter, one line per series (the bookmark walk of §2.4 keeps it flat).
 //!
 //! Readability rules, the same in SVG and PNG (both lay text out with the same TrueType font,
 //! and the SVG names that font's family):
@@ -365,11 +367,12 @@ fn legend_rows(font: &FontDesc, labels: &[String], width: f64) -> Vec<(u32, f64)
         .collect()
 }
 
-/// One panel: a title, a subtitle, a chart and its legend.
+/// One panel: a title, a subtitle, a chart and its legend, `width` pixels wide.
 struct Panel {
     title: String,
     subtitle: String,
     legend: Vec<(String, Look)>,
+    width: u32,
 }
 
 pub fn draw(path: &Path, scenario: &str, groups: &Groups) -> Result<(), Error> {
@@ -379,7 +382,8 @@ pub fn draw(path: &Path, scenario: &str, groups: &Groups) -> Result<(), Error> {
     let family = register_font()?;
     let fail = |e: String| Error::Invalid(format!("cannot draw {}: {e}", path.display()));
     let plan = Plan::new(scenario, groups, family);
-    let size = (WIDTH, TITLE + CHART + plan.legend_height());
+    let row = TITLE + CHART + plan.legend_height();
+    let size = (WIDTH, if plan.hold.is_some() { row + TITLE + CHART + plan.hold_legend_height() } else { row });
     match Format::of(path)? {
         Format::Svg => plan.draw(SVGBackend::new(path, size).into_drawing_area()).map_err(fail),
         Format::Png => plan.draw(BitMapBackend::new(path, size).into_drawing_area()).map_err(fail),
@@ -401,6 +405,9 @@ struct Plan<'a> {
     hist: Vec<Option<Look>>,
     left: Panel,
     right: Panel,
+    /// The row below, the whole width: the longest hold of a queue's lock against the swept
+    /// parameter, when it differs between groups.
+    hold: Option<Panel>,
 }
 
 impl<'a> Plan<'a> {
@@ -424,13 +431,25 @@ impl<'a> Plan<'a> {
                 title: format!("{scenario}: lost-wakeup rate against {name} (95% interval)"),
                 subtitle: subtitle.clone(),
                 legend: series.iter().enumerate().map(|(i, (l, _))| (l.clone(), look(i, true))).collect(),
+                width: PANEL,
             },
             None => Panel {
                 title: format!("{scenario}: lost-wakeup rate per variant (95% Wilson interval)"),
                 subtitle: subtitle.clone(),
                 legend: Vec::new(),
+                width: PANEL,
             },
         };
+        // The same series, colours and markers as the hit rates above it.
+        let holds: BTreeSet<u16> = groups.values().map(|t| t.queue_lock_max_hold).collect();
+        let hold = against.as_ref().filter(|_| holds.len() > 1).map(|(name, _)| Panel {
+            title: format!("{scenario}: longest hold of a queue's lock against {name}"),
+            subtitle: "wake functions called in one hold, the most in any run. With a bookmark a walk stops at \
+                       walk_break + 1: the kernel breaks once ++cnt > WAITQUEUE_WALK_BREAK_CNT (docs/kernel.md §2.4)"
+                .into(),
+            legend: left.legend.clone(),
+            width: WIDTH,
+        });
         // Steps to hang, one outline per group: coloured as the group's bar, or as its line on
         // the left with a dash per swept value when there are several lines.
         let hist: Vec<Option<Look>> = ordered
@@ -456,30 +475,28 @@ impl<'a> Plan<'a> {
             title: "steps to hang (runs that lost a wakeup)".into(),
             subtitle: "runs per number of steps".into(),
             legend: labels.iter().zip(&hist).filter_map(|(l, h)| Some((l.clone(), (*h)?))).collect(),
+            width: PANEL,
         };
-        Plan { family, groups: ordered, labels, against, hist, left, right }
+        Plan { family, groups: ordered, labels, against, hist, left, right, hold }
     }
 
     fn font(&self, size: f64) -> FontDesc<'static> {
         FontDesc::new(FontFamily::Name(self.family), size, FontStyle::Normal)
     }
 
-    fn legend_width(&self) -> f64 {
-        f64::from(PANEL - 2 * MARGIN)
+    /// The rows of a panel's legend.
+    fn legend_rows(&self, p: &Panel) -> u32 {
+        let labels: Vec<String> = p.legend.iter().map(|(l, _)| l.clone()).collect();
+        legend_rows(&self.font(TICK_FONT), &labels, f64::from(p.width - 2 * MARGIN)).last().map_or(0, |(r, _)| r + 1)
     }
 
     /// The height of the legends' rows, the same under both panels so that their axes align.
     fn legend_height(&self) -> u32 {
-        let rows = |p: &Panel| {
-            let labels: Vec<String> = p.legend.iter().map(|(l, _)| l.clone()).collect();
-            legend_rows(&self.font(TICK_FONT), &labels, self.legend_width()).last().map_or(0, |(r, _)| r + 1)
-        };
-        let n = rows(&self.left).max(rows(&self.right));
-        if n == 0 {
-            0
-        } else {
-            n * LEGEND_ROW + 10
-        }
+        rows_height(self.legend_rows(&self.left).max(self.legend_rows(&self.right)))
+    }
+
+    fn hold_legend_height(&self) -> u32 {
+        rows_height(self.hold.as_ref().map_or(0, |p| self.legend_rows(p)))
     }
 
     fn draw<DB: DrawingBackend>(&self, root: DrawingArea<DB, Shift>) -> Result<(), String> {
@@ -493,6 +510,11 @@ impl<'a> Plan<'a> {
         }
         let chart_right = self.frame(&right, &self.right).map_err(err)?;
         self.steps_to_hang(&chart_right).map_err(err)?;
+        if let (Some(panel), Some((name, series))) = (&self.hold, &self.against) {
+            let (_, below) = root.split_vertically(TITLE + CHART + self.legend_height());
+            let chart = self.frame(&below, panel).map_err(err)?;
+            self.hold_against(&chart, name, series).map_err(err)?;
+        }
         root.present().map_err(err)
     }
 
@@ -504,23 +526,22 @@ impl<'a> Plan<'a> {
     ) -> Result<DrawingArea<DB, Shift>, DrawingAreaErrorKind<DB::ErrorType>> {
         let (top, rest) = area.split_vertically(TITLE);
         let (chart, legend) = rest.split_vertically(CHART);
-        let width = f64::from(PANEL - 2 * MARGIN);
+        let width = f64::from(panel.width - 2 * MARGIN);
         let title = self.font(20.0);
         top.draw_text(
             &fit(&title, &panel.title, width),
             &TextStyle::from(title.clone()).pos(Pos::new(HPos::Center, VPos::Top)),
-            (PANEL as i32 / 2, 10),
+            (panel.width as i32 / 2, 10),
         )?;
         let sub = self.font(14.0);
         top.draw_text(
             &fit(&sub, &panel.subtitle, width),
             &TextStyle::from(sub).color(&RGBColor(0x44, 0x44, 0x44)).pos(Pos::new(HPos::Center, VPos::Top)),
-            (PANEL as i32 / 2, 36),
+            (panel.width as i32 / 2, 36),
         )?;
         let font = self.font(TICK_FONT);
         let labels: Vec<String> = panel.legend.iter().map(|(l, _)| l.clone()).collect();
-        for ((row, x), (label, look)) in legend_rows(&font, &labels, self.legend_width()).into_iter().zip(&panel.legend)
-        {
+        for ((row, x), (label, look)) in legend_rows(&font, &labels, width).into_iter().zip(&panel.legend) {
             let (x, y) = ((f64::from(MARGIN) + x) as i32, (row * LEGEND_ROW + LEGEND_ROW / 2) as i32);
             line(&legend, &[(x, y), (x + SAMPLE as i32, y)], *look, 2)?;
             if let Some(m) = look.marker {
@@ -676,6 +697,66 @@ impl<'a> Plan<'a> {
         Ok(())
     }
 
+    /// The longest hold of a queue's lock (wake functions called in one hold) against the swept
+    /// parameter: integer ticks on both axes, one line per series, dodged a few pixels apart so
+    /// that equal holds stay visible.
+    fn hold_against<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        name: &str,
+        series: &[Series],
+    ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+        let xs = swept_values(series);
+        let (x0, x1) = (xs.first().copied().unwrap_or(0.0), xs.last().copied().unwrap_or(1.0));
+        let pad = ((x1 - x0) * 0.04).max(0.5);
+        let (left, right) = (x0 - pad, x1 + pad);
+        let font = self.font(TICK_FONT);
+        let width = f64::from(WIDTH - 2 * MARGIN - Y_AREA);
+        let centres: Vec<f64> = xs.iter().map(|x| (x - left) / (right - left) * width).collect();
+        let widths: Vec<f64> = xs.iter().map(|x| text_size(&font, &format!("{x}")).0).collect();
+        let shown: BTreeSet<u64> =
+            thin(&centres, &widths, 8.0).iter().zip(&xs).filter(|(k, _)| **k).map(|(_, x)| x.to_bits()).collect();
+        let most = self.groups.iter().map(|(_, t)| t.queue_lock_max_hold).max().unwrap_or(0);
+        // One empty unit above the highest line, so that no line runs along the frame.
+        let top = f64::from(most) + 1.0;
+        let ystep = tick_step(0.0, top, 10, true);
+        let mut chart = ChartBuilder::on(area)
+            .margin(MARGIN)
+            .x_label_area_size(52)
+            .y_label_area_size(Y_AREA)
+            .build_cartesian_2d(Axis::new(left, right, xs.clone()), Axis::new(0.0, top, ticks(0.0, top, ystep)))?;
+        chart
+            .configure_mesh()
+            .x_label_style(font.clone())
+            .y_label_style(font.clone())
+            .x_label_formatter(&|x| if shown.contains(&x.to_bits()) { format!("{x}") } else { String::new() })
+            .y_label_formatter(&|y| tick_label(*y, ystep))
+            .x_desc(name)
+            .y_desc("entries walked in one hold")
+            .axis_desc_style(self.font(15.0))
+            .draw()?;
+        let plot = chart.plotting_area();
+        let (bx, by) = plot.get_base_pixel();
+        let pixels = plot.strip_coord_spec();
+        let m = series.len() as f64;
+        for (i, (_, points)) in series.iter().enumerate() {
+            let look = look(i, true);
+            let dodge = ((i as f64 - (m - 1.0) / 2.0) * 4.0).round() as i32;
+            let path: Vec<(i32, i32)> = points
+                .iter()
+                .map(|(x, t)| {
+                    let (a, b) = chart.backend_coord(&(*x, f64::from(t.queue_lock_max_hold)));
+                    (a - bx, b - by + dodge)
+                })
+                .collect();
+            line(&pixels, &path, look, 2)?;
+            for &at in &path {
+                marker(&pixels, at, look.marker.unwrap_or(Marker::Circle), look.colour)?;
+            }
+        }
+        Ok(())
+    }
+
     /// Steps to hang: how many steps the runs that lost a wakeup took, in up to 40 bins, drawn
     /// as one outline per group.
     fn steps_to_hang<DB: DrawingBackend>(
@@ -764,6 +845,15 @@ impl<'a> Plan<'a> {
             }
         }
         Ok(())
+    }
+}
+
+/// The height of `rows` legend rows.
+fn rows_height(rows: u32) -> u32 {
+    if rows == 0 {
+        0
+    } else {
+        rows * LEGEND_ROW + 10
     }
 }
 

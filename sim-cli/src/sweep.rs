@@ -422,6 +422,7 @@ fn group_json(scenario: &str, strategy: &str, (variant, params): &(String, Strin
         "hit_rate": t.hit_rate(),
         "ci95": [lo, hi],
         "steps": steps,
+        "queue_lock_max_hold": t.queue_lock_max_hold,
         "first_failing": failing,
     });
     if let Some((min, median, max, measured)) = t.window_summary() {

@@ -294,3 +294,49 @@ fn a_timed_sweep_tallies_the_race_windows_of_its_hits() {
     let r = json(&wqsim(&["sweep", "pipe-splice", "--seeds", "3000..3010", "--json"]));
     assert!(r["groups"][0].get("window_ns").is_none());
 }
+
+/// Issue 12: the hold of the hashed page queue's lock against the entries queued on it: it grows
+/// with b_waiters without the bookmark and stays at walk_break + 1 with it, and the plot draws it
+/// in a row of its own.
+#[test]
+fn the_plot_draws_the_queue_lock_hold_against_the_swept_parameter() {
+    let (svg, png) = (tmp("hold.svg"), tmp("hold.png"));
+    let s = json(&wqsim(&[
+        "sweep",
+        "page-wake-bookmark",
+        "--all-variants",
+        "--seeds",
+        "0..100",
+        "--param",
+        "b_waiters=0,2,4",
+        "--plot",
+        &svg,
+        "--json",
+    ]));
+    let hold = |variant: &str, b: u64| {
+        let g = s["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["variant"] == variant && g["params"].as_str().unwrap().contains(&format!("b_waiters={b}")));
+        g.unwrap()["queue_lock_max_hold"].as_u64().unwrap()
+    };
+    // walk_break=1: a bookmarked walk calls walk_break + 1 = 2 wake functions per hold at most.
+    for b in [0, 2, 4] {
+        assert_eq!(hold("v4.14-bookmark", b), 2);
+        assert_eq!(hold("bookmark-head-order", b), 2);
+        // At most HA's walk over W, L and every B entry, in one hold.
+        assert!(hold("v4.13", b) <= 2 + b);
+    }
+    assert!(hold("v4.13", 0) < hold("v4.13", 2) && hold("v4.13", 2) < hold("v4.13", 4), "it grows without a bookmark");
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(text.contains("longest hold of a queue") && text.contains("lock against b_waiters"));
+    assert!(text.contains("WAITQUEUE_WALK_BREAK_CNT"), "the subtitle says why the bookmark keeps it flat");
+    // Nothing swept: one hold per variant, no row for it.
+    let o = wqsim(&["sweep", "page-wake-bookmark", "--all-variants", "--seeds", "0..50", "--plot", &png]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(std::fs::read(&png).unwrap().starts_with(b"\x89PNG"));
+    let o = wqsim(&["sweep", "page-wake-bookmark", "--all-variants", "--seeds", "0..50", "--plot", &svg]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(!std::fs::read_to_string(&svg).unwrap().contains("longest hold"));
+}

@@ -1,9 +1,10 @@
 //! Effects in words, for the CLI's trace and the page's narration. Formatting only: what an
 //! effect means is decided by the kernel model that emitted it.
 
-use crate::effect::Effect;
+use crate::effect::{entries_walked, Effect};
 use crate::ids::TaskId;
 use crate::spec::Spec;
+use crate::world::{Choice, World};
 
 /// One effect as a short phrase: `R RUNNING→INTERRUPTIBLE`, `rd_wait += R (head)`.
 pub fn effect(spec: &Spec, e: &Effect) -> String {
@@ -67,6 +68,12 @@ pub fn effect(spec: &Spec, e: &Effect) -> String {
         // `task` received the wakeup and lost it; the waiter left asleep may be another task
         // (an exclusive wakeup abandoned by a killed waiter leaves the next waiter asleep).
         Effect::Lost { task } => format!("LOST WAKEUP: the wakeup {} received is lost", name(task)),
+        Effect::WalkBreak { queue: q, task, at, .. } => {
+            format!("{}'s bookmark linked at {} of {}: the walk pauses and drops the lock", name(task), at, queue(q))
+        }
+        Effect::WalkResume { queue: q, task, .. } => {
+            format!("{}'s bookmark unlinked from {}: the walk resumes after it", name(task), queue(q))
+        }
     }
 }
 
@@ -84,9 +91,70 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
-/// All of a step's effects, in order, joined.
+/// All of a step's effects, in order, joined. A walk's break also says how many entries the walk
+/// visited in that hold of the lock.
 pub fn effects(spec: &Spec, effects: &[Effect]) -> String {
-    effects.iter().map(|e| effect(spec, e)).collect::<Vec<_>>().join("; ")
+    let mut said = Vec::with_capacity(effects.len());
+    for (i, e) in effects.iter().enumerate() {
+        said.push(match *e {
+            Effect::WalkBreak { queue: q, task, at, .. } => {
+                let n = entries_walked(&effects[..i], q).unwrap_or(0);
+                format!(
+                    "{}'s lock dropped after {n} {}: {}'s bookmark waits at {at}",
+                    spec.queues[q.index()],
+                    if n == 1 { "entry" } else { "entries" },
+                    spec.task_name(task)
+                )
+            }
+            // A walk that broke goes on later: it has woken nobody yet.
+            Effect::WakeEnd { queue: q, woken: 0 }
+                if effects[..i].iter().any(|e| matches!(e, Effect::WalkBreak { queue, .. } if *queue == q)) =>
+            {
+                format!("{}: nobody woken in this hold", spec.queues[q.index()])
+            }
+            _ => effect(spec, e),
+        });
+    }
+    said.join("; ")
+}
+
+/// After a step that broke a bookmarked walk, who may change the queue while its lock is
+/// dropped: the other tasks that can step now. `None` if the step broke no walk.
+pub fn lock_dropped(world: &World, effects: &[Effect]) -> Option<String> {
+    let (q, waker) = effects.iter().find_map(|e| match *e {
+        Effect::WalkBreak { queue, task, .. } => Some((queue, task)),
+        _ => None,
+    })?;
+    let spec = world.spec();
+    let mut choices = Vec::new();
+    world.choices(&mut choices);
+    let others: Vec<&str> = choices
+        .iter()
+        .filter_map(|c| match c {
+            Choice::Step(t) if *t != waker => Some(spec.task_name(*t)),
+            _ => None,
+        })
+        .collect();
+    let who = match others.as_slice() {
+        [] => "no other task can run".to_string(),
+        [one] => format!("{one} may link or unlink itself"),
+        many => format!("{} may link or unlink themselves", list(many)),
+    };
+    Some(format!(
+        "While the lock is dropped {who}; then {} takes {}'s lock again and resumes after its bookmark, so an \
+         entry linked in front of the bookmark is not walked",
+        spec.task_name(waker),
+        spec.queues[q.index()]
+    ))
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn list(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 /// The condition an `if`, `while` or `for` statement tests: `if (!pipe->writers)` →

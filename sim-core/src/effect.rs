@@ -50,6 +50,20 @@ pub enum Effect {
     Exit { task: TaskId, ret: i32 },
     /// The oracle saw a wakeup lost at this step (reference §1.5 and §2.2, per-step checks).
     Lost { task: TaskId },
+    /// A bookmarked walk stopped: `task`'s bookmark `entry` is linked at index `at` of `queue`,
+    /// before the next entry to visit, and the waker will drop the queue lock [ref §2.4].
+    WalkBreak { queue: QueueId, task: TaskId, entry: EntryId, at: u8 },
+    /// A bookmarked walk resumes: the bookmark, found at index `at`, is unlinked and its flags
+    /// cleared; the walk goes on from the entry that followed it [ref §2.4].
+    WalkResume { queue: QueueId, task: TaskId, entry: EntryId, at: u8 },
+}
+
+/// The wake functions that the last walk of `q` among `effects` (one step's) called: the entries
+/// it walked in its one hold of q.lock; `None` if the step did not walk `q`.
+pub fn entries_walked(effects: &[Effect], q: QueueId) -> Option<u16> {
+    let begin = effects.iter().rposition(|e| matches!(e, Effect::WakeBegin { queue, .. } if *queue == q))?;
+    let calls = effects[begin..].iter().filter(|e| matches!(e, Effect::WakeCall { queue, .. } if *queue == q));
+    Some(calls.count() as u16)
 }
 
 /// Where effects go. `()` drops them (sweeps); the trace recorder keeps them.

@@ -4,6 +4,7 @@
 use crate::effect::{Effect, Sink};
 use crate::ids::TaskId;
 use crate::kernel::api::AtomicRet;
+use crate::kernel::wake::Bookmark;
 use crate::kernel::Kernel;
 use crate::program::{BinOp, Expr, ExprId, Instr, Op, Place, Prim, Program, Ret, UnOp, Yield};
 
@@ -174,6 +175,11 @@ fn call(k: &mut Kernel, prim: Prim, t: TaskId, out: &mut impl Sink) -> i32 {
             i32::MAX
         }
         Prim::WakeUp { queue, mode, nr_exclusive, key } => i32::from(k.wake_up(queue, mode, nr_exclusive, key, out)),
+        Prim::WakeUpKeyed { queue, mode, nr_exclusive, key, page_match, bookmark } => {
+            let matched = k.task(t).locals[page_match.index()];
+            let bookmark = bookmark.map(|(entry, walk_break)| Bookmark { task: t, entry, walk_break });
+            k.wake_up_keyed(queue, mode, nr_exclusive, key, matched, bookmark, out)
+        }
         Prim::WakeUpPageBit { queue, page, bit } => {
             k.wake_up_page_bit(queue, page, bit, t, out);
             0

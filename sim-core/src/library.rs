@@ -15,6 +15,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("scenarios/exclusive-starvation.toml", include_str!("../../scenarios/exclusive-starvation.toml")),
     ("scenarios/exclusive-event.toml", include_str!("../../scenarios/exclusive-event.toml")),
     ("scenarios/page-lock-killable.toml", include_str!("../../scenarios/page-lock-killable.toml")),
+    ("scenarios/page-wake-bookmark.toml", include_str!("../../scenarios/page-wake-bookmark.toml")),
 ];
 
 /// The built-in scenarios, in teaching order.

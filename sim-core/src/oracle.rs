@@ -62,6 +62,25 @@ struct Watch {
     asleep: bool,
 }
 
+/// A step that changed a page's flags, as the oracle remembers it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct PageEvent {
+    step: u32,
+    actor: TaskId,
+    pc: u16,
+}
+
+/// What the oracle keeps per page: its flags as last seen, the last step that cleared
+/// PG_waiters, and the last unlock that found PG_waiters clear (so woke nobody) [ref §2.1,
+/// §2.4].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+struct PageWatch {
+    locked: bool,
+    waiters: bool,
+    cleared: Option<PageEvent>,
+    silent_unlock: Option<PageEvent>,
+}
+
 /// The oracle's memory of one run. Not part of a state's identity: two runs that reach the same
 /// kernel state have the same future, whatever the oracle remembers of their pasts.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
@@ -70,6 +89,12 @@ pub struct Oracle {
     /// Per queue: the last wakeup that found nobody to wake.
     idle_wakes: Vec<Option<WakeRef>>,
     losses: Vec<Loss>,
+    /// Per page, by id (grown as pages are seen).
+    pages: Vec<PageWatch>,
+    /// Wake functions called in the current walk, and the most in any walk: the longest hold
+    /// of a queue's lock by one walk, in entries visited [ref §2.4].
+    hold: u16,
+    max_hold: u16,
 }
 
 /// Who did the current step, for the records.
@@ -82,7 +107,29 @@ pub struct StepCtx {
 
 impl Oracle {
     pub fn new(tasks: usize, queues: usize) -> Oracle {
-        Oracle { watch: vec![Watch::default(); tasks], idle_wakes: vec![None; queues], losses: Vec::new() }
+        Oracle {
+            watch: vec![Watch::default(); tasks],
+            idle_wakes: vec![None; queues],
+            losses: Vec::new(),
+            pages: Vec::new(),
+            hold: 0,
+            max_hold: 0,
+        }
+    }
+
+    /// Set the flags a page starts with (before any step).
+    pub fn start_page(&mut self, page: usize, locked: bool, waiters: bool) {
+        if self.pages.len() <= page {
+            self.pages.resize(page + 1, PageWatch::default());
+        }
+        self.pages[page].locked = locked;
+        self.pages[page].waiters = waiters;
+    }
+
+    /// The longest hold of a wait queue's lock by one walk so far, in entries whose wake
+    /// function it called (`queue_lock_max_hold`) [ref §2.4].
+    pub fn queue_lock_max_hold(&self) -> u16 {
+        self.max_hold
     }
 
     pub fn losses(&self) -> &[Loss] {
@@ -91,6 +138,27 @@ impl Oracle {
 
     /// Watch one effect. Returns the loss it reveals, if any.
     pub fn observe(&mut self, e: &Effect, cx: StepCtx) -> Option<Loss> {
+        match *e {
+            Effect::WakeCall { .. } | Effect::WakeBegin { .. } | Effect::WakeEnd { .. } => self.count_hold(e),
+            Effect::Page { page, locked, waiters, .. } => {
+                if self.pages.len() <= page.index() {
+                    self.pages.resize(page.index() + 1, PageWatch::default());
+                }
+                let p = &mut self.pages[page.index()];
+                if let Some(actor) = cx.actor {
+                    let at = PageEvent { step: cx.step, actor, pc: cx.pc };
+                    if p.waiters && !waiters {
+                        p.cleared = Some(at);
+                    }
+                    if p.locked && !locked && !waiters {
+                        p.silent_unlock = Some(at);
+                    }
+                }
+                p.locked = locked;
+                p.waiters = waiters;
+            }
+            _ => {}
+        }
         match *e {
             Effect::WakeCall { queue, task, woke: true, exclusive, handoff: false, .. } => {
                 let waker = cx.actor?;
@@ -162,6 +230,18 @@ impl Oracle {
         None
     }
 
+    #[inline]
+    fn count_hold(&mut self, e: &Effect) {
+        match e {
+            Effect::WakeBegin { .. } => self.hold = 0,
+            Effect::WakeCall { .. } => {
+                self.hold = self.hold.saturating_add(1);
+                self.max_hold = self.max_hold.max(self.hold);
+            }
+            _ => {}
+        }
+    }
+
     fn record(&mut self, step: u32, task: TaskId, wakeup: WakeRef, kind: LossKind) -> Loss {
         let loss = Loss { step, task, wakeup, kind };
         self.losses.push(loss);
@@ -214,6 +294,9 @@ pub enum Account {
     FoundNobody { task: TaskId, wakeup: u32, test: u32, queue: QueueId },
     /// No wakeup reached `task` after its last test: the oracle names none.
     NoWakeup { task: TaskId },
+    /// A walk cleared PG_waiters of the page `task` waits for at step `cleared`, while `task` was
+    /// queued, so the unlock of step `unlock` (if any) woke nobody [ref §2.4].
+    WaitersCleared { task: TaskId, cleared: u32, unlock: Option<u32> },
 }
 
 /// How a run ended.
@@ -323,6 +406,9 @@ fn explain(world: &World, victim: TaskId) -> LostWakeup {
     }
     let last_check = oracle.watch[victim.index()].last_check.unwrap_or(0);
     let name = spec.task_name(victim);
+    if let Some(report) = waiters_cleared(world, victim) {
+        return report;
+    }
     // The wakeup found the victim queued but still RUNNING, between its test and its state
     // store: `try_to_wake_up()` did nothing [ref §4.3].
     if let Some(w) = oracle.watch[victim.index()].passed_over {
@@ -382,6 +468,57 @@ pub fn task_waits_in_vain(spec: &Spec, k: &Kernel, t: TaskId) -> bool {
     let prog = spec.program(t);
     let until = task.waits_for.and_then(|s| prog.sleeps.get(usize::from(s))).and_then(|s| s.until);
     until.is_some_and(|u| crate::exec::eval(prog, u, k, t) != 0)
+}
+
+/// The victim waits on a page's queue, its entry is still linked, the page is unlocked and its
+/// PG_waiters is clear: a waker cleared PG_waiters while the victim was queued, so an unlock
+/// found no waiters and woke nobody [ref §2.1 wake_up_page_bit, §2.4].
+fn waiters_cleared(world: &World, victim: TaskId) -> Option<LostWakeup> {
+    let k = &world.kernel;
+    let spec = world.spec();
+    let task = k.task(victim);
+    let (entry, page) = task.entries.iter().enumerate().find_map(|(i, e)| {
+        let key = e.key?;
+        let linked = k.linked_on(victim, crate::ids::EntryId(i as u8))?;
+        Some((linked, k.page_of(key.var)?))
+    })?;
+    if k.page_locked(page) || k.page_waiters(page) {
+        return None;
+    }
+    let watch = world.oracle.pages.get(page.index())?;
+    let cleared = watch.cleared?;
+    let name = spec.task_name(victim);
+    let page_name = spec.pages.get(page.index()).map_or("the page", String::as_str);
+    let queue = spec.queues[entry.index()].clone();
+    let func = |e: PageEvent| spec.program(e.actor).func(e.pc).to_string();
+    let clear = format!(
+        "{}() of {} at step {} cleared PG_waiters of {page_name} while {name} was queued on {queue}",
+        func(cleared),
+        spec.task_name(cleared.actor),
+        cleared.step
+    );
+    let unlock = watch.silent_unlock.filter(|u| u.step >= cleared.step);
+    let (lost_at_step, wakeup, reason) = match unlock {
+        Some(u) => {
+            let wakeup = WakeupReport {
+                step: u.step,
+                waker: spec.task_name(u.actor).into(),
+                queue: queue.clone(),
+                call: crate::describe::call(spec.code(u.actor, u.pc)).into(),
+                exclusive: false,
+            };
+            let reason = format!(
+                "{clear}; {}() of {} at step {} unlocked {page_name}, found PG_waiters clear and woke nobody",
+                func(u),
+                wakeup.waker,
+                u.step
+            );
+            (u.step, Some(wakeup), reason)
+        }
+        None => (cleared.step, None, format!("{clear}; no unlock will wake {name}")),
+    };
+    let account = Account::WaitersCleared { task: victim, cleared: cleared.step, unlock: unlock.map(|u| u.step) };
+    Some(LostWakeup { waiter: name.into(), waiter_task: victim, lost_at_step, wakeup, reason, account })
 }
 
 fn report_wakeup(spec: &Spec, w: &WakeRef) -> WakeupReport {

@@ -151,6 +151,18 @@ pub enum Prim {
         nr_exclusive: u8,
         key: Option<EntryKey>,
     },
+    /// `__wake_up_common(q, mode, nr_exclusive, 0, &key, bookmark)` with a `struct wait_page_key`
+    /// (`__wake_up_locked_key()`, `__wake_up_locked_key_bookmark()`): the value is
+    /// `key.page_match` after the walk, which the call stores in the local `page_match`.
+    /// `bookmark`: the task's bookmark entry and `WAITQUEUE_WALK_BREAK_CNT` [ref §2.4].
+    WakeUpKeyed {
+        queue: QueueId,
+        mode: u16,
+        nr_exclusive: u8,
+        key: EntryKey,
+        page_match: LocalId,
+        bookmark: Option<(EntryId, u8)>,
+    },
     /// `wake_up_page_bit(page, bit)`.
     WakeUpPageBit {
         queue: QueueId,

@@ -16,6 +16,9 @@ pub struct Outcome {
     pub steps: u32,
     /// Equal for two runs exactly when they made the same choices with the same effects.
     pub trace_hash: u64,
+    /// The longest hold of a wait queue's lock by one walk, in entries whose wake function it
+    /// called [ref §2.4].
+    pub queue_lock_max_hold: u16,
 }
 
 /// Run `world` to its end under `strategy`, sending every step's effects to `sink`.
@@ -31,13 +34,19 @@ pub fn run<St: Strategy + ?Sized, S: Sink>(
         world.choices(&mut choices);
         if choices.is_empty() {
             let verdict = oracle::judge(world);
-            return Ok(Outcome { verdict, steps: world.steps, trace_hash: hash.finish() });
+            return Ok(Outcome {
+                verdict,
+                steps: world.steps,
+                trace_hash: hash.finish(),
+                queue_lock_max_hold: world.oracle.queue_lock_max_hold(),
+            });
         }
         if world.steps >= limit {
             return Ok(Outcome {
                 verdict: Verdict::StepLimit { limit },
                 steps: world.steps,
                 trace_hash: hash.finish(),
+                queue_lock_max_hold: world.oracle.queue_lock_max_hold(),
             });
         }
         let i = strategy.pick(world, &choices)?;

@@ -70,6 +70,17 @@ impl Spec {
         &self.programs[self.tasks[t.index()].program]
     }
 
+    /// Whether a program walks a queue with a bookmark, dropping its lock mid-walk [ref §2.4]:
+    /// then the page says whether each queue's lock is held or dropped.
+    pub fn walks_with_bookmark(&self) -> bool {
+        self.programs.iter().flat_map(|p| &p.instrs).any(|i| {
+            matches!(
+                i.op,
+                crate::program::Op::Call { prim: crate::program::Prim::WakeUpKeyed { bookmark: Some(_), .. }, .. }
+            )
+        })
+    }
+
     /// Task `t`'s name; `?` for a task the scenario does not have (a share link may name one).
     pub fn task_name(&self, t: TaskId) -> &str {
         self.tasks.get(t.index()).map_or("?", |task| &task.name)

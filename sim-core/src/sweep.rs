@@ -33,6 +33,9 @@ pub struct Record {
     /// A timed run's lost wakeup: the width of its race window in virtual ns (`window.rs`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window_ns: Option<u64>,
+    /// The longest hold of a queue's lock by one walk, in entries (absent in older records).
+    #[serde(default)]
+    pub queue_lock_max_hold: u16,
 }
 
 /// What one seed came to: small and `Copy`, so a sweep allocates nothing per seed.
@@ -45,6 +48,7 @@ pub struct SeedResult {
     /// The race window's width in virtual ns, for a lost wakeup under the timed strategy whose
     /// window is defined.
     pub window_ns: Option<u64>,
+    pub queue_lock_max_hold: u16,
 }
 
 /// Run one seed with no trace kept. A timed run that loses a wakeup is run again with its trace
@@ -59,7 +63,14 @@ pub fn run_seed(spec: &Arc<Spec>, kind: StrategyKind, timing: &TimedConfig, seed
     } else {
         None
     };
-    Ok(SeedResult { seed, verdict, steps: o.steps, trace_hash: o.trace_hash, window_ns })
+    Ok(SeedResult {
+        seed,
+        verdict,
+        steps: o.steps,
+        trace_hash: o.trace_hash,
+        window_ns,
+        queue_lock_max_hold: o.queue_lock_max_hold,
+    })
 }
 
 /// The race window's width of one seed's lost wakeup, by a run that keeps its trace.
@@ -89,6 +100,7 @@ impl Record {
             steps: r.steps,
             trace_hash: format!("{:016x}", r.trace_hash),
             window_ns: r.window_ns,
+            queue_lock_max_hold: r.queue_lock_max_hold,
         }
     }
 
@@ -99,7 +111,14 @@ impl Record {
         let trace_hash = u64::from_str_radix(&self.trace_hash, 16).map_err(|_| {
             Error::Scenario(format!("the trace hash '{}' is not 16 hex digits", clip(&self.trace_hash)))
         })?;
-        Ok(SeedResult { seed: self.seed, verdict, steps: self.steps, trace_hash, window_ns: self.window_ns })
+        Ok(SeedResult {
+            seed: self.seed,
+            verdict,
+            steps: self.steps,
+            trace_hash,
+            window_ns: self.window_ns,
+            queue_lock_max_hold: self.queue_lock_max_hold,
+        })
     }
 }
 
@@ -121,12 +140,16 @@ pub struct Tally {
     /// serialized: the page's sweep worker sends tallies in postcard, which has no optional fields.
     #[serde(default)]
     pub window_ns: BTreeMap<u64, u64>,
+    /// The longest hold of a queue's lock by one walk in any run, in entries [ref §2.4].
+    #[serde(default)]
+    pub queue_lock_max_hold: u16,
 }
 
 impl Tally {
     pub fn add(&mut self, r: &SeedResult) {
         self.seeds += 1;
         *self.steps.entry(r.steps).or_default() += 1;
+        self.queue_lock_max_hold = self.queue_lock_max_hold.max(r.queue_lock_max_hold);
         match r.verdict {
             VerdictKind::Finished => self.finished += 1,
             VerdictKind::Deadlock => self.deadlock += 1,
@@ -151,6 +174,7 @@ impl Tally {
         self.lost_wakeup += other.lost_wakeup;
         self.deadlock += other.deadlock;
         self.step_limit += other.step_limit;
+        self.queue_lock_max_hold = self.queue_lock_max_hold.max(other.queue_lock_max_hold);
         for (k, v) in &other.steps {
             *self.steps.entry(*k).or_default() += v;
         }

@@ -170,6 +170,13 @@ pub fn race_window(spec: &Spec, events: &[Event], lost: &LostWakeup) -> Result<R
             let closes = steps(wakeup + 1..u32::MAX).find(|(_, e)| links(e)).map(|(s, _)| s);
             (WindowKind::FoundNobody, task, wakeup, (test > 0).then_some(test), closes)
         }
+        Account::WaitersCleared { task, cleared, .. } => {
+            return Err(format!(
+                "PG_waiters was cleared under {} at step {cleared}: the loss is a cleared flag, not a wakeup \
+                 landing between two of its steps, so there is no window to measure",
+                spec.task_name(task)
+            ))
+        }
         Account::NoWakeup { task } => {
             return Err(format!(
                 "no wakeup reached {} after its last test of its condition, so there is no window to measure",

@@ -73,7 +73,11 @@ impl<S: Sink> Sink for Tap<'_, S> {
 impl World {
     pub fn new(spec: Arc<Spec>) -> World {
         let kernel = spec.initial.clone();
-        let oracle = Oracle::new(kernel.tasks.len(), kernel.queues.len());
+        let mut oracle = Oracle::new(kernel.tasks.len(), kernel.queues.len());
+        for i in 0..kernel.pages.len() {
+            let p = crate::ids::PageId(i as u8);
+            oracle.start_page(i, kernel.page_locked(p), kernel.page_waiters(p));
+        }
         World { spec, kernel, oracle, steps: 0 }
     }
 

@@ -79,6 +79,9 @@ fn normalise(spec: &Spec, r: &Recording) -> String {
                     Effect::Signal { task } => format!("signal {}", name(task)),
                     Effect::Exit { task, ret } => format!("exit {} {ret}", name(task)),
                     Effect::Lost { task } => format!("lost {}", name(task)),
+                    // The bookmark walk (§2.4) came after the port; no ported scenario has it.
+                    Effect::WalkBreak { task, .. } => format!("walkbreak {}", name(task)),
+                    Effect::WalkResume { task, .. } => format!("walkresume {}", name(task)),
                     Effect::Flags { .. } | Effect::Store { .. } | Effect::Mutex { .. } | Effect::Page { .. } => {
                         return None
                     }

@@ -143,6 +143,7 @@ fn depends_on_state(prog: &Program, op: Op) -> bool {
                 | Prim::Unlink { .. }
                 | Prim::AbortExclusiveWait { .. }
                 | Prim::WakeUp { .. }
+                | Prim::WakeUpKeyed { .. }
                 | Prim::WakeUpPageBit { .. }
         ),
         Op::Assign { expr: e, .. } | Op::Branch { cond: e, .. } | Op::Exit { value: e } => reads_a_list(prog, e),
@@ -207,6 +208,9 @@ fn call(k: &Kernel, t: TaskId, prim: Prim, fp: &mut Footprint) {
             fp.writes |= state(own);
         }
         Prim::WakeUp { queue: q, key, .. } => fp.writes |= walk(k, q) | key.map_or(0, |k| var(k.var.index())),
+        // The walk, the key's word, and the waker's own bookmark (its flags; linking it writes
+        // the queue, which `walk` has).
+        Prim::WakeUpKeyed { queue: q, key, .. } => fp.writes |= walk(k, q) | var(key.var.index()) | flags(own),
         Prim::WakeUpPageBit { queue: q, page, .. } => {
             fp.writes |= walk(k, q) | var(k.pages[page.index()].flags.index())
         }

@@ -33,6 +33,8 @@ pub enum Arg {
     Ignored,
     /// `MAX_SCHEDULE_TIMEOUT`: timeouts are not modelled.
     Timeout,
+    /// A wakeup's key: `NULL`, or `&key`, a waker's `struct wait_page_key`.
+    Key,
 }
 
 /// How many exclusive waiters a wakeup wakes.
@@ -88,6 +90,13 @@ pub enum Builtin {
     /// argument 1.
     WakeUpMode {
         nr: Nr,
+    },
+    /// `__wake_up_locked_key(q, mode, key)` (`common`: false) and the model's
+    /// `__wake_up_common(q, mode, nr_exclusive, wake_flags, key, bookmark,
+    /// WAITQUEUE_WALK_BREAK_CNT)` (`common`: true): the walk with a `struct wait_page_key`, and
+    /// a bookmark [ref §2.4].
+    WakeUpKeyed {
+        common: bool,
     },
     WakeUpProcess,
     /// `wake_up_state(p, state)`.
@@ -210,6 +219,7 @@ pub const DEFS: &[Def] = &[
         "§0 table, row 9",
     ),
     def("list_del_init", B::ListDelInit, &[EntryNode], false, "§0 table, row 10"),
+    def("INIT_LIST_HEAD", B::Barrier, &[EntryNode], false, "§2.4 bookmark"),
     def("list_empty", B::ListEmpty, &[EntryNode], true, "§0 table, row 10"),
     def("list_empty_careful", B::ListEmpty, &[EntryNode], true, "§0 table, row 10"),
     def("init_wait", B::InitEntry(InitEntry::Wait), &[Entry], false, "§0 table, row 31"),
@@ -275,12 +285,13 @@ pub const DEFS: &[Def] = &[
         "§0 table, row 23",
     ),
     def("__wake_up", B::WakeUpMode { nr: Nr::Arg(2) }, &[Queue, Const, Const, Ignored], false, "§0 table, row 21"),
+    def("__wake_up_locked_key", B::WakeUpKeyed { common: false }, &[Queue, Const, Key], false, "§0 table, row 24"),
     def(
-        "__wake_up_locked_key",
-        B::WakeUpMode { nr: Nr::Fixed(1) },
-        &[Queue, Const, Ignored],
+        "__wake_up_common",
+        B::WakeUpKeyed { common: true },
+        &[Queue, Const, Const, Ignored, Key, EntryNode, Const],
         false,
-        "§0 table, row 24",
+        "§2.4 bookmark",
     ),
     def("wake_up_process", B::WakeUpProcess, &[Task], true, "§0 table, row 15"),
     def("wake_up_state", B::WakeUpState, &[Task, Const], true, "§0 table, row 16"),

@@ -68,8 +68,19 @@ const COMPILER_H: &str = r"
 #define WRITE_ONCE(x, val) ((x) = (val))
 ";
 
+/// kernel/sched/wait.c of v4.14 [ref §2.4]: the walk's break count, and the bookmark walk
+/// `wake_up_page_bit()` calls. The kernel's `__wake_up_common()` reads the constant; the model's
+/// takes it as a seventh argument, so that a scenario can scale it down with its own
+/// `#define WAITQUEUE_WALK_BREAK_CNT`.
+const WAIT_C: &str = r"
+#define WAITQUEUE_WALK_BREAK_CNT 64
+#define __wake_up_locked_key_bookmark(wq_head, mode, key, bookmark) \
+	__wake_up_common(wq_head, mode, 1, 0, key, bookmark, WAITQUEUE_WALK_BREAK_CNT)
+";
+
 pub const TEMPLATES: &[Template] = &[
     Template { name: "___wait_event", file: "include/linux/wait.h", text: WAIT_EVENT },
     Template { name: "wait_woken", file: "kernel/sched/wait.c", text: WAIT_WOKEN },
     Template { name: "compiler.h", file: "include/linux/compiler.h", text: COMPILER_H },
+    Template { name: "__wake_up_locked_key_bookmark", file: "kernel/sched/wait.c", text: WAIT_C },
 ];

@@ -18,6 +18,9 @@ pub struct EntryFlags(u8);
 impl EntryFlags {
     pub const EXCLUSIVE: EntryFlags = EntryFlags(0x01);
     pub const WOKEN: EntryFlags = EntryFlags(0x02);
+    /// `WQ_FLAG_BOOKMARK` (v4.14 to v5.x): the entry is a waker's bookmark, which every walk
+    /// passes over [ref §2.4].
+    pub const BOOKMARK: EntryFlags = EntryFlags(0x04);
 
     pub fn bits(self) -> u8 {
         self.0
@@ -36,12 +39,17 @@ impl EntryFlags {
     }
 
     pub fn names(self) -> &'static str {
-        match (self.contains(Self::EXCLUSIVE), self.contains(Self::WOKEN)) {
-            (false, false) => "",
-            (true, false) => "EXCLUSIVE",
-            (false, true) => "WOKEN",
-            (true, true) => "EXCLUSIVE|WOKEN",
-        }
+        const NAMES: [&str; 8] = [
+            "",
+            "EXCLUSIVE",
+            "WOKEN",
+            "EXCLUSIVE|WOKEN",
+            "BOOKMARK",
+            "EXCLUSIVE|BOOKMARK",
+            "WOKEN|BOOKMARK",
+            "EXCLUSIVE|WOKEN|BOOKMARK",
+        ];
+        NAMES[usize::from(self.0 & 0x07)]
     }
 }
 
@@ -60,6 +68,9 @@ pub enum WakeFn {
     Page(PageWake),
     /// `wake_bit_function` (2009): a bit waiter's wake function [ref §4.1].
     Bit,
+    /// `NULL`: a bookmark's, which no walk calls (walks pass over `WQ_FLAG_BOOKMARK` entries)
+    /// [ref §2.4].
+    Null,
 }
 
 impl WakeFn {
@@ -70,6 +81,7 @@ impl WakeFn {
             WakeFn::Woken => "woken_wake_function",
             WakeFn::Page(_) => "wake_page_function",
             WakeFn::Bit => "wake_bit_function",
+            WakeFn::Null => "NULL",
         }
     }
 }

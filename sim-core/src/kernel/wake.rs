@@ -17,6 +17,24 @@ pub struct WakeKey {
     pub page_match: bool,
 }
 
+/// A waker's bookmark entry and the walk's break count (`WAITQUEUE_WALK_BREAK_CNT`, 64 in the
+/// kernel, a scenario parameter in the model) [ref §2.4].
+#[derive(Clone, Copy, Debug)]
+pub struct Bookmark {
+    pub task: TaskId,
+    pub entry: EntryId,
+    pub walk_break: u8,
+}
+
+/// A bookmarked walk between two holds of its queue's lock: waker `task` linked its bookmark at
+/// index `at` and dropped the lock; when it takes the lock again it resumes with the entry after
+/// the bookmark, so an entry linked in front of it is never walked [ref §2.4].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PausedWalk {
+    pub task: TaskId,
+    pub at: usize,
+}
+
 /// What one wake function did: its return value, and what the oracle needs to know of it.
 struct WakeResult {
     ret: i8,
@@ -33,6 +51,23 @@ impl WakeResult {
 }
 
 impl Kernel {
+    /// Whether the entry is a waker's bookmark (`WQ_FLAG_BOOKMARK`), not a waiter [ref §2.4].
+    pub fn is_bookmark(&self, r: EntryRef) -> bool {
+        self.flags(r.task, r.entry).contains(EntryFlags::BOOKMARK)
+    }
+
+    /// The walks of `q` paused at a bookmark, head first: each waker dropped q.lock mid-walk.
+    pub fn paused_walks(&self, q: QueueId) -> impl Iterator<Item = PausedWalk> + '_ {
+        let list = &self.queue(q).list;
+        list.iter().enumerate().filter(|(_, r)| self.is_bookmark(**r)).map(|(at, r)| PausedWalk { task: r.task, at })
+    }
+
+    /// The page an entry waits for: the page whose flags word its key names. On a hashed queue
+    /// entries of several pages share the list, and a keyed walk wakes only one page's [ref §2.1].
+    pub fn entry_page(&self, r: EntryRef) -> Option<PageId> {
+        self.page_of(self.task(r.task).entries[r.entry.index()].key?.var)
+    }
+
     /// `__wake_up_common(q, mode, nr_exclusive, key)`, called with q.lock held by `waker`: walk
     /// from HEAD; `r = e.func()`; `r < 0` → stop; `r > 0 && e.EXCL && --nr_exclusive == 0` → stop.
     /// An exclusive wakeup is spent only when the wake function reports a real wakeup
@@ -45,16 +80,55 @@ impl Kernel {
         key: &mut WakeKey,
         out: &mut impl Sink,
     ) -> u8 {
+        self.wake_up_common_bookmark(q, mode, nr_exclusive, key, None, out)
+    }
+
+    /// `__wake_up_common(q, mode, nr_exclusive, wake_flags, key, bookmark)` of v4.14: the walk
+    /// of [`Kernel::wake_up_common`], which passes over `WQ_FLAG_BOOKMARK` entries, and with a
+    /// bookmark it starts after the bookmark if the bookmark is linked (unlinking it and clearing
+    /// its flags), and once it has called more than `walk_break` wake functions
+    /// (`++cnt > WAITQUEUE_WALK_BREAK_CNT`) with entries still after the current one, links the
+    /// bookmark before the next entry with `WQ_FLAG_BOOKMARK` set and stops. The caller then
+    /// drops q.lock and calls again [ref §2.4, "bookmark"]. Without a bookmark, or when the walk
+    /// ends before the break, it is exactly the walk of 4.13.
+    pub fn wake_up_common_bookmark(
+        &mut self,
+        q: QueueId,
+        mode: u16,
+        nr_exclusive: u8,
+        key: &mut WakeKey,
+        bookmark: Option<Bookmark>,
+        out: &mut impl Sink,
+    ) -> u8 {
+        let mut i = 0;
+        if let Some(b) = bookmark {
+            if self.flags(b.task, b.entry).contains(EntryFlags::BOOKMARK) {
+                // `curr = list_next_entry(bookmark); list_del(&bookmark->entry); bookmark->flags = 0;`
+                let me = EntryRef { task: b.task, entry: b.entry };
+                if let Some(at) = self.queue(q).list.iter().position(|&x| x == me) {
+                    self.queues[q.index()].list.remove(at);
+                    i = at;
+                }
+                self.task_mut(b.task).entries[b.entry.index()].flags = EntryFlags::default();
+                out.emit(Effect::WalkResume { queue: q, task: b.task, entry: b.entry, at: i as u8 });
+            }
+        }
         out.emit(Effect::WakeBegin { queue: q, mode, nr_exclusive });
         // An int, as in the kernel: 0 means "wake every exclusive waiter" (`wake_up_all`), because
         // `--nr_exclusive` then never reaches 0.
         let mut nr_exclusive = i32::from(nr_exclusive);
         let mut woken = 0;
-        let mut i = 0;
+        let mut cnt = 0u32;
         // list_for_each_entry_safe: the wake function may unlink the entry it is called on.
         while let Some(&cur) = self.queue(q).list.get(i) {
             // `unsigned flags = curr->flags;` is read before the call.
-            let exclusive = self.flags(cur.task, cur.entry).contains(EntryFlags::EXCLUSIVE);
+            let flags = self.flags(cur.task, cur.entry);
+            if flags.contains(EntryFlags::BOOKMARK) {
+                // Another waker's bookmark: `if (flags & WQ_FLAG_BOOKMARK) continue;`.
+                i += 1;
+                continue;
+            }
+            let exclusive = flags.contains(EntryFlags::EXCLUSIVE);
             let r = self.call_wake_function(q, cur, mode, key, out);
             out.emit(Effect::WakeCall {
                 queue: q,
@@ -75,6 +149,17 @@ impl Kernel {
             if r.ret > 0 && exclusive {
                 nr_exclusive -= 1;
                 if nr_exclusive == 0 {
+                    break;
+                }
+            }
+            if let Some(b) = bookmark {
+                cnt += 1;
+                if cnt > u32::from(b.walk_break) && i < self.queue(q).list.len() {
+                    // `bookmark->flags = WQ_FLAG_BOOKMARK; list_add_tail(&bookmark->entry,
+                    // &next->entry);`: linked just before the next entry.
+                    self.task_mut(b.task).entries[b.entry.index()].flags = EntryFlags::BOOKMARK;
+                    self.queues[q.index()].list.insert(i, EntryRef { task: b.task, entry: b.entry });
+                    out.emit(Effect::WalkBreak { queue: q, task: b.task, entry: b.entry, at: i as u8 });
                     break;
                 }
             }
@@ -113,6 +198,10 @@ impl Kernel {
             WakeFn::Woken => WakeResult::plain(self.woken_wake_function(e, mode, out)),
             WakeFn::Page(kind) => self.wake_page_function(q, e, kind, mode, entry.key, key, out),
             WakeFn::Bit => self.wake_bit_function(q, e, mode, entry.key, key.key, out),
+            // A NULL wake function is a bookmark's, and walks pass over bookmarks before they
+            // would call it; an entry that is not flagged as one would oops the kernel. The
+            // model wakes nobody [ref §2.4].
+            WakeFn::Null => WakeResult::plain(false),
         }
     }
 
@@ -224,6 +313,27 @@ impl Kernel {
         if !self.waitqueue_active(q) || !key.page_match {
             self.assign_bit(flags, PG_WAITERS, false, waker, out);
         }
+    }
+
+    /// `__wake_up_locked_key(q, mode, &key)` and `__wake_up_locked_key_bookmark(q, mode, &key,
+    /// &bookmark)` (`__wake_up_common(q, mode, 1, 0, &key, bookmark)`), inside the caller's
+    /// q.lock step, with a `struct wait_page_key` whose `page_match` is the task's local
+    /// `page_match` (0 or 1 before the call): returns `key.page_match` after the walk
+    /// [ref §2.1, §2.4].
+    #[allow(clippy::too_many_arguments)]
+    pub fn wake_up_keyed(
+        &mut self,
+        q: QueueId,
+        mode: u16,
+        nr_exclusive: u8,
+        key: EntryKey,
+        page_match: i32,
+        bookmark: Option<Bookmark>,
+        out: &mut impl Sink,
+    ) -> i32 {
+        let mut k = WakeKey { key: Some(key), page_match: page_match != 0 };
+        self.wake_up_common_bookmark(q, mode, nr_exclusive, &mut k, bookmark, out);
+        i32::from(k.page_match)
     }
 
     /// `abort_exclusive_wait(q, wait, mode, key)` (777c6c5f1f6e): `__set_current_state(RUNNING);

@@ -223,6 +223,43 @@ pub fn call<'a>(g: &mut Gen<'_, 'a>, def: &Def, args: &'a [Expr], span: Span, re
             let mode = constant(g, &args[1])? as u16;
             Prim::WakeUp { queue: q, mode, nr_exclusive: nr_of(g, nr, args)?, key: None }
         }
+        Builtin::WakeUpKeyed { common } => {
+            no_value(g, ret)?;
+            let q = queue(g, &args[0])?;
+            let mode = constant(g, &args[1])? as u16;
+            let (nr_exclusive, key_arg) = if common { (nr_of(g, Nr::Arg(2), args)?, &args[4]) } else { (1, &args[2]) };
+            let key = wait_page_key(g, key_arg)?;
+            let bookmark = if common && g.const_of(&args[5]) != Some(0) {
+                let e = entry_node(g, &args[5])?;
+                let n = match g.const_of(&args[6]) {
+                    Some(n) if (0..=255).contains(&n) => n as u8,
+                    _ => {
+                        g.error(args[6].span, "WAITQUEUE_WALK_BREAK_CNT must be a constant from 0 to 255");
+                        return Err(Reported);
+                    }
+                };
+                Some((e, n))
+            } else {
+                None
+            };
+            match key {
+                Some((key, page_match)) => {
+                    g.emit(Op::Call {
+                        prim: Prim::WakeUpKeyed { queue: q, mode, nr_exclusive, key, page_match, bookmark },
+                        ret: Ret::Local(page_match),
+                    });
+                    return Ok(());
+                }
+                None if bookmark.is_some() => {
+                    g.error(
+                        key_arg.span,
+                        "a walk with a bookmark takes a page's key here: `&key`, a `struct wait_page_key`",
+                    );
+                    return Err(Reported);
+                }
+                None => Prim::WakeUp { queue: q, mode, nr_exclusive, key: None },
+            }
+        }
         Builtin::WakeUpProcess => Prim::WakeUpProcess { task: task(g, &args[0])?, mode: TASK_NORMAL },
         Builtin::WakeUpState => {
             let t = task(g, &args[0])?;
@@ -480,6 +517,27 @@ fn entry_node<'a>(g: &mut Gen<'_, 'a>, e: &'a Expr) -> R<EntryId> {
     match g.object(e)? {
         Node::EntryNode(id) | Node::Entry(id) => Ok(id),
         other => expect(g, e, "an entry's list node (`&wait->entry`)", &other),
+    }
+}
+
+/// A wakeup's key: `NULL`, or a waker's `struct wait_page_key` (its page's flags and bit, and
+/// its `page_match` local), once `key.page` and `key.bit_nr` are set.
+fn wait_page_key<'a>(g: &mut Gen<'_, 'a>, e: &'a Expr) -> R<Option<(EntryKey, crate::program::LocalId)>> {
+    if g.const_of(e) == Some(0) {
+        return Ok(None);
+    }
+    match g.object(e)? {
+        Node::Struct { kind: StructKind::WaitPageKey(k), .. } => {
+            let s = g.keys[usize::from(k)];
+            match s.var {
+                Some(var) => Ok(Some((EntryKey { var, bit: s.bit.unwrap_or(0) }, s.page_match))),
+                None => {
+                    g.error(e.span, "this key names no page yet: set `key.page = page;` before the walk");
+                    Err(Reported)
+                }
+            }
+        }
+        other => expect(g, e, "a key: `NULL`, or `&key` (a `struct wait_page_key`)", &other),
     }
 }
 

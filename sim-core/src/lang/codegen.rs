@@ -94,6 +94,17 @@ pub struct Gen<'e, 'a> {
     /// Names whose declaration failed with a diagnostic: their uses are not reported again as
     /// "not declared".
     failed_decls: Vec<String>,
+    /// Each `struct wait_page_key`'s page (its flags word), bit and `page_match` local.
+    pub keys: Vec<KeyStatics>,
+}
+
+/// A waker's `struct wait_page_key`: `page` and `bit_nr` fixed when compiled, `page_match` a
+/// local of the task [ref §2.1].
+#[derive(Clone, Copy, Debug)]
+pub struct KeyStatics {
+    pub var: Option<crate::ids::VarId>,
+    pub bit: Option<u8>,
+    pub page_match: LocalId,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -127,6 +138,7 @@ pub fn role(env: &mut Env, role: &Role) -> Option<Program> {
         funcs: Vec::new(),
         statics: Vec::new(),
         failed_decls: Vec::new(),
+        keys: Vec::new(),
     };
     let _ = g.call_function(f, &[], Ctx::Exit, f.name.span);
     if g.env.diags.len() > before {
@@ -728,6 +740,12 @@ impl<'e, 'a> Gen<'e, 'a> {
                 }
                 self.set_static(e, field, rhs)
             }
+            Node::KeyStatic(k, field) => {
+                if op.is_some() {
+                    return self.fail(lhs.span, format!("`{field}` is set once, with `=`"));
+                }
+                self.set_key_static(k, field, rhs)
+            }
             Node::Int(place) => match op {
                 None => self.assign_value(place, rhs),
                 Some(op) => {
@@ -778,8 +796,9 @@ impl<'e, 'a> Gen<'e, 'a> {
                 self.set_wake_fn(e, func, rhs.span, true)
             }
             "private" => match self.object(rhs)? {
-                Node::Task(TaskRef::Current) => Ok(()),
-                _ => self.fail(rhs.span, "an entry's `private` is its task: `current`"),
+                // `bookmark.private = NULL;`: a bookmark wakes no task [ref §2.4].
+                Node::Task(TaskRef::Current) | Node::Const(0) => Ok(()),
+                _ => self.fail(rhs.span, "an entry's `private` is its task: `current` (or NULL for a bookmark)"),
             },
             "page" => match self.object(rhs)? {
                 Node::Struct { kind: StructKind::Page(i), .. } => {
@@ -807,6 +826,24 @@ impl<'e, 'a> Gen<'e, 'a> {
         }
     }
 
+    /// `key.page = page`, `key.bit_nr = nr`: fixed when compiled.
+    fn set_key_static(&mut self, k: u8, field: &str, rhs: &'a Expr) -> R<()> {
+        if field == "page" {
+            let Node::Struct { kind: StructKind::Page(i), .. } = self.object(rhs)? else {
+                return self.fail(rhs.span, "`.page` takes a page");
+            };
+            self.keys[usize::from(k)].var = Some(self.env.page(i).1);
+            return Ok(());
+        }
+        match self.const_of(rhs) {
+            Some(b) if (0..32).contains(&b) => {
+                self.keys[usize::from(k)].bit = Some(b as u8);
+                Ok(())
+            }
+            _ => self.fail(rhs.span, "a bit number must be a constant from 0 to 31"),
+        }
+    }
+
     /// A wake function, by name, in the variant's kernel.
     pub fn wake_fn(&mut self, name: &str, span: Span) -> R<WakeFn> {
         Ok(match name {
@@ -815,6 +852,8 @@ impl<'e, 'a> Gen<'e, 'a> {
             "woken_wake_function" => WakeFn::Woken,
             "wake_page_function" => WakeFn::Page(self.env.input.page_wake),
             "wake_bit_function" => WakeFn::Bit,
+            // `bookmark.func = NULL;` [ref §2.4].
+            "NULL" => WakeFn::Null,
             other => {
                 let known = [
                     "default_wake_function",
@@ -888,6 +927,20 @@ impl<'e, 'a> Gen<'e, 'a> {
                 let e = self.entry(&d.name.name, d.name.span)?;
                 self.set_wake_fn(e, WakeFn::Bit, d.span, true)?;
                 wait_bit_queue(e, &d.name.name)
+            }
+            TypeKind::WaitPageKey => {
+                let page_match = self.local(&format!("{}.page_match", d.name.name), d.name.span)?;
+                let k = self.keys.len() as u8;
+                self.keys.push(KeyStatics { var: None, bit: None, page_match });
+                Node::Struct {
+                    kind: StructKind::WaitPageKey(k),
+                    fields: vec![
+                        ("page".into(), Node::KeyStatic(k, "page")),
+                        ("bit_nr".into(), Node::KeyStatic(k, "bit_nr")),
+                        ("page_match".into(), Node::Int(Place::Local(page_match))),
+                    ],
+                    name: d.name.name.clone(),
+                }
             }
             TypeKind::User(name) => self.local_struct(&name, &d.name.name, d.init.as_ref(), d.span)?,
             TypeKind::Void => return self.fail(d.ty.span, "`void` is not a type for a variable"),
@@ -1405,6 +1458,7 @@ pub fn describe(node: &Node) -> String {
         Node::Entry(_) => "a wait entry".into(),
         Node::EntryNode(_) => "an entry's list node".into(),
         Node::EntryStatic(_, f) => format!("an entry's `{f}`"),
+        Node::KeyStatic(_, f) => format!("a key's `{f}`"),
         Node::Task(_) => "a task".into(),
         Node::Struct { name, .. } => format!("`{name}` (a struct)"),
         Node::Array(_) => "an array".into(),

@@ -73,6 +73,8 @@ pub enum StructKind {
     WaitPageQueue,
     /// `struct wait_bit_queue`.
     WaitBitQueue,
+    /// `struct wait_page_key`: a waker's key, by its index among the task's keys.
+    WaitPageKey(u8),
     User(String),
 }
 
@@ -91,6 +93,9 @@ pub enum Node {
     EntryNode(crate::ids::EntryId),
     /// An entry's wake function or key field: set when the scenario is compiled.
     EntryStatic(crate::ids::EntryId, &'static str),
+    /// A `struct wait_page_key`'s `page` or `bit_nr` (by the key's index): set when the scenario
+    /// is compiled.
+    KeyStatic(u8, &'static str),
     Task(TaskRef),
     Struct {
         kind: StructKind,
@@ -443,6 +448,10 @@ impl<'a> Env<'a> {
                 self.reject_unknown_fields(&fields_init, &fields, &format!("struct {name}"));
                 Node::Struct { kind: StructKind::User(name), fields, name: path.to_string() }
             }
+            TypeKind::WaitPageKey => {
+                self.error(span, "a `struct wait_page_key` is a waker's: declare it inside its function");
+                return None;
+            }
             TypeKind::Entry | TypeKind::WaitPageQueue | TypeKind::WaitBitQueue => {
                 self.error(span, "a wait entry belongs to a task: declare it inside its function");
                 return None;
@@ -625,6 +634,7 @@ impl<'a> Env<'a> {
                 "task_struct" => TypeKind::Task,
                 "wait_page_queue" => TypeKind::WaitPageQueue,
                 "wait_bit_queue" | "wait_bit_queue_entry" => TypeKind::WaitBitQueue,
+                "wait_page_key" => TypeKind::WaitPageKey,
                 other if self.structs.contains_key(other) => TypeKind::User(other.to_string()),
                 _ => return None,
             },
@@ -829,6 +839,7 @@ const PIPE_FIELDS: &[(&str, LeafKind)] = &[
 ];
 
 const KERNEL_STRUCTS: &[&str] = &[
+    "wait_page_key",
     "wait_queue_head",
     "wait_queue_entry",
     "mutex",
@@ -853,6 +864,7 @@ pub enum TypeKind {
     Task,
     WaitPageQueue,
     WaitBitQueue,
+    WaitPageKey,
     User(String),
 }
 
@@ -862,6 +874,7 @@ fn kind_name(kind: &StructKind) -> String {
         StructKind::Page(_) => "struct page".into(),
         StructKind::WaitPageQueue => "struct wait_page_queue".into(),
         StructKind::WaitBitQueue => "struct wait_bit_queue".into(),
+        StructKind::WaitPageKey(_) => "struct wait_page_key".into(),
         StructKind::User(n) => format!("struct {n}"),
     }
 }

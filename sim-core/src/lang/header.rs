@@ -185,8 +185,9 @@ pub fn read(text: &str) -> Result<Header, Vec<Diagnostic>> {
         }) else {
             continue;
         };
-        if !id_ok(name) || name.contains('.') {
-            d.push(Diagnostic::error(at, format!("parameter `{name}`: a name is a-z, 0-9 and '-'")));
+        // A parameter is a constant in the C, so `_` is allowed (`walk_break`).
+        if !id_ok(&name.replace('_', "-")) || name.contains('.') {
+            d.push(Diagnostic::error(at, format!("parameter `{name}`: a name is a-z, 0-9, '_' and '-'")));
         }
         let (default_at, default, min_at, min) = (default.span, default.value, min.span, min.value);
         if !(0..=MAX_PARAM_VALUE).contains(&min) {

@@ -154,7 +154,10 @@ fn base_cost(op: Op) -> u64 {
             | Prim::AddWaitQueue { .. }
             | Prim::Link { .. }
             | Prim::Unlink { .. } => 40,
-            Prim::WakeUp { .. } | Prim::WakeUpPageBit { .. } | Prim::WakeUpProcess { .. } => 100,
+            Prim::WakeUp { .. }
+            | Prim::WakeUpKeyed { .. }
+            | Prim::WakeUpPageBit { .. }
+            | Prim::WakeUpProcess { .. } => 100,
             Prim::Schedule { .. } => 300,
         },
         Op::Goto { .. } | Op::Exit { .. } | Op::Work { .. } => 0,

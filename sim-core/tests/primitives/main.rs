@@ -85,6 +85,7 @@ const LOCK1: EntryKey = EntryKey { var: P1_FLAGS, bit: PG_LOCKED };
 use TaskState::{Interruptible, Killable, Running, Uninterruptible};
 
 mod bitops;
+mod bookmark;
 mod page;
 mod pipe;
 mod read;

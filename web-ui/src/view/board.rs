@@ -3,7 +3,8 @@
 use std::sync::Arc;
 
 use sim_core::describe::thousands;
-use sim_core::effect::Effect;
+use sim_core::effect::{entries_walked, Effect};
+use sim_core::ids::PageId;
 use sim_core::kernel::pipe::slot_used;
 use sim_core::kernel::task::TaskState;
 use sim_core::kernel::waitqueue::{EntryFlags, EntryRef};
@@ -54,6 +55,9 @@ impl PartialEq for SessionProps {
 /// Lines of a program listing, and in a compact one.
 const LISTING_LINES: usize = 10;
 const COMPACT_LINES: usize = 7;
+/// Above this many lanes a compact layout puts them in two columns, with this many lines each.
+const MANY_LANES: usize = 4;
+const MANY_LINES: usize = 4;
 
 /// One lane per CPU: its task, state, function, the program around the next line.
 #[function_component(Lanes)]
@@ -62,9 +66,16 @@ pub fn lanes(p: &SessionProps) -> Html {
     let world: &World = &s.rec.worlds[s.cursor];
     let spec = &s.rec.spec;
     let last = s.cursor.checked_sub(1).map(|i| s.rec.events[i].choice.task());
-    let window = if p.compact { COMPACT_LINES } else { LISTING_LINES };
+    // More than 4 lanes do not fit one above another on a projector's screen: two columns of
+    // shorter listings.
+    let many = p.compact && spec.tasks.len() > MANY_LANES;
+    let window = match (p.compact, many) {
+        (true, true) => MANY_LINES,
+        (true, false) => COMPACT_LINES,
+        _ => LISTING_LINES,
+    };
     html! {
-        <section class="lanes" aria-label="CPUs">
+        <section class={classes!("lanes", many.then_some("many"))} aria-label="CPUs">
         { for tasks(s).map(|t| {
             let task = world.kernel.task(t);
             let ts = &spec.tasks[t.index()];
@@ -215,6 +226,10 @@ fn line(p: &LineProps) -> Html {
 /// (pixels at 16 px): fixed, so that a wakeup's arrow can point at the entry it woke, and in
 /// ems, so that the queues grow with the type (presentation mode).
 const ENTRY_W: usize = 190;
+/// On a queue that several pages share, an entry names its page instead of its wake function
+/// (always wake_page_function there, named in its label), and is narrower: the hashed queue of
+/// page-wake-bookmark holds up to 7 entries and a bookmark.
+const PAGED_ENTRY_W: usize = 120;
 const ENTRY_GAP: usize = 6;
 /// Width of the waker's chip and of the "head" label before the first entry.
 const WAKER_W: usize = 72;
@@ -230,6 +245,10 @@ struct Drawn {
     link: EntryRef,
     flags: EntryFlags,
     func: &'static str,
+    /// A waker's bookmark (`WQ_FLAG_BOOKMARK`), not a waiter.
+    bookmark: bool,
+    /// The page the entry waits for, on a hashed page queue.
+    page: Option<PageId>,
     entering: bool,
     leaving: bool,
     woken: bool,
@@ -245,6 +264,8 @@ fn drawn_entries(before: &World, now: &World, q: QueueId, woken: &[TaskId], walk
             link: *link,
             flags: entry.flags,
             func: entry.func.name(),
+            bookmark: w.kernel.is_bookmark(*link),
+            page: w.kernel.entry_page(*link),
             entering,
             leaving,
             woken: walked && woken.contains(&link.task),
@@ -261,7 +282,7 @@ fn drawn_entries(before: &World, now: &World, q: QueueId, woken: &[TaskId], walk
 
 /// A wakeup's arrow, from the waker's chip to each entry it woke; one that woke nobody ends,
 /// fading, at the queue's head.
-fn wake_arrows(entries: &[Drawn], nobody: bool) -> Html {
+fn wake_arrows(entries: &[Drawn], entry_w: usize, nobody: bool) -> Html {
     let from = WAKER_W / 2;
     let targets: Vec<usize> = if nobody {
         vec![WAKER_W + HEAD_W / 2]
@@ -270,10 +291,10 @@ fn wake_arrows(entries: &[Drawn], nobody: bool) -> Html {
             .iter()
             .enumerate()
             .filter(|(_, e)| e.woken)
-            .map(|(i, _)| WAKER_W + HEAD_W + i * (ENTRY_W + ENTRY_GAP) + ENTRY_W / 2)
+            .map(|(i, _)| WAKER_W + HEAD_W + i * (entry_w + ENTRY_GAP) + entry_w / 2)
             .collect()
     };
-    let width = WAKER_W + HEAD_W + entries.len().max(1) * (ENTRY_W + ENTRY_GAP);
+    let width = WAKER_W + HEAD_W + entries.len().max(1) * (entry_w + ENTRY_GAP);
     html! {
         <svg class={classes!("arrow-layer", nobody.then_some("nobody"))} viewBox={format!("0 0 {width} 18")}
             style={format!("width: {}; height: {}", em(width), em(18))} aria-hidden="true">
@@ -313,50 +334,36 @@ pub fn queues(p: &SessionProps) -> Html {
         { for (0..k.queues.len()).map(|q| {
             let q = QueueId(q as u8);
             let walked = fx.iter().any(|e| matches!(e, Effect::WakeBegin { queue, .. } if *queue == q));
-            let nobody = fx.iter().any(|e| matches!(e, Effect::WakeEnd { queue, woken: 0 } if *queue == q));
+            // A walk that stopped at its bookmark has not woken nobody: it will go on.
+            let broke = fx.iter().any(|e| matches!(e, Effect::WalkBreak { queue, .. } if *queue == q));
+            let nobody = !broke && fx.iter().any(|e| matches!(e, Effect::WakeEnd { queue, woken: 0 } if *queue == q));
             let entries = drawn_entries(before, world, q, &woken, walked);
             let name = &spec.queues[q.index()];
             let waker = waker.map_or("?", |t| spec.task_name(t));
+            let who: Vec<&str> = entries.iter().filter(|e| e.woken).map(|e| spec.task_name(e.link.task)).collect();
             let said = if nobody {
                 format!("⚠ {waker}: wake_up({name}) woke nobody")
+            } else if broke && who.is_empty() {
+                format!("{waker}: wake_up({name}) paused")
             } else {
-                let who: Vec<&str> = entries.iter().filter(|e| e.woken).map(|e| spec.task_name(e.link.task)).collect();
                 format!("{waker}: wake_up({name}) woke {}", who.join(", "))
             };
+            let lock = spec.walks_with_bookmark().then(|| queue_lock(spec, k, q, fx, waker));
             html! {
                 <div class={classes!("queue", walked.then_some("walked"))} data-queue={name.clone()}>
                     <div class="qname">{ terms(name, true) }
                         if walked { <span class={classes!("wake", nobody.then_some("nobody"))}>{ said }</span> }
+                        { lock.unwrap_or_default() }
                     </div>
                     <div class="qbody">
-                    if walked { { wake_arrows(&entries, nobody) } }
+                    if walked { { wake_arrows(&entries, entry_width(spec), nobody) } }
                     <div class="entries">
                         <span class={classes!("waker", (!walked).then_some("idle"))} style={format!("width: {}", em(WAKER_W))}>
                             if walked { <small><b>{ waker }</b>{ " wakes" }</small> }
                         </span>
                         // The labels' smaller type is inside them: their widths are in the queue's ems.
                         <span class="head" style={format!("width: {}", em(HEAD_W))}><small>{ "head" }</small></span>
-                        { for entries.iter().map(|e| {
-                            let entry = &spec.program(e.link.task).entries[e.link.entry.index()];
-                            let task = spec.task_name(e.link.task);
-                            let class = classes!(
-                                "entry",
-                                e.woken.then_some("woken-now"),
-                                e.entering.then_some("entering"),
-                                e.leaving.then_some("leaving"),
-                            );
-                            let title = format!("{task}'s {} ({}){}", entry.name, e.func,
-                                if e.leaving { ", unlinked by this step" } else { "" });
-                            html! {
-                                <span key={format!("{}-{}", e.link.task.0, e.link.entry.0)} class={class}
-                                    style={format!("width: {}; margin-right: {}", em(ENTRY_W), em(ENTRY_GAP))} aria-label={title}>
-                                    <b>{ task }</b>
-                                    if e.flags.contains(EntryFlags::EXCLUSIVE) { <i>{ term("EXCL", "EXCLUSIVE") }</i> }
-                                    if e.flags.contains(EntryFlags::WOKEN) { <i>{ term("WOKEN", "WOKEN") }</i> }
-                                    <small>{ term(e.func.trim_end_matches("_function"), e.func) }</small>
-                                </span>
-                            }
-                        }) }
+                        { for entries.iter().map(|e| entry(spec, e)) }
                         if entries.is_empty() { <span class="empty">{ "empty" }</span> }
                     </div>
                     </div>
@@ -366,6 +373,74 @@ pub fn queues(p: &SessionProps) -> Html {
         { for spec.objects.iter().map(|o| object(spec, k, o)) }
         </section>
     }
+}
+
+/// The width of the entries of `spec`'s queues.
+fn entry_width(spec: &Spec) -> usize {
+    if spec.pages.len() > 1 {
+        PAGED_ENTRY_W
+    } else {
+        ENTRY_W
+    }
+}
+
+/// One entry: a waiter (its task, flags and wake function or, on a queue that several pages
+/// share, the page it waits for), or a waker's bookmark, where its paused walk will resume.
+fn entry(spec: &Spec, e: &Drawn) -> Html {
+    let task = spec.task_name(e.link.task);
+    let page = e.page.filter(|_| spec.pages.len() > 1).map(|p| (p.index(), spec.pages[p.index()].as_str()));
+    let class = classes!(
+        "entry",
+        e.bookmark.then_some("bookmark"),
+        page.map(|(i, _)| format!("page-{i}")),
+        e.woken.then_some("woken-now"),
+        e.entering.then_some("entering"),
+        e.leaving.then_some("leaving"),
+    );
+    let what = if e.bookmark {
+        format!("{task}'s bookmark: its walk resumes after it")
+    } else {
+        let entry = &spec.program(e.link.task).entries[e.link.entry.index()];
+        let page = page.map(|(_, name)| format!(", waits for {name}")).unwrap_or_default();
+        format!("{task}'s {} ({}){page}", entry.name, e.func)
+    };
+    let title = format!("{what}{}", if e.leaving { ", unlinked by this step" } else { "" });
+    html! {
+        <span key={format!("{}-{}", e.link.task.0, e.link.entry.0)} class={class}
+            data-kind={if e.bookmark { "bookmark" } else { "waiter" }} data-page={page.map(|(_, name)| name.to_string())}
+            style={format!("width: {}; margin-right: {}", em(entry_width(spec)), em(ENTRY_GAP))} aria-label={title}>
+            <b>{ task }</b>
+            if e.bookmark {
+                <i>{ term("BOOKMARK", "BOOKMARK") }</i>
+                <small>{ "walk resumes →" }</small>
+            } else {
+                if e.flags.contains(EntryFlags::EXCLUSIVE) { <i>{ term("EXCL", "EXCLUSIVE") }</i> }
+                if e.flags.contains(EntryFlags::WOKEN) { <i>{ term("WOKEN", "WOKEN") }</i> }
+                if let Some((_, name)) = page {
+                    <span class="pg">{ name }</span>
+                } else {
+                    <small>{ term(e.func.trim_end_matches("_function"), e.func) }</small>
+                }
+            }
+        </span>
+    }
+}
+
+/// Queue `q`'s lock after the step on screen, for a scenario whose walks drop it: dropped while
+/// a walk waits at its bookmark, held over the entries this step's walk visited, else free. In
+/// the model every critical section is one step, so between steps the lock is never held.
+fn queue_lock(spec: &Spec, k: &Kernel, q: QueueId, fx: &[Effect], waker: &str) -> Html {
+    let walked = entries_walked(fx, q);
+    let entries = |n: u16| format!("{n} {}", if n == 1 { "entry" } else { "entries" });
+    let (state, text) = match (k.paused_walks(q).next(), walked) {
+        (Some(p), Some(n)) if spec.task_name(p.task) == waker => {
+            ("dropped", format!("lock dropped by {waker} after {}", entries(n)))
+        }
+        (Some(p), _) => ("dropped", format!("lock dropped: {}'s walk waits at its bookmark", spec.task_name(p.task))),
+        (None, Some(n)) => ("held", format!("lock held by {waker} over {}, then released", entries(n))),
+        (None, None) => ("free", "lock free".to_string()),
+    };
+    html! { <span class={classes!("qlock", state)} data-lock={state}>{ text }</span> }
 }
 
 /// A shared object other than a wait queue (those are drawn above): the pipe's ring and mutex,
@@ -488,9 +563,10 @@ pub fn narration(p: &SessionProps) -> Html {
             };
             // A step with no effect (a woken task's schedule() that returns at once) still
             // gets a sentence, not an empty one.
+            let dropped = describe::lock_dropped(&s.rec.worlds[s.cursor], &e.effects);
             let said = match describe::effects(spec, &e.effects) {
                 said if said.is_empty() => format!("{head} Nothing that another CPU can see changes."),
-                said => format!("{head} {said}."),
+                said => format!("{head} {said}.{}", dropped.map(|d| format!(" {d}.")).unwrap_or_default()),
             };
             // A timed run: when the step ran, and how long its task waited before it.
             match e.time {
