@@ -5,6 +5,7 @@ use crate::effect::{Effect, Sink};
 use crate::ids::TaskId;
 use crate::kernel::api::AtomicRet;
 use crate::kernel::Kernel;
+use crate::lowered::{Code, Jump, Operand, Value};
 use crate::program::{BinOp, Expr, ExprId, Instr, Op, Place, Prim, Program, Ret, UnOp, Yield};
 
 /// How many instructions may run back to back without a step. Only a loop that touches nothing
@@ -24,47 +25,67 @@ pub fn enabled(k: &Kernel, prog: &Program, t: TaskId) -> bool {
     }
 }
 
-/// Whether a scheduling point comes before `instr` now.
-fn yields_now(k: &Kernel, t: TaskId, instr: &Instr) -> bool {
-    match instr.yields {
-        Yield::Always => true,
-        Yield::Never => false,
-        Yield::IfLinked(e) => k.linked_on(t, e).is_some(),
-    }
-}
-
 /// Run task `t`'s next step: the instruction at its pc, then every instruction after it that is
 /// not a step.
 pub fn step(k: &mut Kernel, prog: &Program, t: TaskId, out: &mut impl Sink) {
     let pc = k.task(t).pc;
     if let Some(next) = exec(k, prog, t, pc, out) {
-        k.task_mut(t).pc = next;
-        settle(k, prog, t, out);
+        run_locals(k, prog, t, next, out);
     }
 }
 
 /// Run the instructions at task `t`'s pc that are not steps, until it stands on a step or has
 /// returned.
 pub fn settle(k: &mut Kernel, prog: &Program, t: TaskId, out: &mut impl Sink) {
-    for _ in 0..MAX_LOCAL_RUN {
-        let task = k.task(t);
-        if task.exit.is_some() {
-            return;
-        }
-        let pc = task.pc;
-        let Some(instr) = prog.instrs.get(usize::from(pc)) else {
+    let task = k.task(t);
+    if task.exit.is_none() {
+        run_locals(k, prog, t, task.pc, out);
+    }
+}
+
+/// Run the instructions from `pc` on that are not steps, at most `MAX_LOCAL_RUN` of them (a
+/// `goto` passed over by a lowered jump counts as run), and leave the task's pc on the first
+/// one not run. Runs from the lowered code (`lowered.rs`).
+fn run_locals(k: &mut Kernel, prog: &Program, t: TaskId, mut pc: u16, out: &mut impl Sink) {
+    let mut budget = MAX_LOCAL_RUN;
+    while budget > 0 {
+        let Some(code) = prog.code.get(usize::from(pc)) else {
             // Falling off the end of a program returns 0.
+            k.task_mut(t).pc = pc;
             finish(k, t, 0, out);
             return;
         };
-        if yields_now(k, t, instr) {
-            return;
-        }
-        match exec(k, prog, t, pc, out) {
-            Some(next) => k.task_mut(t).pc = next,
-            None => return,
-        }
+        let jump = match *code {
+            Code::Step => break,
+            Code::StepIfLinked(e) if k.linked_on(t, e).is_some() => break,
+            Code::SetLocal { dst, ref value, next } => {
+                k.task_mut(t).locals[dst.index()] = eval_value(prog, value, k, t);
+                next
+            }
+            Code::Test { ref cond, then, other } => {
+                if eval_value(prog, cond, k, t) != 0 {
+                    then
+                } else {
+                    other
+                }
+            }
+            Code::Goto(jump) => jump,
+            Code::StepIfLinked(_) | Code::Exec => match exec(k, prog, t, pc, out) {
+                Some(next) => Jump { next, to: next, hops: 0 },
+                // A task that returned stays at its `return`, as a state the explorer tells
+                // apart from others.
+                None => break,
+            },
+        };
+        budget -= 1;
+        pc = if usize::from(jump.hops) <= budget {
+            budget -= usize::from(jump.hops);
+            jump.to
+        } else {
+            jump.next
+        };
     }
+    k.task_mut(t).pc = pc;
 }
 
 /// Execute instruction `pc`; the next pc, or `None` once the task has returned.
@@ -216,8 +237,31 @@ fn call(k: &mut Kernel, prim: Prim, t: TaskId, out: &mut impl Sink) -> i32 {
 }
 
 /// The value of expression `e` for task `t`. Reads only.
+#[inline]
 pub fn eval(prog: &Program, e: ExprId, k: &Kernel, t: TaskId) -> i32 {
-    let eval = |x: ExprId| operand(prog, x, k, t);
+    eval_value(prog, &prog.values[usize::from(e.0)], k, t)
+}
+
+/// The value of a lowered expression.
+#[inline(always)]
+fn eval_value(prog: &Program, v: &Value, k: &Kernel, t: TaskId) -> i32 {
+    let get = |o: Operand| match o {
+        Operand::Const(v) => v,
+        Operand::Local(l) => k.task(t).locals[l.index()],
+        Operand::Var(v) => k.var(v),
+    };
+    match *v {
+        Value::Operand(a) => get(a),
+        Value::Not(a) => i32::from(get(a) == 0),
+        Value::Binary(op, a, b) => binop(op, get(a), get(b)),
+        Value::Read(r, [a, b, c]) => r.eval(k, t, [get(a), get(b), get(c)]),
+        Value::Tree(e) => tree(prog, e, k, t),
+    }
+}
+
+/// The value of an expression of no lowered shape, node by node.
+fn tree(prog: &Program, e: ExprId, k: &Kernel, t: TaskId) -> i32 {
+    let eval = |x: ExprId| eval(prog, x, k, t);
     match prog.expr(e) {
         Expr::Const(v) => v,
         Expr::Local(l) => k.task(t).locals[l.index()],
@@ -251,19 +295,9 @@ pub fn eval(prog: &Program, e: ExprId, k: &Kernel, t: TaskId) -> i32 {
     }
 }
 
-/// An operand: most are a constant, a local or a shared variable, read here without a call.
-#[inline(always)]
-fn operand(prog: &Program, e: ExprId, k: &Kernel, t: TaskId) -> i32 {
-    match prog.expr(e) {
-        Expr::Const(v) => v,
-        Expr::Local(l) => k.task(t).locals[l.index()],
-        Expr::Var(v) => k.var(v),
-        _ => eval(prog, e, k, t),
-    }
-}
-
 /// A binary operation on the model's 32-bit integers: wrapping, signed comparisons. Division by
 /// zero is ruled out when the program is compiled; it gives 0 here rather than a panic.
+#[inline]
 pub fn binop(op: BinOp, a: i32, b: i32) -> i32 {
     match op {
         BinOp::Add => a.wrapping_add(b),

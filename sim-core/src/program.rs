@@ -13,6 +13,7 @@ use crate::kernel::api::AtomicRet;
 use crate::kernel::read::Read;
 use crate::kernel::task::TaskState;
 use crate::kernel::waitqueue::{EntryKey, WakeFn};
+use crate::lowered::{Code, Value};
 
 /// A task-local variable, by its slot in `Task::locals`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -308,9 +309,15 @@ pub struct Program {
     pub instrs: Vec<Instr>,
     pub listing: Vec<Line>,
     pub sleeps: Vec<Sleep>,
+    /// `exprs` and `instrs` as the interpreter runs them (`lowered.rs`), one for one.
+    #[serde(skip)]
+    pub values: Vec<Value>,
+    #[serde(skip)]
+    pub code: Vec<Code>,
 }
 
 impl Program {
+    #[inline]
     pub fn expr(&self, e: ExprId) -> Expr {
         self.exprs[usize::from(e.0)]
     }
