@@ -4,6 +4,7 @@
 use crate::effect::{Effect, Sink};
 use crate::ids::TaskId;
 use crate::kernel::api::AtomicRet;
+use crate::kernel::task::Task;
 use crate::kernel::Kernel;
 use crate::lowered::{Code, Jump, Operand, Value};
 use crate::program::{BinOp, Expr, ExprId, Instr, Op, Place, Prim, Program, Ret, UnOp, Yield};
@@ -12,15 +13,16 @@ use crate::program::{BinOp, Expr, ExprId, Instr, Op, Place, Prim, Program, Ret, 
 /// shared runs that long; it then yields, so that no program can hang a run.
 const MAX_LOCAL_RUN: usize = 1024;
 
-/// Whether task `t` may take its next step: alive, on a run queue, and not blocked on a mutex.
-pub fn enabled(k: &Kernel, prog: &Program, t: TaskId) -> bool {
-    let task = k.task(t);
+/// Whether `task` of `k`, running `prog`, may take its next step: alive, on a run queue, and
+/// not blocked on a mutex.
+#[inline]
+pub fn enabled(k: &Kernel, prog: &Program, task: &Task) -> bool {
     if task.exit.is_some() || !task.on_rq {
         return false;
     }
-    match prog.instrs.get(usize::from(task.pc)) {
-        Some(Instr { op: Op::Call { prim: Prim::MutexLock(m), .. }, .. }) => k.mutex(*m).is_none(),
-        Some(_) => true,
+    match prog.locks.get(usize::from(task.pc)) {
+        Some(Some(m)) => k.mutex(*m).is_none(),
+        Some(None) => true,
         None => false,
     }
 }

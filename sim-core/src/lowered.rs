@@ -10,7 +10,7 @@
 
 use crate::ids::{EntryId, VarId};
 use crate::kernel::read::Read;
-use crate::program::{BinOp, Expr, ExprId, Instr, LocalId, Op, Place, Program, UnOp, Yield};
+use crate::program::{BinOp, Expr, ExprId, Instr, LocalId, Op, Place, Prim, Program, UnOp, Yield};
 
 /// A value read without a call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,7 +65,8 @@ pub enum Code {
 /// A run of `goto`s longer than this is left to the interpreter (only a loop of `goto`s is).
 const MAX_HOPS: u16 = 16;
 
-/// Lower `prog`: fill `values` and `code`. The compiler calls it once a program is complete.
+/// Lower `prog`: fill `values`, `code` and `locks`. The compiler calls it once a program is
+/// complete.
 pub fn lower(prog: &mut Program) {
     prog.values = (0..prog.exprs.len()).map(|e| value(prog, ExprId(e as u16))).collect();
     let codes = |jump: &dyn Fn(u16) -> Jump| -> Vec<Code> {
@@ -74,6 +75,14 @@ pub fn lower(prog: &mut Program) {
     // Jumps are followed through the `goto`s of the unfollowed code.
     let plain = codes(&direct);
     prog.code = codes(&|t| thread(&plain, t));
+    prog.locks = prog
+        .instrs
+        .iter()
+        .map(|i| match i.op {
+            Op::Call { prim: Prim::MutexLock(m), .. } => Some(m),
+            _ => None,
+        })
+        .collect();
 }
 
 /// A jump to `t`, not followed further.

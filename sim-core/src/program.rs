@@ -314,6 +314,10 @@ pub struct Program {
     pub values: Vec<Value>,
     #[serde(skip)]
     pub code: Vec<Code>,
+    /// For each instruction, the mutex it locks if it is a `mutex_lock()`: a task there cannot
+    /// step while another holds it. Read for every task at every step, so kept apart and small.
+    #[serde(skip)]
+    pub locks: Vec<Option<MutexId>>,
 }
 
 impl Program {
