@@ -31,8 +31,11 @@ pub fn enabled(k: &Kernel, prog: &Program, task: &Task) -> bool {
 /// not a step.
 pub fn step(k: &mut Kernel, prog: &Program, t: TaskId, out: &mut impl Sink) {
     let pc = k.task(t).pc;
-    if let Some(next) = exec(k, prog, t, pc, out) {
-        run_locals(k, prog, t, next, out);
+    match exec(k, prog, t, pc, out) {
+        // Most steps end where the next one begins: no local instruction to run.
+        Some(next) if prog.code.get(usize::from(next)) == Some(&Code::Step) => k.task_mut(t).pc = next,
+        Some(next) => run_locals(k, prog, t, next, out),
+        None => {}
     }
 }
 
@@ -72,7 +75,7 @@ fn run_locals(k: &mut Kernel, prog: &Program, t: TaskId, mut pc: u16, out: &mut 
                 }
             }
             Code::Goto(jump) => jump,
-            Code::StepIfLinked(_) | Code::Exec => match exec(k, prog, t, pc, out) {
+            Code::StepIfLinked(_) | Code::Exec => match exec_local(k, prog, t, pc, out) {
                 Some(next) => Jump { next, to: next, hops: 0 },
                 // A task that returned stays at its `return`, as a state the explorer tells
                 // apart from others.
@@ -90,7 +93,16 @@ fn run_locals(k: &mut Kernel, prog: &Program, t: TaskId, mut pc: u16, out: &mut 
     k.task_mut(t).pc = pc;
 }
 
-/// Execute instruction `pc`; the next pc, or `None` once the task has returned.
+/// `exec` of a local instruction with no lowered case (a call under a spinlock, a store),
+/// kept out of line so that `run_locals` stays small.
+#[inline(never)]
+fn exec_local(k: &mut Kernel, prog: &Program, t: TaskId, pc: u16, out: &mut impl Sink) -> Option<u16> {
+    exec(k, prog, t, pc, out)
+}
+
+/// Execute instruction `pc`; the next pc, or `None` once the task has returned. Inlined into
+/// `step`, which runs it once per step.
+#[inline(always)]
 fn exec(k: &mut Kernel, prog: &Program, t: TaskId, pc: u16, out: &mut impl Sink) -> Option<u16> {
     let instr = &prog.instrs[usize::from(pc)];
     let next = pc + 1;

@@ -47,6 +47,9 @@ pub struct Jump {
 /// What the interpreter does at an instruction when it runs the instructions that follow a step
 /// (`exec::run_locals`): stop at the next step, or run the instruction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+// An explicit tag, read for every instruction run: one kept in the niche of `Value` costs
+// instructions to decode.
+#[repr(u8)]
 pub enum Code {
     /// A scheduling point comes before it: it begins a step.
     Step,

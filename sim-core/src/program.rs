@@ -94,6 +94,8 @@ pub enum Place {
 
 /// A kernel primitive, with its operands resolved. Its atomic effect is in `kernel/`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+// An explicit tag, as for `Op`.
+#[repr(u8)]
 pub enum Prim {
     /// `prepare_to_wait()` / `prepare_to_wait_exclusive()`.
     PrepareToWait {
@@ -208,6 +210,9 @@ pub enum Ret {
 
 /// One instruction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+// An explicit tag (as for `Prim`, and `lowered::Code`): the interpreter matches on it at every
+// step, and a tag kept in a field's niche costs instructions to decode.
+#[repr(u8)]
 pub enum Op {
     /// `dst = expr`.
     Assign {
