@@ -5,32 +5,26 @@ use crate::effect::{Effect, Sink};
 use crate::ids::TaskId;
 use crate::kernel::api::AtomicRet;
 use crate::kernel::wake::Bookmark;
+use crate::kernel::task::Task;
 use crate::kernel::Kernel;
+use crate::lowered::{Code, Jump, Operand, Value};
 use crate::program::{BinOp, Expr, ExprId, Instr, Op, Place, Prim, Program, Ret, UnOp, Yield};
 
 /// How many instructions may run back to back without a step. Only a loop that touches nothing
 /// shared runs that long; it then yields, so that no program can hang a run.
 const MAX_LOCAL_RUN: usize = 1024;
 
-/// Whether task `t` may take its next step: alive, on a run queue, and not blocked on a mutex.
-pub fn enabled(k: &Kernel, prog: &Program, t: TaskId) -> bool {
-    let task = k.task(t);
+/// Whether `task` of `k`, running `prog`, may take its next step: alive, on a run queue, and
+/// not blocked on a mutex.
+#[inline]
+pub fn enabled(k: &Kernel, prog: &Program, task: &Task) -> bool {
     if task.exit.is_some() || !task.on_rq {
         return false;
     }
-    match prog.instrs.get(usize::from(task.pc)) {
-        Some(Instr { op: Op::Call { prim: Prim::MutexLock(m), .. }, .. }) => k.mutex(*m).is_none(),
-        Some(_) => true,
+    match prog.locks.get(usize::from(task.pc)) {
+        Some(Some(m)) => k.mutex(*m).is_none(),
+        Some(None) => true,
         None => false,
-    }
-}
-
-/// Whether a scheduling point comes before `instr` now.
-fn yields_now(k: &Kernel, t: TaskId, instr: &Instr) -> bool {
-    match instr.yields {
-        Yield::Always => true,
-        Yield::Never => false,
-        Yield::IfLinked(e) => k.linked_on(t, e).is_some(),
     }
 }
 
@@ -38,37 +32,78 @@ fn yields_now(k: &Kernel, t: TaskId, instr: &Instr) -> bool {
 /// not a step.
 pub fn step(k: &mut Kernel, prog: &Program, t: TaskId, out: &mut impl Sink) {
     let pc = k.task(t).pc;
-    if let Some(next) = exec(k, prog, t, pc, out) {
-        k.task_mut(t).pc = next;
-        settle(k, prog, t, out);
+    match exec(k, prog, t, pc, out) {
+        // Most steps end where the next one begins: no local instruction to run.
+        Some(next) if prog.code.get(usize::from(next)) == Some(&Code::Step) => k.task_mut(t).pc = next,
+        Some(next) => run_locals(k, prog, t, next, out),
+        None => {}
     }
 }
 
 /// Run the instructions at task `t`'s pc that are not steps, until it stands on a step or has
 /// returned.
 pub fn settle(k: &mut Kernel, prog: &Program, t: TaskId, out: &mut impl Sink) {
-    for _ in 0..MAX_LOCAL_RUN {
-        let task = k.task(t);
-        if task.exit.is_some() {
-            return;
-        }
-        let pc = task.pc;
-        let Some(instr) = prog.instrs.get(usize::from(pc)) else {
-            // Falling off the end of a program returns 0.
-            finish(k, t, 0, out);
-            return;
-        };
-        if yields_now(k, t, instr) {
-            return;
-        }
-        match exec(k, prog, t, pc, out) {
-            Some(next) => k.task_mut(t).pc = next,
-            None => return,
-        }
+    let task = k.task(t);
+    if task.exit.is_none() {
+        run_locals(k, prog, t, task.pc, out);
     }
 }
 
-/// Execute instruction `pc`; the next pc, or `None` once the task has returned.
+/// Run the instructions from `pc` on that are not steps, at most `MAX_LOCAL_RUN` of them (a
+/// `goto` passed over by a lowered jump counts as run), and leave the task's pc on the first
+/// one not run. Runs from the lowered code (`lowered.rs`).
+fn run_locals(k: &mut Kernel, prog: &Program, t: TaskId, mut pc: u16, out: &mut impl Sink) {
+    let mut budget = MAX_LOCAL_RUN;
+    while budget > 0 {
+        let Some(code) = prog.code.get(usize::from(pc)) else {
+            // Falling off the end of a program returns 0.
+            k.task_mut(t).pc = pc;
+            finish(k, t, 0, out);
+            return;
+        };
+        let jump = match *code {
+            Code::Step => break,
+            Code::StepIfLinked(e) if k.linked_on(t, e).is_some() => break,
+            Code::SetLocal { dst, ref value, next } => {
+                k.task_mut(t).locals[dst.index()] = eval_value(prog, value, k, t);
+                next
+            }
+            Code::Test { ref cond, then, other } => {
+                if eval_value(prog, cond, k, t) != 0 {
+                    then
+                } else {
+                    other
+                }
+            }
+            Code::Goto(jump) => jump,
+            Code::StepIfLinked(_) | Code::Exec => match exec_local(k, prog, t, pc, out) {
+                Some(next) => Jump { next, to: next, hops: 0 },
+                // A task that returned stays at its `return`, as a state the explorer tells
+                // apart from others.
+                None => break,
+            },
+        };
+        budget -= 1;
+        pc = if usize::from(jump.hops) <= budget {
+            budget -= usize::from(jump.hops);
+            jump.to
+        } else {
+            jump.next
+        };
+    }
+    k.task_mut(t).pc = pc;
+}
+
+/// `exec` of a local instruction with no lowered case (a call under a spinlock, a store),
+/// kept out of line so that `run_locals` stays small.
+#[inline(never)]
+fn exec_local(k: &mut Kernel, prog: &Program, t: TaskId, pc: u16, out: &mut impl Sink) -> Option<u16> {
+    exec(k, prog, t, pc, out)
+}
+
+/// Execute instruction `pc`; the next pc, or `None` once the task has returned. Inlined into
+/// `step`, which runs it once per step.
+#[inline(always)]
 fn exec(k: &mut Kernel, prog: &Program, t: TaskId, pc: u16, out: &mut impl Sink) -> Option<u16> {
     let instr = &prog.instrs[usize::from(pc)];
     let next = pc + 1;
@@ -222,8 +257,31 @@ fn call(k: &mut Kernel, prim: Prim, t: TaskId, out: &mut impl Sink) -> i32 {
 }
 
 /// The value of expression `e` for task `t`. Reads only.
+#[inline]
 pub fn eval(prog: &Program, e: ExprId, k: &Kernel, t: TaskId) -> i32 {
-    let eval = |x: ExprId| operand(prog, x, k, t);
+    eval_value(prog, &prog.values[usize::from(e.0)], k, t)
+}
+
+/// The value of a lowered expression.
+#[inline(always)]
+fn eval_value(prog: &Program, v: &Value, k: &Kernel, t: TaskId) -> i32 {
+    let get = |o: Operand| match o {
+        Operand::Const(v) => v,
+        Operand::Local(l) => k.task(t).locals[l.index()],
+        Operand::Var(v) => k.var(v),
+    };
+    match *v {
+        Value::Operand(a) => get(a),
+        Value::Not(a) => i32::from(get(a) == 0),
+        Value::Binary(op, a, b) => binop(op, get(a), get(b)),
+        Value::Read(r, [a, b, c]) => r.eval(k, t, [get(a), get(b), get(c)]),
+        Value::Tree(e) => tree(prog, e, k, t),
+    }
+}
+
+/// The value of an expression of no lowered shape, node by node.
+fn tree(prog: &Program, e: ExprId, k: &Kernel, t: TaskId) -> i32 {
+    let eval = |x: ExprId| eval(prog, x, k, t);
     match prog.expr(e) {
         Expr::Const(v) => v,
         Expr::Local(l) => k.task(t).locals[l.index()],
@@ -257,19 +315,9 @@ pub fn eval(prog: &Program, e: ExprId, k: &Kernel, t: TaskId) -> i32 {
     }
 }
 
-/// An operand: most are a constant, a local or a shared variable, read here without a call.
-#[inline(always)]
-fn operand(prog: &Program, e: ExprId, k: &Kernel, t: TaskId) -> i32 {
-    match prog.expr(e) {
-        Expr::Const(v) => v,
-        Expr::Local(l) => k.task(t).locals[l.index()],
-        Expr::Var(v) => k.var(v),
-        _ => eval(prog, e, k, t),
-    }
-}
-
 /// A binary operation on the model's 32-bit integers: wrapping, signed comparisons. Division by
 /// zero is ruled out when the program is compiled; it gives 0 here rather than a panic.
+#[inline]
 pub fn binop(op: BinOp, a: i32, b: i32) -> i32 {
     match op {
         BinOp::Add => a.wrapping_add(b),

@@ -13,6 +13,7 @@ use crate::kernel::api::AtomicRet;
 use crate::kernel::read::Read;
 use crate::kernel::task::TaskState;
 use crate::kernel::waitqueue::{EntryKey, WakeFn};
+use crate::lowered::{Code, Value};
 
 /// A task-local variable, by its slot in `Task::locals`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -93,6 +94,8 @@ pub enum Place {
 
 /// A kernel primitive, with its operands resolved. Its atomic effect is in `kernel/`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+// An explicit tag, as for `Op`.
+#[repr(u8)]
 pub enum Prim {
     /// `prepare_to_wait()` / `prepare_to_wait_exclusive()`.
     PrepareToWait {
@@ -219,6 +222,9 @@ pub enum Ret {
 
 /// One instruction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+// An explicit tag (as for `Prim`, and `lowered::Code`): the interpreter matches on it at every
+// step, and a tag kept in a field's niche costs instructions to decode.
+#[repr(u8)]
 pub enum Op {
     /// `dst = expr`.
     Assign {
@@ -320,9 +326,19 @@ pub struct Program {
     pub instrs: Vec<Instr>,
     pub listing: Vec<Line>,
     pub sleeps: Vec<Sleep>,
+    /// `exprs` and `instrs` as the interpreter runs them (`lowered.rs`), one for one.
+    #[serde(skip)]
+    pub values: Vec<Value>,
+    #[serde(skip)]
+    pub code: Vec<Code>,
+    /// For each instruction, the mutex it locks if it is a `mutex_lock()`: a task there cannot
+    /// step while another holds it. Read for every task at every step, so kept apart and small.
+    #[serde(skip)]
+    pub locks: Vec<Option<MutexId>>,
 }
 
 impl Program {
+    #[inline]
     pub fn expr(&self, e: ExprId) -> Expr {
         self.exprs[usize::from(e.0)]
     }

@@ -53,7 +53,7 @@ pub fn run<St: Strategy + ?Sized, S: Sink>(
         let c = *choices
             .get(i)
             .ok_or_else(|| Error::Schedule(format!("the strategy picked choice {i} of {}", choices.len())))?;
-        world.apply(c, &mut hash)?;
+        world.apply_enabled(c, &mut hash);
         if S::TIMES {
             if let Some(t) = strategy.last_time() {
                 hash.time(t);

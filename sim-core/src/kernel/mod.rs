@@ -38,22 +38,27 @@ pub struct Kernel {
 }
 
 impl Kernel {
+    #[inline]
     pub fn task(&self, t: TaskId) -> &Task {
         &self.tasks[t.index()]
     }
 
+    #[inline]
     pub fn task_mut(&mut self, t: TaskId) -> &mut Task {
         &mut self.tasks[t.index()]
     }
 
+    #[inline]
     pub fn queue(&self, q: QueueId) -> &WaitQueueHead {
         &self.queues[q.index()]
     }
 
+    #[inline]
     pub fn var(&self, v: VarId) -> i32 {
         self.vars[v.index()]
     }
 
+    #[inline]
     pub fn mutex(&self, m: MutexId) -> Option<TaskId> {
         self.mutexes[m.index()]
     }
@@ -101,13 +106,12 @@ impl Kernel {
     }
 }
 
-/// Room for the largest encoding: per task 2 + 1 + 5 + 5·MAX_LOCALS + MAX_ENTRIES + 1 bytes,
-/// per queue 1 + MAX_LINKS, per mutex 1, per variable 5, per page 1 (an integer takes 1 to 5
-/// bytes).
-pub const ENCODED_MAX: usize = MAX_TASKS * (9 + 5 * MAX_LOCALS + MAX_ENTRIES)
+/// Room for the largest encoding: per task 2 + 1 + 4 + 4·MAX_LOCALS + MAX_ENTRIES + 1 bytes,
+/// per queue 1 + MAX_LINKS, per mutex 1, per variable 4, per page 1.
+pub const ENCODED_MAX: usize = MAX_TASKS * (8 + 4 * MAX_LOCALS + MAX_ENTRIES)
     + MAX_QUEUES * (1 + MAX_LINKS)
     + MAX_MUTEXES
-    + 5 * MAX_VARS
+    + 4 * MAX_VARS
     + MAX_PAGES;
 
 struct Writer<'a> {
@@ -122,16 +126,11 @@ impl Writer<'_> {
         self.n += 1;
     }
 
-    /// An integer in 1 to 5 bytes (zigzag, then 7 bits a byte): the values of locals and
-    /// shared variables are small, and a short encoding hashes faster.
+    /// An integer in 4 bytes. A variable-length encoding makes the input of the hash shorter,
+    /// but costs more to write than the longer input costs to hash.
     #[inline]
     fn int(&mut self, v: i32) {
-        let mut u = ((v << 1) ^ (v >> 31)) as u32;
-        while u >= 0x80 {
-            self.byte(u as u8 | 0x80);
-            u >>= 7;
-        }
-        self.byte(u as u8);
+        self.bytes(&v.to_le_bytes());
     }
 
     #[inline]

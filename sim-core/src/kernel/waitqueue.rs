@@ -137,6 +137,7 @@ pub const ERESTARTSYS: i32 = -512;
 impl Kernel {
     /// The queue `entry` is linked on, if any (`!list_empty(&wait->entry)`). Programs link each
     /// entry on one queue only, which the explorer's independence relation relies on.
+    #[inline]
     pub fn linked_on(&self, task: TaskId, entry: EntryId) -> Option<QueueId> {
         let r = EntryRef { task, entry };
         (0..self.queues.len()).map(|i| QueueId(i as u8)).find(|&q| self.queue(q).list.contains(&r))

@@ -1429,6 +1429,7 @@ impl<'e, 'a> Gen<'e, 'a> {
         let mut prog = self.prog;
         crate::lang::waits::infer(&mut prog, &mut code, self.env.input.tokens);
         crate::lang::listing::build(&mut prog, &code, &self.funcs, self.env.input);
+        crate::lowered::lower(&mut prog);
         Some(prog)
     }
 }
