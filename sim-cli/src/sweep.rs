@@ -17,10 +17,10 @@ use std::collections::BTreeMap;
 
 use sim_core::strategy::timed::PREFIX as TIMED_PREFIX;
 use sim_core::strategy::{StrategyKind, TimedConfig};
-use sim_core::sweep::{group_key, run_seed, Groups, Record, SeedResult, Tally};
+use sim_core::sweep::{group_key, run_seed, run_seed_in, Groups, Record, SeedResult, Tally};
 use sim_core::Scenario;
 use sim_core::VerdictKind;
-use sim_core::{Error, Schedule, Spec};
+use sim_core::{Error, Schedule, Spec, World};
 
 use crate::plot;
 
@@ -256,15 +256,19 @@ pub fn sweep(args: &Args) -> Result<(), Error> {
             let results: Vec<(SeedResult, String)> = pool.install(|| {
                 (from..to)
                     .into_par_iter()
-                    .map(|seed| {
-                        let r = run_seed(spec, args.strategy, timing, seed)?;
-                        let line = if writing {
-                            json_line(&Record::new(spec, args.strategy, &job.params, &r))?
-                        } else {
-                            String::new()
-                        };
-                        Ok((r, line))
-                    })
+                    // A world per rayon job, restarted for each of its seeds.
+                    .map_init(
+                        || World::new(spec.clone()),
+                        |world, seed| {
+                            let r = run_seed_in(world, args.strategy, timing, seed)?;
+                            let line = if writing {
+                                json_line(&Record::new(spec, args.strategy, &job.params, &r))?
+                            } else {
+                                String::new()
+                            };
+                            Ok((r, line))
+                        },
+                    )
                     .collect::<Result<_, Error>>()
             })?;
             for (r, line) in &results {

@@ -4,8 +4,8 @@
 use crate::effect::{Effect, Sink};
 use crate::ids::TaskId;
 use crate::kernel::api::AtomicRet;
-use crate::kernel::wake::Bookmark;
 use crate::kernel::task::Task;
+use crate::kernel::wake::Bookmark;
 use crate::kernel::Kernel;
 use crate::lowered::{Code, Jump, Operand, Value};
 use crate::program::{BinOp, Expr, ExprId, Instr, Op, Place, Prim, Program, Ret, UnOp, Yield};

@@ -117,6 +117,16 @@ impl Oracle {
         }
     }
 
+    /// Forget the run so far, keeping the allocations (`World::restart`).
+    pub fn restart(&mut self) {
+        self.watch.fill(Watch::default());
+        self.idle_wakes.fill(None);
+        self.losses.clear();
+        self.pages.clear();
+        self.hold = 0;
+        self.max_hold = 0;
+    }
+
     /// Set the flags a page starts with (before any step).
     pub fn start_page(&mut self, page: usize, locked: bool, waiters: bool) {
         if self.pages.len() <= page {

@@ -54,12 +54,22 @@ pub struct SeedResult {
 /// Run one seed with no trace kept. A timed run that loses a wakeup is run again with its trace
 /// and clock kept, to measure its race window: the cost falls on the rare hits, not on every step.
 pub fn run_seed(spec: &Arc<Spec>, kind: StrategyKind, timing: &TimedConfig, seed: u64) -> Result<SeedResult, Error> {
-    let mut world = World::new(spec.clone());
-    let mut strategy = kind.build_with(seed, &world, timing);
-    let o = run::run(&mut world, &mut *strategy, &mut ())?;
+    run_seed_in(&mut World::new(spec.clone()), kind, timing, seed)
+}
+
+/// `run_seed` in `world`, restarted first: a sweep keeps a world per thread, not one per seed.
+pub fn run_seed_in(
+    world: &mut World,
+    kind: StrategyKind,
+    timing: &TimedConfig,
+    seed: u64,
+) -> Result<SeedResult, Error> {
+    world.restart();
+    let mut strategy = kind.build_with(seed, world, timing);
+    let o = run::run(world, &mut *strategy, &mut ())?;
     let verdict = o.verdict.kind();
     let window_ns = if kind == StrategyKind::Timed && verdict == VerdictKind::LostWakeup {
-        window_of(spec, kind, timing, seed)?
+        window_of(world.spec_arc(), kind, timing, seed)?
     } else {
         None
     };

@@ -17,8 +17,8 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use sim_core::describe::thousands;
 use sim_core::strategy::{StrategyKind, TimedConfig};
-use sim_core::sweep::{run_seed, Tally};
-use sim_core::{library, Spec};
+use sim_core::sweep::{run_seed_in, Tally};
+use sim_core::{library, Spec, World};
 
 use crate::charts::Series;
 
@@ -220,8 +220,10 @@ impl Running {
         let start = now_ms();
         let end = self.next.saturating_add(self.chunk).min(self.job.to);
         for (spec, tally) in self.specs.iter().zip(&mut self.tallies) {
+            // One world per variant and chunk, restarted for each seed, as the CLI's sweep does.
+            let mut world = World::new(spec.clone());
             for seed in self.next..end {
-                tally.add(&run_seed(spec, self.job.strategy, &self.timing, seed).map_err(|e| e.to_string())?);
+                tally.add(&run_seed_in(&mut world, self.job.strategy, &self.timing, seed).map_err(|e| e.to_string())?);
             }
         }
         self.next = end;
@@ -351,6 +353,7 @@ mod tests {
     use wasm_bindgen_test::*;
 
     use super::*;
+    use sim_core::sweep::run_seed;
 
     wasm_bindgen_test_configure!(run_in_browser);
 
