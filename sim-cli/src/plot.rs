@@ -244,6 +244,9 @@ pub fn thin(centres: &[f64], widths: &[f64], gap: f64) -> Vec<bool> {
     keep
 }
 
+/// A chart over the swept parameter, both axes ticked where the plot says.
+type SweptChart<'b, DB> = ChartContext<'b, DB, Cartesian2d<Axis, Axis>>;
+
 /// A linear axis with our ticks (plotters' own `WithKeyPoints` loses the f64 label formatter).
 struct Axis {
     lo: f64,
@@ -626,6 +629,42 @@ impl<'a> Plan<'a> {
         Ok(())
     }
 
+    /// The axes of a value against the swept parameter `name`, in a panel `panel` wide: ticks at
+    /// the swept values `xs` (padded by `pad` of their range), a label only where it does not touch
+    /// the one before; y from 0 to `top` in ticks of `step`, described as `y_desc`.
+    fn against_swept<'b, DB: DrawingBackend>(
+        &self,
+        area: &'b DrawingArea<DB, Shift>,
+        (name, xs, pad, panel): (&str, &[f64], f64, u32),
+        ((top, step), y_desc): ((f64, f64), &str),
+    ) -> Result<SweptChart<'b, DB>, DrawingAreaErrorKind<DB::ErrorType>> {
+        let (x0, x1) = (xs.first().copied().unwrap_or(0.0), xs.last().copied().unwrap_or(1.0));
+        let pad = ((x1 - x0) * pad).max(0.5);
+        let (left, right) = (x0 - pad, x1 + pad);
+        let font = self.font(TICK_FONT);
+        let width = f64::from(panel - 2 * MARGIN - Y_AREA);
+        let centres: Vec<f64> = xs.iter().map(|x| (x - left) / (right - left) * width).collect();
+        let widths: Vec<f64> = xs.iter().map(|x| text_size(&font, &format!("{x}")).0).collect();
+        let shown: BTreeSet<u64> =
+            thin(&centres, &widths, 8.0).iter().zip(xs).filter(|(k, _)| **k).map(|(_, x)| x.to_bits()).collect();
+        let mut chart = ChartBuilder::on(area)
+            .margin(MARGIN)
+            .x_label_area_size(52)
+            .y_label_area_size(Y_AREA)
+            .build_cartesian_2d(Axis::new(left, right, xs.to_vec()), Axis::new(0.0, top, ticks(0.0, top, step)))?;
+        chart
+            .configure_mesh()
+            .x_label_style(font.clone())
+            .y_label_style(font)
+            .x_label_formatter(&|x| if shown.contains(&x.to_bits()) { format!("{x}") } else { String::new() })
+            .y_label_formatter(&|y| tick_label(*y, step))
+            .x_desc(name)
+            .y_desc(y_desc)
+            .axis_desc_style(self.font(15.0))
+            .draw()?;
+        Ok(chart)
+    }
+
     fn hit_rate_against<DB: DrawingBackend>(
         &self,
         area: &DrawingArea<DB, Shift>,
@@ -633,33 +672,8 @@ impl<'a> Plan<'a> {
         series: &[Series],
     ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
         let xs = swept_values(series);
-        let (x0, x1) = (xs.first().copied().unwrap_or(0.0), xs.last().copied().unwrap_or(1.0));
-        let pad = ((x1 - x0) * 0.06).max(0.5);
-        let (left, right) = (x0 - pad, x1 + pad);
-        // Ticks at the swept values; a label only where it does not touch the one before.
-        let font = self.font(TICK_FONT);
-        let width = f64::from(PANEL - 2 * MARGIN - Y_AREA);
-        let centres: Vec<f64> = xs.iter().map(|x| (x - left) / (right - left) * width).collect();
-        let texts: Vec<String> = xs.iter().map(|x| format!("{x}")).collect();
-        let widths: Vec<f64> = texts.iter().map(|t| text_size(&font, t).0).collect();
-        let shown: BTreeSet<u64> =
-            thin(&centres, &widths, 8.0).iter().zip(&xs).filter(|(k, _)| **k).map(|(_, x)| x.to_bits()).collect();
-        let (top, step) = self.rate_axis();
-        let mut chart = ChartBuilder::on(area)
-            .margin(MARGIN)
-            .x_label_area_size(52)
-            .y_label_area_size(Y_AREA)
-            .build_cartesian_2d(Axis::new(left, right, xs.clone()), Axis::new(0.0, top, ticks(0.0, top, step)))?;
-        chart
-            .configure_mesh()
-            .x_label_style(font.clone())
-            .y_label_style(font.clone())
-            .x_label_formatter(&|x| if shown.contains(&x.to_bits()) { format!("{x}") } else { String::new() })
-            .y_label_formatter(&|y| tick_label(*y, step))
-            .x_desc(name)
-            .y_desc("seeds that lose a wakeup (%)")
-            .axis_desc_style(self.font(15.0))
-            .draw()?;
+        let chart =
+            self.against_swept(area, (name, &xs, 0.06, PANEL), (self.rate_axis(), "seeds that lose a wakeup (%)"))?;
         let plot = chart.plotting_area();
         let (bx, by) = plot.get_base_pixel();
         let pixels = plot.strip_coord_spec();
@@ -707,34 +721,11 @@ impl<'a> Plan<'a> {
         series: &[Series],
     ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
         let xs = swept_values(series);
-        let (x0, x1) = (xs.first().copied().unwrap_or(0.0), xs.last().copied().unwrap_or(1.0));
-        let pad = ((x1 - x0) * 0.04).max(0.5);
-        let (left, right) = (x0 - pad, x1 + pad);
-        let font = self.font(TICK_FONT);
-        let width = f64::from(WIDTH - 2 * MARGIN - Y_AREA);
-        let centres: Vec<f64> = xs.iter().map(|x| (x - left) / (right - left) * width).collect();
-        let widths: Vec<f64> = xs.iter().map(|x| text_size(&font, &format!("{x}")).0).collect();
-        let shown: BTreeSet<u64> =
-            thin(&centres, &widths, 8.0).iter().zip(&xs).filter(|(k, _)| **k).map(|(_, x)| x.to_bits()).collect();
         let most = self.groups.iter().map(|(_, t)| t.queue_lock_max_hold).max().unwrap_or(0);
         // One empty unit above the highest line, so that no line runs along the frame.
         let top = f64::from(most) + 1.0;
         let ystep = tick_step(0.0, top, 10, true);
-        let mut chart = ChartBuilder::on(area)
-            .margin(MARGIN)
-            .x_label_area_size(52)
-            .y_label_area_size(Y_AREA)
-            .build_cartesian_2d(Axis::new(left, right, xs.clone()), Axis::new(0.0, top, ticks(0.0, top, ystep)))?;
-        chart
-            .configure_mesh()
-            .x_label_style(font.clone())
-            .y_label_style(font.clone())
-            .x_label_formatter(&|x| if shown.contains(&x.to_bits()) { format!("{x}") } else { String::new() })
-            .y_label_formatter(&|y| tick_label(*y, ystep))
-            .x_desc(name)
-            .y_desc("entries walked in one hold")
-            .axis_desc_style(self.font(15.0))
-            .draw()?;
+        let chart = self.against_swept(area, (name, &xs, 0.04, WIDTH), ((top, ystep), "entries walked in one hold"))?;
         let plot = chart.plotting_area();
         let (bx, by) = plot.get_base_pixel();
         let pixels = plot.strip_coord_spec();

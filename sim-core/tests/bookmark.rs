@@ -9,6 +9,7 @@ mod common;
 use std::sync::Arc;
 
 use common::{drive, seed_run, spec};
+use sim_core::describe::thousands;
 use sim_core::explore::shortest::{shortest_lost_wakeup, Shortest};
 use sim_core::explore::{explore, Config};
 use sim_core::strategy::{Replay, StrategyKind};
@@ -18,18 +19,6 @@ const ID: &str = "page-wake-bookmark";
 
 fn sizes(b_waiters: i64) -> [(&'static str, i64); 4] {
     [("a_waiters", 1), ("a_lockers", 1), ("b_waiters", b_waiters), ("walk_break", 1)]
-}
-
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// Explores `variant` completely at `b_waiters`: (states, lost wakeups among the end states).
