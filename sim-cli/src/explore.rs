@@ -151,7 +151,7 @@ fn text_report(
         Some(((schedule, shortest), (trace, outcome))) => {
             let what = if *shortest { "shortest counterexample" } else { "counterexample" };
             s += &format!("{what} ({} steps): {}\n\n", schedule.0.len(), schedule.display(spec));
-            s += &Run { named, spec, trace, outcome }.text();
+            s += &Run { named, timed_seed: None, spec, trace, outcome }.text();
         }
     }
     s
@@ -170,7 +170,7 @@ fn json_report(
         None => json!({ "kind": "finished" }),
     };
     let counterexample = cx.map(|((schedule, shortest), (trace, outcome))| {
-        let mut v = Run { named, spec, trace, outcome }.json();
+        let mut v = Run { named, timed_seed: None, spec, trace, outcome }.json();
         v["shortest"] = json!(shortest);
         v["schedule"] = json!(schedule.display(spec));
         v

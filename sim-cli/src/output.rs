@@ -61,6 +61,9 @@ pub struct Named<'a> {
 /// A finished run: its spec, the trace it recorded and how it ended.
 pub struct Run<'a> {
     pub named: Named<'a>,
+    /// The seed of a run whose every step the timed strategy chose: its replay line names the
+    /// seed, since a schedule keeps the steps but not the clock's times.
+    pub timed_seed: Option<u64>,
     pub spec: &'a Spec,
     pub trace: &'a Trace,
     pub outcome: &'a Outcome,
@@ -131,18 +134,21 @@ impl Run<'_> {
             }
         }
         let _ = writeln!(s, "steps: {}  trace hash: {:016x}", self.outcome.steps, self.outcome.trace_hash);
-        let mut params: String = self.named.params.iter().map(|(k, v)| format!(" --param {k}={v}")).collect();
+        let params: String = self.named.params.iter().map(|(k, v)| format!(" --param {k}={v}")).collect();
+        let (scenario, variant) = (shell_word(self.named.scenario), &self.spec.variant);
         // `timed.*` parameters are accepted by the timed strategy only.
-        if self.named.params.iter().any(|(k, _)| k.starts_with(sim_core::strategy::timed::PREFIX)) {
-            params.insert_str(0, " --strategy timed");
-        }
-        let _ = writeln!(
-            s,
-            "replay: wqsim run {} --variant {}{params} --schedule \"{}\"",
-            shell_word(self.named.scenario),
-            self.spec.variant,
-            self.schedule()
-        );
+        let timed = self.named.params.iter().any(|(k, _)| k.starts_with(sim_core::strategy::timed::PREFIX));
+        let strategy = if timed { " --strategy timed" } else { "" };
+        let _ = match self.timed_seed {
+            Some(seed) => {
+                writeln!(s, "replay: wqsim run {scenario} --variant {variant} --strategy timed --seed {seed}{params}")
+            }
+            None => writeln!(
+                s,
+                "replay: wqsim run {scenario} --variant {variant}{strategy}{params} --schedule \"{}\"",
+                self.schedule()
+            ),
+        };
         s
     }
 

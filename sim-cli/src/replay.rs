@@ -27,7 +27,7 @@ pub fn replay(args: &Args) -> Result<(), sim_core::Error> {
     let queue_lock_max_hold = rec.worlds.last().map_or(0, |w| w.oracle.queue_lock_max_hold());
     let outcome = Outcome { verdict, steps: rec.steps() as u32, trace_hash: rec.trace_hash, queue_lock_max_hold };
     let named = Named { scenario: &link.scenario, params: &link.params };
-    let run = Run { named, spec: &rec.spec, trace: &trace, outcome: &outcome };
+    let run = Run { named, timed_seed: None, spec: &rec.spec, trace: &trace, outcome: &outcome };
     let open = if rec.verdict.is_none() { " (made by hand; it stops where the choices stop)" } else { "" };
     if args.json {
         let mut v = run.json();

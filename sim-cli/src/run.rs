@@ -40,7 +40,8 @@ pub fn run(args: &Args) -> Result<(), sim_core::Error> {
     };
     let mut trace = Trace::default();
     let outcome = sim_core::run::run(&mut world, &mut *strategy, &mut trace)?;
-    let run = Run { named: args.target.named(), spec: &spec, trace: &trace, outcome: &outcome };
+    let timed_seed = (args.strategy == StrategyKind::Timed && args.schedule.is_none()).then_some(seed);
+    let run = Run { named: args.target.named(), timed_seed, spec: &spec, trace: &trace, outcome: &outcome };
     // The page's link to this run, at its last step.
     let prefix = match &args.schedule {
         Some(text) => Schedule::parse(text, &spec)?,

@@ -47,7 +47,7 @@ pub fn shrink(args: &Args) -> Result<(), sim_core::Error> {
     let mut world = World::new(spec.clone());
     let mut trace = Trace::default();
     let outcome = sim_core::run::run(&mut world, &mut Replay::strict(shrunk.schedule.clone(), None), &mut trace)?;
-    let run = Run { named: args.target.named(), spec: &spec, trace: &trace, outcome: &outcome };
+    let run = Run { named: args.target.named(), timed_seed: None, spec: &spec, trace: &trace, outcome: &outcome };
     if args.json {
         println!(
             "{}",

@@ -324,6 +324,12 @@ fn a_timed_run_carries_virtual_time_and_its_race_window() {
         "{text}"
     );
     assert!(text.contains("ns wide"), "{text}");
+    // Its replay line names the seed, not a schedule (which keeps the steps but not the clock),
+    // and runs the same run with the same times.
+    let replay = text.lines().find_map(|l| l.strip_prefix("replay: wqsim ")).unwrap();
+    assert!(replay.contains("--seed 51") && !replay.contains("--schedule"), "{replay}");
+    let again = stdout(&wqsim(&replay.split(' ').collect::<Vec<_>>()));
+    assert_eq!(again, text);
     // Random: no time fields, no column; the window in steps.
     let o = wqsim(&["run", "pipe-splice", "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
