@@ -92,7 +92,21 @@ test('a share link opens the exact run at the exact step', async () => {
   await page.close();
 });
 
-test('a wakeup is an arrow from the waker to the entry it woke; one that woke nobody fades at the head', async () => {
+/** wait-woken step 8: W's wake_up(&wq) calls R's wake function, which returns 0 (R is still
+ * RUNNING): the wakeup woke nobody, and says whom it passed over, with its cross at R's entry. */
+async function passedOver() {
+  const { page, errors } = await open('#wq1/wait-woken/state-after-test/random/84///8');
+  await page.waitForSelector('.lane');
+  const wq = page.locator('[data-queue="wq"]');
+  assert.match(await wq.locator('.wake').textContent(), /W: wake_up\(wq\) woke nobody: passed over R/);
+  const cross = await wq.locator('.arrow-layer.nobody .cross').boundingBox();
+  const entry = await wq.locator('.entry', { hasText: 'R' }).first().boundingBox();
+  assert.ok(cross.x >= entry.x && cross.x + cross.width <= entry.x + entry.width, `cross ${JSON.stringify(cross)} in entry ${JSON.stringify(entry)}`);
+  await page.close();
+  return errors;
+}
+
+test('a wakeup is an arrow from the waker to the entry it woke; one that woke nobody ends in a cross at the empty head, or at each entry it passed over', async () => {
   const { page, errors } = await open('#wq1/pipe-splice/v5.8/random/3005///18');
   await page.waitForSelector('.lane');
   // Step 18: W's late wake_up(rd_wait) wakes R, and autoremove unlinks R's entry.
@@ -105,6 +119,8 @@ test('a wakeup is an arrow from the waker to the entry it woke; one that woke no
   await page.waitForFunction(() => document.querySelector('#step')?.textContent.includes('step 28 /'));
   assert.match(await rd.locator('.wake').textContent(), /woke nobody/);
   assert.equal(await rd.locator('.arrow-layer.nobody').count(), 1);
+  assert.equal(await rd.locator('.arrow-layer.nobody .cross').count(), 1, 'one cross, at the empty head');
+  errors.push(...await passedOver());
   // R sleeps in schedule() and will resume at the line after it.
   // (innerText: the text on screen, without the glossary's hidden definitions)
   assert.match(await page.innerText('[data-task="R"] li.asleep-in'), /schedule\(\)/);

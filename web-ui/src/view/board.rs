@@ -280,20 +280,17 @@ fn drawn_entries(before: &World, now: &World, q: QueueId, woken: &[TaskId], walk
     out
 }
 
-/// A wakeup's arrow, from the waker's chip to each entry it woke; one that woke nobody ends,
-/// fading, at the queue's head.
-fn wake_arrows(entries: &[Drawn], entry_w: usize, nobody: bool) -> Html {
+/// A wakeup's arrow, from the waker's chip to each entry it woke. One that woke nobody ends in a
+/// cross: at each entry it passed over (its wake function returned 0, say for a task still
+/// RUNNING), or at the head when the queue held nobody to call.
+fn wake_arrows(entries: &[Drawn], passed: &[TaskId], entry_w: usize, nobody: bool) -> Html {
     let from = WAKER_W / 2;
-    let targets: Vec<usize> = if nobody {
-        vec![WAKER_W + HEAD_W / 2]
-    } else {
-        entries
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| e.woken)
-            .map(|(i, _)| WAKER_W + HEAD_W + i * (entry_w + ENTRY_GAP) + entry_w / 2)
-            .collect()
-    };
+    let at = |i: usize| WAKER_W + HEAD_W + i * (entry_w + ENTRY_GAP) + entry_w / 2;
+    let hit = |e: &Drawn| if nobody { passed.contains(&e.link.task) && !e.bookmark } else { e.woken };
+    let mut targets: Vec<usize> = entries.iter().enumerate().filter(|(_, e)| hit(e)).map(|(i, _)| at(i)).collect();
+    if nobody && targets.is_empty() {
+        targets.push(WAKER_W + HEAD_W / 2);
+    }
     let width = WAKER_W + HEAD_W + entries.len().max(1) * (entry_w + ENTRY_GAP);
     html! {
         <svg class={classes!("arrow-layer", nobody.then_some("nobody"))} viewBox={format!("0 0 {width} 18")}
@@ -304,10 +301,10 @@ fn wake_arrows(entries: &[Drawn], entry_w: usize, nobody: bool) -> Html {
                 </marker>
             </defs>
             { for targets.iter().map(|&x| html! {
-                <path d={format!("M{from} 16Q{} -6 {x} 16", (from + x) / 2)} marker-end="url(#arrowhead)" />
+                <path d={format!("M{from} 16Q{} -6 {x} 16", (from + x) / 2)} marker-end={(!nobody).then_some("url(#arrowhead)")} />
             }) }
-            // A wakeup that woke nobody ends in a cross at the empty head.
-            if nobody { <path class="cross" d={format!("M{} 8l8 8m0 -8l-8 8", WAKER_W + HEAD_W / 2 - 4)} /> }
+            // A wakeup that woke nobody ends in a cross where it found no one to wake.
+            if nobody { { for targets.iter().map(|&x| html! { <path class="cross" d={format!("M{} 8l8 8m0 -8l-8 8", x - 4)} /> }) } }
         </svg>
     }
 }
@@ -341,7 +338,18 @@ pub fn queues(p: &SessionProps) -> Html {
             let name = &spec.queues[q.index()];
             let waker = waker.map_or("?", |t| spec.task_name(t));
             let who: Vec<&str> = entries.iter().filter(|e| e.woken).map(|e| spec.task_name(e.link.task)).collect();
-            let said = if nobody {
+            // The entries the walk called without waking: why a wakeup that found waiters woke nobody.
+            let passed: Vec<TaskId> = fx
+                .iter()
+                .filter_map(|e| match *e {
+                    Effect::WakeCall { queue, task, woke: false, .. } if queue == q => Some(task),
+                    _ => None,
+                })
+                .collect();
+            let said = if nobody && !passed.is_empty() {
+                let names: Vec<&str> = passed.iter().map(|&t| spec.task_name(t)).collect();
+                format!("⚠ {waker}: wake_up({name}) woke nobody: passed over {}", names.join(", "))
+            } else if nobody {
                 format!("⚠ {waker}: wake_up({name}) woke nobody")
             } else if broke && who.is_empty() {
                 format!("{waker}: wake_up({name}) paused")
@@ -356,7 +364,7 @@ pub fn queues(p: &SessionProps) -> Html {
                         { lock.unwrap_or_default() }
                     </div>
                     <div class="qbody">
-                    if walked { { wake_arrows(&entries, entry_width(spec), nobody) } }
+                    if walked { { wake_arrows(&entries, &passed, entry_width(spec), nobody) } }
                     <div class="entries">
                         <span class={classes!("waker", (!walked).then_some("idle"))} style={format!("width: {}", em(WAKER_W))}>
                             if walked { <small><b>{ waker }</b>{ " wakes" }</small> }
