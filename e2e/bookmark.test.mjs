@@ -99,6 +99,15 @@ test('page-wake-bookmark in presentation mode at 1280x720: the break on one scre
   }
   assert.equal(await page.evaluate(() => document.scrollingElement.scrollHeight <= window.innerHeight), true);
   await page.screenshot({ path: 'screenshots/present-page-wake-bookmark-break-1280.png' });
+  // At the race, the oracle's account open: the narration scrolls in its row, above the timeline.
+  await page.keyboard.press('End');
+  await page.click('.banner button >> text=jump to the race');
+  await page.click('.banner summary');
+  await page.waitForTimeout(300);
+  const narration = await page.locator('.narration').boundingBox();
+  const timeline = await page.locator('.timeline').boundingBox();
+  assert.ok(narration.y + narration.height <= timeline.y + 0.5,
+    `the narration (bottom ${narration.y + narration.height}) runs over the timeline (top ${timeline.y})`);
   assert.deepEqual(errors, []);
   await page.close();
 });
