@@ -96,17 +96,21 @@ struct SignalMark {
     to: String,
 }
 
+/// Where the lost wakeup is marked: on the lane of the task it leaves asleep (the one the
+/// verdict names), at the step where it is lost.
+fn lost_mark(rec: &Recording) -> Option<(usize, usize)> {
+    match &rec.verdict {
+        Some(Verdict::LostWakeup(l)) => Some((l.lost_at_step as usize, l.waiter_task.index())),
+        _ => None,
+    }
+}
+
 /// The path data of every kind of mark and of the wakeup arrows, and the signals.
 fn paths(rec: &Recording, step_w: usize) -> ([String; 5], String, Vec<SignalMark>) {
     let mark_w = (step_w - 2).min(MAX_MARK_W);
     let pad = (step_w - mark_w) / 2;
     let signals = rec.spec.tasks.len();
-    // The lost wakeup is marked on the lane of the task it leaves asleep (the one the verdict
-    // names), at the step where it is lost.
-    let lost = match &rec.verdict {
-        Some(Verdict::LostWakeup(l)) => Some((l.lost_at_step as usize, l.waiter_task.index())),
-        _ => None,
-    };
+    let lost = lost_mark(rec);
     let mut marks: [String; 5] = Default::default();
     let mut arrows = String::new();
     let mut named = Vec::new();
@@ -257,10 +261,7 @@ fn gantt_marks(p: &GanttProps) -> Html {
     let clock = p.clock;
     let tasks = rec.spec.tasks.len();
     let lanes = tasks + 1;
-    let lost = match &rec.verdict {
-        Some(Verdict::LostWakeup(l)) => Some((l.lost_at_step as usize, l.waiter_task.index())),
-        _ => None,
-    };
+    let lost = lost_mark(rec);
     let mut marks: [String; 5] = Default::default();
     let mut arrows = String::new();
     let mut sleeps = String::new();
