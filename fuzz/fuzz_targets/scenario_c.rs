@@ -10,10 +10,11 @@
 
 use libfuzzer_sys::fuzz_target;
 use sim_core::kernel::wait_h::TEMPLATES;
-use sim_core::lang::preprocess::{self, PTok};
-use sim_core::lang::{self, parser, print};
-use sim_core::strategy::Random;
-use sim_core::{library, run, Error, Scenario, World};
+use sim_core::lang::{self, parser, preprocess, print};
+use sim_core::library;
+
+#[path = "scenario_file.rs"]
+mod scenario_file;
 
 /// Steps of the short run of each variant.
 const STEPS: u32 = 1_000;
@@ -29,26 +30,7 @@ fuzz_target!(|data: &[u8]| {
     let variants: Vec<String> = base.variants.iter().map(|v| v.id.clone()).collect();
     round_trip_each_variant(&text, base.source_offset(), &variants);
 
-    let scenario = match Scenario::parse(&text) {
-        Ok(s) => s,
-        Err(e) => {
-            assert!(!e.to_string().contains('\n'), "{e}");
-            if let Error::Source(d) = &e {
-                for x in &d.diagnostics {
-                    assert!(x.span.start <= x.span.end && x.span.end <= text.len(), "{x:?} outside the file");
-                }
-            }
-            return;
-        }
-    };
-    for v in &scenario.variants {
-        let spec = scenario.spec(Some(&v.id), &[]).unwrap_or_else(|e| panic!("valid scenario, variant {}: {e}", v.id));
-        let mut spec = (*spec).clone();
-        spec.step_limit = spec.step_limit.min(STEPS);
-        let outcome = run::run(&mut World::new(spec.into()), &mut Random::new(scenario.default_seed), &mut ())
-            .unwrap_or_else(|e| panic!("a random run failed: {e}"));
-        assert!(outcome.steps <= STEPS);
-    }
+    scenario_file::parses_and_runs(&text, STEPS);
 });
 
 /// For each variant whose C preprocesses and parses cleanly: print the tree, parse the printed
@@ -68,22 +50,10 @@ fn round_trip_each_variant(text: &str, offset: usize, variants: &[String]) {
             continue;
         }
         let printed = print::print(&items);
-        let (again, d) = parse_c(&printed);
+        let (again, d) = lang::parse_printed(&printed);
         assert!(d.is_empty(), "printed C does not parse:\n{printed}\n{d:?}");
         assert_eq!(without_spans(&format!("{items:?}")), without_spans(&format!("{again:?}")), "{printed}");
     }
-}
-
-fn parse_c(text: &str) -> (Vec<sim_core::lang::ast::Item>, Vec<lang::Diagnostic>) {
-    let (source, mut diags) = lang::lex(text, 0);
-    let toks: Vec<PTok> = source
-        .tokens
-        .iter()
-        .map(|t| PTok { tok: t.tok, text: text[t.span.start..t.span.end].to_string(), span: t.span, origin: None })
-        .collect();
-    let (items, d) = parser::parse(&toks);
-    diags.extend(d);
-    (items, diags)
 }
 
 /// A tree's `Debug` text with every `Span { .. }` and `Toks { .. }` left out.

@@ -13,8 +13,8 @@ use proptest::test_runner::Config;
 
 use sim_core::kernel::wait_h::TEMPLATES;
 use sim_core::lang::ast::*;
-use sim_core::lang::preprocess::{self, PTok};
-use sim_core::lang::{self, header, parser, print, Diagnostic, Span};
+use sim_core::lang::preprocess;
+use sim_core::lang::{self, header, parser, print, Span};
 use sim_core::strategy::Random;
 use sim_core::{library, run, Scenario, World};
 
@@ -122,23 +122,10 @@ fn strip(items: &[Item]) -> Vec<Item> {
         .collect()
 }
 
-/// Parse C text as it stands (printed text has no directives and its macros are expanded).
-fn parse_c(text: &str) -> (Vec<Item>, Vec<Diagnostic>) {
-    let (source, mut diags) = lang::lex(text, 0);
-    let toks: Vec<PTok> = source
-        .tokens
-        .iter()
-        .map(|t| PTok { tok: t.tok, text: text[t.span.start..t.span.end].to_string(), span: t.span, origin: None })
-        .collect();
-    let (items, parse_diags) = parser::parse(&toks);
-    diags.extend(parse_diags);
-    (items, diags)
-}
-
 /// Print `items`, parse the text, and check the tree is the same; returns the text.
 fn round_trip(items: &[Item]) -> String {
     let text = print::print(items);
-    let (again, diags) = parse_c(&text);
+    let (again, diags) = lang::parse_printed(&text);
     assert!(diags.is_empty(), "the printed text does not parse:\n{text}\n{diags:#?}");
     let (a, b) = (strip(items), strip(&again));
     if a != b {

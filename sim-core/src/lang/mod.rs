@@ -41,6 +41,25 @@ pub fn lex(c: &str, offset: usize) -> (Source, Vec<Diagnostic>) {
     (Source { tokens, comments }, diags)
 }
 
+/// Parse C text as it stands, with no preprocessing: `print`'s output has no directives and its
+/// macros are expanded. The property tests and the fuzzer read printed trees back with it.
+pub fn parse_printed(text: &str) -> (Vec<ast::Item>, Vec<Diagnostic>) {
+    let (source, mut diags) = lex(text, 0);
+    let toks: Vec<preprocess::PTok> = source
+        .tokens
+        .iter()
+        .map(|t| preprocess::PTok {
+            tok: t.tok,
+            text: text[t.span.start..t.span.end].to_string(),
+            span: t.span,
+            origin: None,
+        })
+        .collect();
+    let (items, parse_diags) = parser::parse(&toks);
+    diags.extend(parse_diags);
+    (items, diags)
+}
+
 /// A variant's programs: preprocess, parse, compile.
 pub fn compile(
     text: &str,
