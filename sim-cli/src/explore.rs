@@ -5,7 +5,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 use sim_core::explore::shortest::{shortest_lost_wakeup, Shortest};
-use sim_core::explore::{self, Config, Report};
+use sim_core::explore::symmetry::Symmetry;
+use sim_core::explore::{self, Config, Reductions, Report};
 use sim_core::strategy::Replay;
 use sim_core::trace::Trace;
 use sim_core::{Schedule, Spec, World};
@@ -26,9 +27,12 @@ pub struct Args {
     /// Stop, incomplete, after this many seconds.
     #[arg(long, value_name = "SECS", default_value_t = 300)]
     time_limit: u64,
-    /// Explore without the partial-order reduction (for comparison).
-    #[arg(long)]
+    /// Explore without any reduction: every reachable state (for comparison).
+    #[arg(long, conflicts_with = "reductions")]
     no_reduction: bool,
+    /// The reductions to use, comma-separated.
+    #[arg(long, value_name = "LIST", value_delimiter = ',', default_value = "sleep-sets,symmetry")]
+    reductions: Vec<Reduction>,
     /// Stop at the first lost wakeup found (depth-first), without looking for the shortest.
     #[arg(long)]
     first: bool,
@@ -37,12 +41,33 @@ pub struct Args {
     json: bool,
 }
 
+/// A reduction, as `--reductions` names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum Reduction {
+    /// Sleep sets: transitions whose order does not matter are not taken twice.
+    SleepSets,
+    /// Interchangeable tasks: a state's permutations are stored once.
+    Symmetry,
+}
+
+impl Args {
+    fn reductions(&self) -> Reductions {
+        if self.no_reduction {
+            return Reductions::NONE;
+        }
+        Reductions {
+            sleep_sets: self.reductions.contains(&Reduction::SleepSets),
+            symmetry: self.reductions.contains(&Reduction::Symmetry),
+        }
+    }
+}
+
 pub fn explore(args: &Args) -> Result<(), sim_core::Error> {
     let (_, spec) = args.target.load()?;
     let cfg = Config {
         max_states: args.max_states,
         max_preemptions: args.max_preemptions,
-        reduction: !args.no_reduction,
+        reductions: args.reductions(),
         stop_at_first: args.first,
     };
     let start = Instant::now();
@@ -50,11 +75,11 @@ pub fn explore(args: &Args) -> Result<(), sim_core::Error> {
     let mut in_time = |_: &explore::Stats| Instant::now() < deadline;
     let report = explore::explore(&spec, cfg, &mut in_time);
     let elapsed = start.elapsed();
-    // A shortest counterexample when there is one to find (breadth-first, no reduction; within
+    // A shortest counterexample when there is one to find (breadth-first, no sleep sets; within
     // the bound, the depth-first path stands in for it).
     let counterexample = match &report.found {
         Some(found) if args.max_preemptions.is_none() && !args.first => {
-            match shortest_lost_wakeup(&spec, args.max_states, &mut in_time).0 {
+            match shortest_lost_wakeup(&spec, args.max_states, cfg.reductions.symmetry, &mut in_time).0 {
                 Shortest::Found(s) => Some((s, true)),
                 _ => Some((found.schedule.clone(), false)),
             }
@@ -114,12 +139,15 @@ fn text_report(
     cx: Option<Counterexample>,
 ) -> String {
     let bound = cfg.max_preemptions.map_or("unbounded".to_string(), |k| format!("at most {k}"));
-    let reduction = if cfg.reduction && cfg.max_preemptions.is_none() { "sleep sets" } else { "none" };
+    let params = match output::params(spec) {
+        p if p.is_empty() => String::new(),
+        p => format!(" ({p})"),
+    };
     let mut s = format!(
-        "explore {} {} ({})  preemptions: {bound}  reduction: {reduction}\n",
+        "explore {} {}{params}  preemptions: {bound}  reduction: {}\n",
         spec.scenario,
         spec.variant,
-        output::params(spec)
+        reduction_text(spec, cfg)
     );
     s += &format!(
         "states {}  transitions {}  executions {}  max depth {}  elapsed {:.3} s  ({:.2} M states/s)\n",
@@ -141,8 +169,9 @@ fn text_report(
         )
     };
     let e = &r.ends;
+    let up_to = if symmetric(spec, cfg) { " (up to symmetry)" } else { "" };
     s += &format!(
-        "end states: finished {}, lost_wakeup {}, deadlock {}, step_limit {}\n",
+        "end states{up_to}: finished {}, lost_wakeup {}, deadlock {}, step_limit {}\n",
         e.finished, e.lost_wakeup, e.deadlock, e.step_limit
     );
     match cx {
@@ -155,6 +184,34 @@ fn text_report(
         }
     }
     s
+}
+
+/// Whether the symmetry reduction is on and has interchangeable tasks to work with.
+fn symmetric(spec: &Spec, cfg: Config) -> bool {
+    cfg.reductions.symmetry && !Symmetry::of(spec).is_trivial()
+}
+
+/// The reductions in use, with the interchangeable tasks: "sleep sets, symmetry of W1 W2 W3".
+fn reduction_text(spec: &Spec, cfg: Config) -> String {
+    let mut parts = Vec::new();
+    if cfg.reductions.sleep_sets && cfg.max_preemptions.is_none() {
+        parts.push("sleep sets".to_string());
+    }
+    if cfg.reductions.symmetry {
+        let groups: Vec<String> = Symmetry::of(spec)
+            .groups()
+            .map(|g| g.map(|t| spec.tasks[t.index()].name.as_str()).collect::<Vec<_>>().join(" "))
+            .collect();
+        parts.push(match groups.is_empty() {
+            true => "symmetry (no interchangeable tasks)".to_string(),
+            false => format!("symmetry of {}", groups.join("; ")),
+        });
+    }
+    if parts.is_empty() {
+        "none".to_string()
+    } else {
+        parts.join(", ")
+    }
 }
 
 fn json_report(
@@ -180,7 +237,8 @@ fn json_report(
         "variant": spec.variant,
         "params": spec.params,
         "max_preemptions": cfg.max_preemptions,
-        "reduction": cfg.reduction && cfg.max_preemptions.is_none(),
+        "reduction": !cfg.reductions.names(cfg.max_preemptions.is_some()).is_empty(),
+        "reductions": cfg.reductions.names(cfg.max_preemptions.is_some()),
         "complete": r.complete,
         "states": r.stats.states,
         "transitions": r.stats.transitions,

@@ -115,7 +115,13 @@ impl Fingerprinter {
     /// The fingerprint of a kernel state, from its dense encoding, and `extra` (what else
     /// identifies the search state, e.g. preemptions spent).
     pub fn kernel(&mut self, k: &crate::kernel::Kernel, extra: u64) -> u128 {
-        let n = k.encode(&mut self.encoded);
+        self.kernel_as(k, &crate::kernel::AsIs, extra)
+    }
+
+    /// `kernel` of the state with its tasks renamed (the explorers' symmetry reduction).
+    #[inline]
+    pub fn kernel_as(&mut self, k: &crate::kernel::Kernel, naming: &impl crate::kernel::Naming, extra: u64) -> u128 {
+        let n = k.encode_as(naming, &mut self.encoded);
         xxhash_rust::xxh3::xxh3_128_with_seed(&self.encoded[..n], extra)
     }
 }

@@ -6,7 +6,7 @@ mod common;
 use common::spec;
 use sim_core::explore::shortest::{shortest_lost_wakeup, Shortest};
 use sim_core::explore::shrink::{preemptions, shrink};
-use sim_core::explore::{explore, Config, Report};
+use sim_core::explore::{explore, Config, Reductions, Report};
 use sim_core::strategy::{Pct, Random, Strategy, StrategyKind};
 use sim_core::{Schedule, VerdictKind};
 
@@ -84,8 +84,9 @@ fn the_reduction_keeps_every_end_state() {
         ("check-then-sleep", "naive", &[]),
     ];
     for &(scenario, variant, params) in cases {
-        let with = run(scenario, variant, params, Config::default());
-        let without = run(scenario, variant, params, Config { reduction: false, ..Config::default() });
+        let sleep_sets = Reductions { sleep_sets: true, symmetry: false };
+        let with = run(scenario, variant, params, Config { reductions: sleep_sets, ..Config::default() });
+        let without = run(scenario, variant, params, Config { reductions: Reductions::NONE, ..Config::default() });
         assert_eq!(with.ends, without.ends, "{scenario} {variant}");
         assert_eq!(with.stats.states, without.stats.states, "{scenario} {variant}");
         assert!(with.stats.transitions < without.stats.transitions, "{scenario} {variant}: no transition pruned");
@@ -96,7 +97,7 @@ fn the_reduction_keeps_every_end_state() {
 #[test]
 fn the_shortest_pipe_counterexample_is_the_reference_table() {
     let spec = spec("pipe-splice", "v5.8", PIPE);
-    let (found, _) = shortest_lost_wakeup(&spec, 1_000_000, &mut |_| true);
+    let (found, _) = shortest_lost_wakeup(&spec, 1_000_000, true, &mut |_| true);
     let Shortest::Found(schedule) = found else { panic!("{found:?}") };
     assert_eq!(schedule.display(&spec), "W*6 R*11 W R*3 W*13");
     // Nothing shorter: the same search, cut one level earlier, finds nothing.
@@ -107,8 +108,8 @@ fn the_shortest_pipe_counterexample_is_the_reference_table() {
 #[test]
 fn shortest_reports_none_on_a_fix_and_incomplete_at_the_limit() {
     let spec = spec("pipe-splice", "v5.9", PIPE);
-    assert_eq!(shortest_lost_wakeup(&spec, 1_000_000, &mut |_| true).0, Shortest::None);
-    assert_eq!(shortest_lost_wakeup(&spec, 100, &mut |_| true).0, Shortest::Incomplete);
+    assert_eq!(shortest_lost_wakeup(&spec, 1_000_000, true, &mut |_| true).0, Shortest::None);
+    assert_eq!(shortest_lost_wakeup(&spec, 100, true, &mut |_| true).0, Shortest::Incomplete);
 }
 
 #[test]

@@ -9,7 +9,7 @@ use std::fmt::Write;
 use std::sync::Arc;
 
 use sim_core::effect::Effect;
-use sim_core::explore::{self, shortest::shortest_lost_wakeup, shortest::Shortest, Config};
+use sim_core::explore::{self, shortest::shortest_lost_wakeup, shortest::Shortest, Config, Reductions};
 use sim_core::kernel::Kernel;
 use sim_core::recording::{Recording, Then};
 use sim_core::strategy::StrategyKind;
@@ -243,7 +243,11 @@ fn exploration_matches_the_rust_builders() {
                 let reduction = f[4] == "reduction=true";
                 let r = explore::explore(
                     &spec,
-                    Config { max_states: 20_000_000, reduction, ..Config::default() },
+                    Config {
+                        max_states: 20_000_000,
+                        reductions: Reductions { sleep_sets: reduction, symmetry: false },
+                        ..Config::default()
+                    },
                     &mut |_| true,
                 );
                 let (s, e) = (r.stats, r.ends);
@@ -259,7 +263,7 @@ fn exploration_matches_the_rust_builders() {
             }
             "shortest" => {
                 let spec = spec_for(f[1], f[2], f[3]);
-                let (found, stats) = shortest_lost_wakeup(&spec, 20_000_000, &mut |_| true);
+                let (found, stats) = shortest_lost_wakeup(&spec, 20_000_000, false, &mut |_| true);
                 let got = format!(
                     "states={} {}",
                     stats.states,

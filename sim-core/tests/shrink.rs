@@ -55,7 +55,7 @@ fn assert_one_minimal(spec: &Arc<Spec>, s: &Attempt, waiter: &str) {
 }
 
 fn shortest(spec: &Arc<Spec>) -> usize {
-    match shortest_lost_wakeup(spec, 1_000_000, &mut |_| true).0 {
+    match shortest_lost_wakeup(spec, 1_000_000, true, &mut |_| true).0 {
         Shortest::Found(s) => s.0.len(),
         other => panic!("{other:?}"),
     }

@@ -264,7 +264,7 @@ fn shortest_race(rec: &Recording) -> Option<usize> {
     if !matches!(rec.verdict, Some(Verdict::LostWakeup(_))) {
         return None;
     }
-    match shortest_lost_wakeup(&rec.spec, SHORTEST_MAX_STATES, &mut |_| true).0 {
+    match shortest_lost_wakeup(&rec.spec, SHORTEST_MAX_STATES, true, &mut |_| true).0 {
         Shortest::Found(schedule) => Some(schedule.0.len()),
         Shortest::None | Shortest::Incomplete => None,
     }

@@ -1,6 +1,8 @@
 //! Exhaustive exploration: every interleaving of the tasks' steps and of signal deliveries, from
-//! the scenario's start, with a visited set of state fingerprints and sleep sets for partial-
-//! order reduction; optionally bounded in preemptions (CHESS's iterative context bounding).
+//! the scenario's start, with a visited set of state fingerprints, sleep sets for partial-order
+//! reduction and symmetry reduction (`symmetry.rs`: interchangeable tasks' permutations of a
+//! state are stored once); optionally bounded in preemptions (CHESS's iterative context
+//! bounding).
 //!
 //! What it checks is the oracle's terminal judgement: every state where no task can step is
 //! classified (finished, lost wakeup, deadlock). Sleep sets with state caching preserve every
@@ -15,6 +17,7 @@
 pub mod footprint;
 pub mod shortest;
 pub mod shrink;
+pub mod symmetry;
 
 use std::collections::hash_map::Entry;
 use std::sync::Arc;
@@ -29,6 +32,7 @@ use crate::schedule::Schedule;
 use crate::spec::Spec;
 use crate::world::{self, Choice};
 use footprint::{Footprint, Footprints};
+use symmetry::Symmetry;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Config {
@@ -37,15 +41,42 @@ pub struct Config {
     /// Explore only schedules with at most this many preemptions (a switch away from a task
     /// that could have gone on).
     pub max_preemptions: Option<u32>,
-    /// Use sleep sets (ignored under a preemption bound).
-    pub reduction: bool,
+    pub reductions: Reductions,
     /// Stop at the first lost wakeup (the run is then incomplete).
     pub stop_at_first: bool,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Config { max_states: 5_000_000, max_preemptions: None, reduction: true, stop_at_first: false }
+        Config { max_states: 5_000_000, max_preemptions: None, reductions: Reductions::ALL, stop_at_first: false }
+    }
+}
+
+/// The reductions a search may use. Each keeps every reachable end state (up to a permutation
+/// of interchangeable tasks) and the verdict; `NONE` visits every reachable state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Reductions {
+    /// Sleep sets: prune transitions whose order does not matter (ignored under a preemption
+    /// bound, with which they are not sound).
+    pub sleep_sets: bool,
+    /// Symmetry: store one state of each set of permutations of interchangeable tasks.
+    pub symmetry: bool,
+}
+
+impl Reductions {
+    pub const ALL: Reductions = Reductions { sleep_sets: true, symmetry: true };
+    pub const NONE: Reductions = Reductions { sleep_sets: false, symmetry: false };
+
+    /// The names of those in use, as the CLI prints them.
+    pub fn names(self, bounded: bool) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        if self.sleep_sets && !bounded {
+            out.push("sleep-sets");
+        }
+        if self.symmetry {
+            out.push("symmetry");
+        }
+        out
     }
 }
 
@@ -187,7 +218,10 @@ impl Stack {
 
 struct Search<'a> {
     spec: &'a Spec,
+    on_end: &'a mut dyn FnMut(&Kernel, VerdictKind),
     footprints: Footprints,
+    /// Interchangeable tasks (trivial when the symmetry reduction is off).
+    symmetry: Symmetry,
     cfg: Config,
     visited: FingerprintMap<u16>,
     fp: Fingerprinter,
@@ -201,9 +235,22 @@ struct Search<'a> {
 /// Explore every interleaving of `spec`. `progress` is called now and then; returning false
 /// stops the search, which is then reported incomplete.
 pub fn explore(spec: &Arc<Spec>, cfg: Config, progress: &mut dyn FnMut(&Stats) -> bool) -> Report {
+    explore_with(spec, cfg, progress, &mut |_, _| {})
+}
+
+/// `explore`, showing `on_end` each distinct end state (as the search stores it: one per set
+/// of permutations under the symmetry reduction) and its verdict.
+pub fn explore_with(
+    spec: &Arc<Spec>,
+    cfg: Config,
+    progress: &mut dyn FnMut(&Stats) -> bool,
+    on_end: &mut dyn FnMut(&Kernel, VerdictKind),
+) -> Report {
     let mut s = Search {
         spec,
+        on_end,
         footprints: Footprints::new(spec),
+        symmetry: if cfg.reductions.symmetry { Symmetry::of(spec) } else { Symmetry::default() },
         cfg,
         visited: FingerprintMap::with_capacity_and_hasher(1 << 16, Default::default()),
         fp: Fingerprinter::default(),
@@ -214,7 +261,7 @@ pub fn explore(spec: &Arc<Spec>, cfg: Config, progress: &mut dyn FnMut(&Stats) -
         choices: Vec::with_capacity(16),
     };
     let bounded = cfg.max_preemptions.is_some();
-    let use_sleep = cfg.reduction && !bounded;
+    let use_sleep = cfg.reductions.sleep_sets && !bounded;
     let mut stack = Stack { frames: vec![Frame::new(spec.initial.clone(), 0, None, 0, None)], len: 1 };
     if !s.visit(stack.live()) {
         stack.len = 0;
@@ -291,12 +338,23 @@ impl Search<'_> {
         let top = &mut top[0];
         world::choices(self.spec, &top.kernel, &mut self.choices);
         let enabled = self.choices.iter().fold(0, |m, &c| m | bit(c));
+        // The state is stored under its canonical names, and so are the sets of choices kept
+        // with it: `renaming` maps between the two.
+        let renaming = (!self.symmetry.is_trivial()).then(|| self.symmetry.canonical(&top.kernel));
+        let to_canonical = |mask: u16| renaming.map_or(mask, |r| r.rename_mask(mask));
+        let to_own = |mask: u16| renaming.map_or(mask, |r| r.restore_mask(mask));
         // Under a bound, the same state with more preemptions spent has fewer futures.
         let extra = match self.cfg.max_preemptions {
-            Some(_) => u64::from(top.preemptions) << 8 | top.last.map_or(0xff, |t| u64::from(t.0)),
+            Some(_) => {
+                let last = top.last.map(|t| renaming.map_or(t, |r| r.task(t)));
+                u64::from(top.preemptions) << 8 | last.map_or(0xff, |t| u64::from(t.0))
+            }
             None => 0,
         };
-        let key = self.fp.kernel(&top.kernel, extra);
+        let key = match &renaming {
+            Some(r) => self.fp.kernel_as(&top.kernel, r, extra),
+            None => self.fp.kernel(&top.kernel, extra),
+        };
         let at_limit = depth as u32 >= self.spec.step_limit;
         if enabled == 0 || at_limit {
             if self.visited.insert(key, 0).is_none() {
@@ -304,11 +362,12 @@ impl Search<'_> {
                 self.stats.executions += 1;
                 let (kind, victim) =
                     if at_limit { (VerdictKind::StepLimit, None) } else { classify(self.spec, &top.kernel) };
+                (self.on_end)(&top.kernel, kind);
                 self.end(kind, victim, frames, top.via);
             }
             return false;
         }
-        let sleep = top.sleep;
+        let sleep = to_canonical(top.sleep);
         let full = self.stats.states >= self.cfg.max_states;
         top.todo = match self.visited.entry(key) {
             Entry::Occupied(mut e) => {
@@ -317,7 +376,7 @@ impl Search<'_> {
                     return false;
                 }
                 e.insert(old & sleep);
-                enabled & old & !sleep
+                enabled & to_own(old & !sleep)
             }
             Entry::Vacant(_) if full => {
                 self.complete = false;
@@ -326,7 +385,7 @@ impl Search<'_> {
             Entry::Vacant(e) => {
                 e.insert(sleep);
                 self.stats.states += 1;
-                enabled & !sleep
+                enabled & !top.sleep
             }
         };
         top.enabled = enabled;

@@ -1,10 +1,11 @@
 //! The shortest counterexample: breadth-first search from the start, so the first lost wakeup
-//! found is one with the fewest steps. No reduction (sleep sets would prune the shortest path);
-//! fine for the small sizes at which exhaustive exploration is run.
+//! found is one with the fewest steps. No sleep sets (they would prune the shortest path); the
+//! symmetry reduction keeps it (a permutation of a path is as long), so it may be used.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
 
+use crate::explore::symmetry::Symmetry;
 use crate::explore::Stats;
 use crate::hash::{FingerprintSet, Fingerprinter};
 use crate::kernel::Kernel;
@@ -24,18 +25,25 @@ pub enum Shortest {
     Incomplete,
 }
 
-/// Find a shortest schedule of `spec` that ends in a lost wakeup.
+/// Find a shortest schedule of `spec` that ends in a lost wakeup; with `symmetry`, states that
+/// differ only by a permutation of interchangeable tasks are visited once.
 pub fn shortest_lost_wakeup(
     spec: &Arc<Spec>,
     max_states: u64,
+    symmetry: bool,
     progress: &mut dyn FnMut(&Stats) -> bool,
 ) -> (Shortest, Stats) {
+    let symmetry = if symmetry { Symmetry::of(spec) } else { Symmetry::default() };
     // Parent links: node i was reached from node parent[i].0 by choice parent[i].1.
     let mut parent: Vec<(u32, Option<Choice>)> = vec![(0, None)];
     let mut frontier: VecDeque<(Kernel, u32, u32)> = VecDeque::from([(spec.initial.clone(), 0, 0)]);
     let mut fp = Fingerprinter::default();
+    let mut key = |k: &Kernel| match symmetry.is_trivial() {
+        true => fp.kernel(k, 0),
+        false => fp.kernel_as(k, &symmetry.canonical(k), 0),
+    };
     let mut seen = FingerprintSet::default();
-    seen.insert(fp.kernel(&spec.initial, 0));
+    seen.insert(key(&spec.initial));
     let mut stats = Stats { states: 1, ..Stats::default() };
     let mut choices = Vec::new();
     let path = |parent: &[(u32, Option<Choice>)], mut i: u32| {
@@ -53,7 +61,7 @@ pub fn shortest_lost_wakeup(
             let mut child = kernel.clone();
             world::apply(spec, &mut child, c, &mut ());
             stats.transitions += 1;
-            if !seen.insert(fp.kernel(&child, 0)) {
+            if !seen.insert(key(&child)) {
                 continue;
             }
             stats.states += 1;

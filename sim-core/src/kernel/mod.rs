@@ -67,59 +67,121 @@ impl Kernel {
     /// fingerprints. What a scenario fixes (wake functions, entry keys, which variable is a
     /// page's flags) is left out. Returns the number of bytes written to `out`.
     pub fn encode(&self, out: &mut [u8; ENCODED_MAX]) -> usize {
+        self.encode_as(&AsIs, out)
+    }
+
+    /// `encode` with the tasks renamed: task `naming.task_at(i)` is encoded in position `i`, and
+    /// every reference to a task `t` (queue links, mutex and page owners) says `naming.name(t)`.
+    #[inline]
+    pub fn encode_as(&self, naming: &impl Naming, out: &mut [u8; ENCODED_MAX]) -> usize {
         let mut w = Writer { out, n: 0 };
-        for t in &self.tasks {
-            w.bytes(&t.pc.to_le_bytes());
-            w.byte(
-                t.state as u8
-                    | u8::from(t.on_rq) << 3
-                    | u8::from(t.fatal_signal) << 4
-                    | u8::from(t.exit.is_some()) << 5,
-            );
-            if let Some(code) = t.exit {
-                w.int(code);
-            }
-            for &v in &t.locals[..usize::from(t.locals_used)] {
-                w.int(v);
-            }
-            for e in &t.entries {
-                w.byte(e.flags.bits());
-            }
-            w.byte(t.waits_for.map_or(0, |s| s + 1));
+        for i in 0..self.tasks.len() {
+            w.task(&self.tasks[naming.task_at(i)]);
         }
         for q in &self.queues {
             w.byte(q.list.len() as u8);
             for e in &q.list {
-                w.byte(e.task.0 << 4 | e.entry.0);
+                w.byte(naming.name(e.task) << 4 | e.entry.0);
             }
         }
         for m in &self.mutexes {
-            w.byte(m.map_or(0xff, |t| t.0));
+            w.byte(m.map_or(0xff, |t| naming.name(t)));
         }
         for &v in &self.vars {
             w.int(v);
         }
         for p in &self.pages {
-            w.byte(p.owner.map_or(0xff, |t| t.0));
+            w.byte(p.owner.map_or(0xff, |t| naming.name(t)));
+        }
+        w.n
+    }
+
+    /// What tells task `t` apart from a task that runs the same program: its own encoding, then
+    /// where the rest of the state refers to it (its links, by queue and position; the mutexes
+    /// and pages it owns). Two tasks with the same identity can swap names without changing the
+    /// state. Returns the number of bytes written to `out`.
+    pub fn identity(&self, t: TaskId, out: &mut [u8; IDENTITY_MAX]) -> usize {
+        let mut w = Writer { out, n: 0 };
+        w.task(self.task(t));
+        for (q, head) in self.queues.iter().enumerate() {
+            for (at, e) in head.list.iter().enumerate().filter(|(_, e)| e.task == t) {
+                w.bytes(&[q as u8, at as u8, e.entry.0]);
+            }
+        }
+        for (m, owner) in self.mutexes.iter().enumerate() {
+            if *owner == Some(t) {
+                w.byte(0x80 | m as u8);
+            }
+        }
+        for (p, page) in self.pages.iter().enumerate() {
+            if page.owner == Some(t) {
+                w.byte(0xc0 | p as u8);
+            }
         }
         w.n
     }
 }
 
-/// Room for the largest encoding: per task 2 + 1 + 4 + 4·MAX_LOCALS + MAX_ENTRIES + 1 bytes,
-/// per queue 1 + MAX_LINKS, per mutex 1, per variable 4, per page 1.
-pub const ENCODED_MAX: usize = MAX_TASKS * (8 + 4 * MAX_LOCALS + MAX_ENTRIES)
-    + MAX_QUEUES * (1 + MAX_LINKS)
-    + MAX_MUTEXES
-    + 4 * MAX_VARS
-    + MAX_PAGES;
+/// How an encoding names tasks: as they are, or renamed (the explorers' symmetry reduction
+/// encodes a state with its interchangeable tasks in a canonical order).
+pub trait Naming {
+    /// The task encoded in position `i`.
+    fn task_at(&self, i: usize) -> usize;
+    /// The name the encoding gives task `t`.
+    fn name(&self, t: TaskId) -> u8;
+}
 
-struct Writer<'a> {
-    out: &'a mut [u8; ENCODED_MAX],
+/// Every task under its own name.
+pub struct AsIs;
+
+impl Naming for AsIs {
+    #[inline(always)]
+    fn task_at(&self, i: usize) -> usize {
+        i
+    }
+
+    #[inline(always)]
+    fn name(&self, t: TaskId) -> u8 {
+        t.0
+    }
+}
+
+/// One task's own encoding: 2 + 1 + 4 + 4·MAX_LOCALS + MAX_ENTRIES + 1 bytes at most.
+const TASK_MAX: usize = 8 + 4 * MAX_LOCALS + MAX_ENTRIES;
+
+/// Room for the largest `Kernel::identity`: the task, a link per entry (3 bytes each), a byte
+/// per mutex and per page.
+pub const IDENTITY_MAX: usize = TASK_MAX + 3 * MAX_ENTRIES + MAX_MUTEXES + MAX_PAGES;
+
+/// Room for the largest encoding: per task `TASK_MAX`, per queue 1 + MAX_LINKS, per mutex 1,
+/// per variable 4, per page 1.
+pub const ENCODED_MAX: usize =
+    MAX_TASKS * TASK_MAX + MAX_QUEUES * (1 + MAX_LINKS) + MAX_MUTEXES + 4 * MAX_VARS + MAX_PAGES;
+
+struct Writer<'a, const N: usize> {
+    out: &'a mut [u8; N],
     n: usize,
 }
 
-impl Writer<'_> {
+impl<const N: usize> Writer<'_, N> {
+    #[inline]
+    fn task(&mut self, t: &Task) {
+        self.bytes(&t.pc.to_le_bytes());
+        self.byte(
+            t.state as u8 | u8::from(t.on_rq) << 3 | u8::from(t.fatal_signal) << 4 | u8::from(t.exit.is_some()) << 5,
+        );
+        if let Some(code) = t.exit {
+            self.int(code);
+        }
+        for &v in &t.locals[..usize::from(t.locals_used)] {
+            self.int(v);
+        }
+        for e in &t.entries {
+            self.byte(e.flags.bits());
+        }
+        self.byte(t.waits_for.map_or(0, |s| s + 1));
+    }
+
     #[inline]
     fn byte(&mut self, b: u8) {
         self.out[self.n] = b;

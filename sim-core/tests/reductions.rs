@@ -1,0 +1,94 @@
+//! Every reduction, alone and together, against the unreduced search, for every built-in scenario
+//! and variant at small sizes with more than one task of a role: the same verdict, the same set of
+//! end states (each named by its canonical form, so that permutations of interchangeable tasks
+//! count as one), and a shortest counterexample of the same length.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use sim_core::explore::shortest::{shortest_lost_wakeup, Shortest};
+use sim_core::explore::symmetry::Symmetry;
+use sim_core::explore::{explore_with, Config, Reductions};
+use sim_core::hash::Fingerprinter;
+use sim_core::{library, Spec, VerdictKind};
+
+/// Sizes with two or three tasks of a role, small enough for the unreduced search.
+fn sizes(scenario: &str) -> &'static [(&'static str, i64)] {
+    match scenario {
+        "pipe-splice" => &[("capacity", 1), ("writes", 2), ("writers", 2)],
+        "page-lock-killable" | "exclusive-starvation" | "exclusive-event" => &[("lockers", 3), ("signals", 2)],
+        "page-wake-bookmark" => &[("b_waiters", 2)],
+        _ => &[],
+    }
+}
+
+/// The end states a search reached, by canonical fingerprint, with their verdicts; and whether
+/// it found a lost wakeup.
+fn ends(spec: &Arc<Spec>, reductions: Reductions) -> (BTreeSet<(u128, VerdictKind)>, bool) {
+    let symmetry = Symmetry::of(spec);
+    let mut fp = Fingerprinter::default();
+    let mut ends = BTreeSet::new();
+    let cfg = Config { reductions, max_states: 2_000_000, ..Config::default() };
+    let report = explore_with(spec, cfg, &mut |_| true, &mut |k, kind| {
+        ends.insert((fp.kernel_as(k, &symmetry.canonical(k), 0), kind));
+    });
+    let what = format!("{} {} {:?} {reductions:?}", spec.scenario, spec.variant, spec.params);
+    assert!(report.complete, "{what}: incomplete at {:?}", report.stats);
+    let lost = report.found.as_ref().is_some_and(|f| f.kind == VerdictKind::LostWakeup);
+    assert_eq!(lost, report.ends.lost_wakeup > 0, "{what}");
+    (ends, lost)
+}
+
+fn shortest_len(spec: &Arc<Spec>, symmetry: bool) -> Option<usize> {
+    match shortest_lost_wakeup(spec, 2_000_000, symmetry, &mut |_| true).0 {
+        Shortest::Found(s) => Some(s.0.len()),
+        Shortest::None => None,
+        Shortest::Incomplete => panic!("{} {}: shortest search incomplete", spec.scenario, spec.variant),
+    }
+}
+
+#[test]
+fn every_reduction_keeps_the_verdict_the_end_states_and_the_shortest_race() {
+    let sleep_sets = Reductions { sleep_sets: true, symmetry: false };
+    let symmetry = Reductions { sleep_sets: false, symmetry: true };
+    let mut symmetric = 0;
+    for scenario in library::scenarios() {
+        let params: Vec<(String, i64)> = sizes(&scenario.id).iter().map(|&(k, v)| (k.to_string(), v)).collect();
+        for variant in &scenario.variants {
+            let spec = scenario.spec(Some(&variant.id), &params).unwrap();
+            let what = format!("{} {}", scenario.id, variant.id);
+            let unreduced = ends(&spec, Reductions::NONE);
+            for reductions in [sleep_sets, symmetry, Reductions::ALL] {
+                assert_eq!(ends(&spec, reductions), unreduced, "{what} {reductions:?}");
+            }
+            assert_eq!(shortest_len(&spec, true), shortest_len(&spec, false), "{what}");
+            symmetric += usize::from(!Symmetry::of(&spec).is_trivial());
+        }
+    }
+    // The cases above must exercise the symmetry reduction, or this test proves nothing about it.
+    assert!(symmetric >= 12, "only {symmetric} variants have interchangeable tasks");
+}
+
+/// Symmetry prunes states: 3 interchangeable lockers' 3! orders are stored once, or nearly.
+#[test]
+fn symmetry_stores_a_state_and_its_permutations_once() {
+    let spec = common::spec("page-lock-killable", "v5.8-handoff", &[("lockers", 3), ("signals", 3)]);
+    let count = |reductions| {
+        sim_core::explore::explore(&spec, Config { reductions, ..Config::default() }, &mut |_| true).stats.states
+    };
+    let (without, with) = (count(Reductions::NONE), count(Reductions { sleep_sets: false, symmetry: true }));
+    assert!(with * 5 < without, "{with} states with symmetry, {without} without");
+}
+
+/// Tasks that differ are never merged: lockers that may be killed and those that may not are two
+/// groups; a task a program names is in none.
+#[test]
+fn only_interchangeable_tasks_are_grouped() {
+    let spec = common::spec("page-lock-killable", "v5.8-handoff", &[("lockers", 3), ("signals", 1)]);
+    let groups: Vec<Vec<u8>> = Symmetry::of(&spec).groups().map(|g| g.map(|t| t.0).collect()).collect();
+    let names: Vec<&str> = spec.tasks.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(groups.len(), 1, "{names:?}: {groups:?}");
+    assert!(groups[0].iter().all(|&t| !spec.tasks[usize::from(t)].signalable), "{names:?}: {groups:?}");
+}
