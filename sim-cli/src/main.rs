@@ -4,6 +4,7 @@
 mod check;
 mod diagnostics;
 mod explore;
+mod export;
 mod load;
 mod output;
 mod plot;
@@ -43,6 +44,8 @@ enum Command {
     /// Make a failing run smaller, to a run that loses the same wakeup and from which no single
     /// step can be removed: fewer steps, then fewer preemptions.
     Shrink(shrink::Args),
+    /// Write a scenario in another tool's language (Promela for SPIN).
+    Export(export::Args),
     /// Run many seeds on every core: verdict counts, hit rates, JSON lines, plots.
     Sweep(sweep::Args),
     /// Combine the JSON lines of sweep shards into one summary.
@@ -97,6 +100,7 @@ fn main() -> ExitCode {
         Command::Replay(args) => replay::replay(&args),
         Command::Explore(args) => explore::explore(&args),
         Command::Shrink(args) => shrink::shrink(&args),
+        Command::Export(args) => export::export(&args),
         Command::Sweep(args) => sweep::sweep(&args),
         Command::Merge(args) => sweep::merge(&args),
         Command::Plot(args) => sweep::plot(&args),

@@ -24,6 +24,7 @@ pub mod effect;
 pub mod error;
 pub mod exec;
 pub mod explore;
+pub mod export;
 pub mod glossary;
 pub mod hash;
 pub mod ids;

@@ -8,6 +8,7 @@ pub mod bitops;
 pub mod mutex;
 pub mod page;
 pub mod pipe;
+pub mod promela;
 pub mod read;
 pub mod sched;
 pub mod signal;
