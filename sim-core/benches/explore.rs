@@ -2,7 +2,7 @@
 //! `cargo bench -p sim-core --bench explore`; figures in BENCHMARKS.md.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use sim_core::explore::{explore, Config};
+use sim_core::explore::{explore, Config, Reductions};
 use sim_core::library;
 
 fn spec(scenario: &str, variant: &str, params: &[(&str, i64)]) -> std::sync::Arc<sim_core::Spec> {
@@ -17,14 +17,19 @@ fn verify(c: &mut Criterion) {
         ("page-lock-killable", "v5.8-handoff", &[("lockers", 3), ("signals", 3)][..]),
         ("pipe-splice", "v5.9", &[("capacity", 2), ("writes", 4), ("writers", 2)][..]),
     ];
+    // Sleep sets alone (the explorer's speed per state, comparable across versions) and every
+    // reduction (the time a user waits).
+    let reductions = [("sleep-sets", Reductions { sleep_sets: true, symmetry: false }), ("all", Reductions::ALL)];
     for (scenario, variant, params) in cases {
         let spec = spec(scenario, variant, params);
-        g.bench_function(format!("{scenario}/{variant}"), |b| {
-            b.iter(|| {
-                let r = explore(&spec, Config::default(), &mut |_| true);
-                assert!(r.complete && r.found.is_none());
-            })
-        });
+        for (name, reductions) in reductions {
+            g.bench_function(format!("{scenario}/{variant}/{name}"), |b| {
+                b.iter(|| {
+                    let r = explore(&spec, Config { reductions, ..Config::default() }, &mut |_| true);
+                    assert!(r.complete && r.found.is_none());
+                })
+            });
+        }
     }
     g.finish();
 }
