@@ -24,6 +24,10 @@ pub struct Args {
     /// Stop, incomplete, after this many distinct states.
     #[arg(long, value_name = "N", default_value_t = 5_000_000)]
     max_states: u64,
+    /// Stop, incomplete, before the visited set (or the frontier of the shortest-race search)
+    /// grows past this size: `512MiB`, `4GiB`, `8GB`.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    max_memory: Option<bytesize::ByteSize>,
     /// Stop, incomplete, after this many seconds.
     #[arg(long, value_name = "SECS", default_value_t = 300)]
     time_limit: u64,
@@ -39,6 +43,14 @@ pub struct Args {
     /// Print one JSON object instead of text.
     #[arg(long)]
     json: bool,
+}
+
+fn parse_size(s: &str) -> Result<bytesize::ByteSize, String> {
+    match s.parse::<bytesize::ByteSize>() {
+        Ok(b) if b.as_u64() >= 1 << 20 => Ok(b),
+        Ok(b) => Err(format!("{b} is less than the 1 MiB a search needs at least")),
+        Err(e) => Err(format!("{e}: a size is a number and a unit, such as 512MiB or 4GiB")),
+    }
 }
 
 /// A reduction, as `--reductions` names it.
@@ -66,6 +78,7 @@ pub fn explore(args: &Args) -> Result<(), sim_core::Error> {
     let (_, spec) = args.target.load()?;
     let cfg = Config {
         max_states: args.max_states,
+        max_memory: args.max_memory.map_or(u64::MAX, |b| b.as_u64()),
         max_preemptions: args.max_preemptions,
         reductions: args.reductions(),
         stop_at_first: args.first,
@@ -79,7 +92,7 @@ pub fn explore(args: &Args) -> Result<(), sim_core::Error> {
     // the bound, the depth-first path stands in for it).
     let counterexample = match &report.found {
         Some(found) if args.max_preemptions.is_none() && !args.first => {
-            match shortest_lost_wakeup(&spec, args.max_states, cfg.reductions.symmetry, &mut in_time).0 {
+            match shortest_lost_wakeup(&spec, &cfg, &mut in_time).0 {
                 Shortest::Found(s) => Some((s, true)),
                 _ => Some((found.schedule.clone(), false)),
             }
@@ -150,13 +163,14 @@ fn text_report(
         reduction_text(spec, cfg)
     );
     s += &format!(
-        "states {}  transitions {}  executions {}  max depth {}  elapsed {:.3} s  ({:.2} M states/s)\n",
+        "states {}  transitions {}  executions {}  max depth {}  elapsed {:.3} s  ({:.2} M states/s, {} bytes/state)\n",
         r.stats.states,
         r.stats.transitions,
         r.stats.executions,
         r.stats.max_depth,
         elapsed.as_secs_f64(),
-        per_second(r.stats.states, elapsed) / 1e6
+        per_second(r.stats.states, elapsed) / 1e6,
+        r.stats.bytes / r.stats.states.max(1)
     );
     s += &if r.complete {
         "complete: every reachable state was explored\n".to_string()
@@ -164,7 +178,7 @@ fn text_report(
         format!("stopped at the first lost wakeup (--first), after {} states\n", r.stats.states)
     } else {
         format!(
-            "INCOMPLETE: explored {} states, then stopped at a limit (--max-states, --time-limit)\n",
+            "INCOMPLETE: explored {} states, then stopped at a limit (--max-states, --max-memory, --time-limit)\n",
             r.stats.states
         )
     };
@@ -244,6 +258,7 @@ fn json_report(
         "transitions": r.stats.transitions,
         "executions": r.stats.executions,
         "max_depth": r.stats.max_depth,
+        "visited_bytes": r.stats.bytes,
         "elapsed_ms": elapsed.as_secs_f64() * 1e3,
         "states_per_second": per_second(r.stats.states, elapsed),
         "ends": r.ends,

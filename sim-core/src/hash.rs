@@ -72,6 +72,16 @@ impl Hasher for StableHasher {
 pub type FingerprintMap<V> = std::collections::HashMap<u128, V, std::hash::BuildHasherDefault<PassThrough>>;
 pub type FingerprintSet = std::collections::HashSet<u128, std::hash::BuildHasherDefault<PassThrough>>;
 
+/// The bytes a hash table with room for `capacity` entries of `entry` bytes holds, and what it
+/// holds after one more insert when it has `len`: hashbrown keeps a power of two of buckets, at
+/// most 7/8 of them full, each with a control byte, and doubles them when full.
+pub fn table_bytes(len: usize, capacity: usize, entry: usize) -> (u64, u64) {
+    let buckets = if capacity < 8 { capacity + 1 } else { (capacity * 8 / 7).next_power_of_two() };
+    let bytes = |b: usize| (b * (entry + 1) + 16) as u64;
+    let grown = if len >= capacity { (buckets * 2).max(4) } else { buckets };
+    (bytes(buckets), bytes(grown))
+}
+
 #[derive(Default)]
 pub struct PassThrough(u64);
 

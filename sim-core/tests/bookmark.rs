@@ -57,7 +57,9 @@ fn the_bookmark_walk_with_waiters_at_the_head_loses_a_wakeup() {
     assert_eq!(states, 413_774);
     assert!(lost > 0);
     let spec = spec(ID, "bookmark-head-order", &sizes(2));
-    let Shortest::Found(schedule) = shortest_lost_wakeup(&spec, 10_000_000, true, &mut |_| true).0 else {
+    let Shortest::Found(schedule) =
+        shortest_lost_wakeup(&spec, &Config { max_states: 10_000_000, ..Config::default() }, &mut |_| true).0
+    else {
         panic!("no shortest race")
     };
     assert_eq!(schedule.0.len(), 24, "{}", schedule.display(&spec));

@@ -97,7 +97,7 @@ fn the_reduction_keeps_every_end_state() {
 #[test]
 fn the_shortest_pipe_counterexample_is_the_reference_table() {
     let spec = spec("pipe-splice", "v5.8", PIPE);
-    let (found, _) = shortest_lost_wakeup(&spec, 1_000_000, true, &mut |_| true);
+    let (found, _) = shortest_lost_wakeup(&spec, &Config { max_states: 1_000_000, ..Config::default() }, &mut |_| true);
     let Shortest::Found(schedule) = found else { panic!("{found:?}") };
     assert_eq!(schedule.display(&spec), "W*6 R*11 W R*3 W*13");
     // Nothing shorter: the same search, cut one level earlier, finds nothing.
@@ -108,8 +108,14 @@ fn the_shortest_pipe_counterexample_is_the_reference_table() {
 #[test]
 fn shortest_reports_none_on_a_fix_and_incomplete_at_the_limit() {
     let spec = spec("pipe-splice", "v5.9", PIPE);
-    assert_eq!(shortest_lost_wakeup(&spec, 1_000_000, true, &mut |_| true).0, Shortest::None);
-    assert_eq!(shortest_lost_wakeup(&spec, 100, true, &mut |_| true).0, Shortest::Incomplete);
+    assert_eq!(
+        shortest_lost_wakeup(&spec, &Config { max_states: 1_000_000, ..Config::default() }, &mut |_| true).0,
+        Shortest::None
+    );
+    assert_eq!(
+        shortest_lost_wakeup(&spec, &Config { max_states: 100, ..Config::default() }, &mut |_| true).0,
+        Shortest::Incomplete
+    );
 }
 
 #[test]
@@ -123,6 +129,25 @@ fn limits_make_a_run_incomplete_never_a_silent_pass() {
         calls < 2
     });
     assert!(!r.complete, "stopped by the caller");
+}
+
+/// `max_memory` stops a search before its visited set outgrows the limit, and says so: the
+/// proof that needs 78,878 states does not fit in 1 MiB, and is complete without the limit.
+#[test]
+fn a_memory_limit_makes_a_run_incomplete_before_the_table_grows_past_it() {
+    let spec = spec("page-lock-killable", "v5.8-handoff", &[("lockers", 3), ("signals", 3)]);
+    let limit = 1 << 20;
+    let mut reported = 0;
+    let r = explore(&spec, Config { max_memory: limit, ..Config::default() }, &mut |s| {
+        reported = s.bytes;
+        true
+    });
+    assert!(!r.complete && r.stats.states < 78_878, "{:?}", r.stats);
+    assert!(reported > 0 && reported <= limit, "{reported} bytes");
+    assert!(explore(&spec, Config::default(), &mut |_| true).complete);
+    let cfg = Config { max_memory: limit, ..Config::default() };
+    let buggy = common::spec("page-wake-bookmark", "bookmark-head-order", &[("b_waiters", 2)]);
+    assert_eq!(shortest_lost_wakeup(&buggy, &cfg, &mut |_| true).0, Shortest::Incomplete);
 }
 
 /// CHESS's iterative context bounding. The pipe race needs W preempted after its unlock and R

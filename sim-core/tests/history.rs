@@ -69,7 +69,7 @@ fn mentions(text: &str, n: u64) -> bool {
 }
 
 fn shortest(spec: &Arc<Spec>) -> Schedule {
-    match shortest_lost_wakeup(spec, Config::default().max_states, true, &mut |_| true).0 {
+    match shortest_lost_wakeup(spec, &Config::default(), &mut |_| true).0 {
         Shortest::Found(schedule) => schedule,
         other => panic!("{} {}: no shortest lost wakeup: {other:?}", spec.scenario, spec.variant),
     }

@@ -263,7 +263,11 @@ fn exploration_matches_the_rust_builders() {
             }
             "shortest" => {
                 let spec = spec_for(f[1], f[2], f[3]);
-                let (found, stats) = shortest_lost_wakeup(&spec, 20_000_000, false, &mut |_| true);
+                let (found, stats) = shortest_lost_wakeup(
+                    &spec,
+                    &Config { max_states: 20_000_000, reductions: Reductions::NONE, ..Config::default() },
+                    &mut |_| true,
+                );
                 let got = format!(
                     "states={} {}",
                     stats.states,

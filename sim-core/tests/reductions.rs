@@ -42,7 +42,13 @@ fn ends(spec: &Arc<Spec>, reductions: Reductions) -> (BTreeSet<(u128, VerdictKin
 }
 
 fn shortest_len(spec: &Arc<Spec>, symmetry: bool) -> Option<usize> {
-    match shortest_lost_wakeup(spec, 2_000_000, symmetry, &mut |_| true).0 {
+    match shortest_lost_wakeup(
+        spec,
+        &Config { max_states: 2_000_000, reductions: Reductions { sleep_sets: false, symmetry }, ..Config::default() },
+        &mut |_| true,
+    )
+    .0
+    {
         Shortest::Found(s) => Some(s.0.len()),
         Shortest::None => None,
         Shortest::Incomplete => panic!("{} {}: shortest search incomplete", spec.scenario, spec.variant),

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use common::spec;
 use sim_core::explore::shortest::{shortest_lost_wakeup, Shortest};
 use sim_core::explore::shrink::{one_minimal, shrink, Attempt};
+use sim_core::explore::Config;
 use sim_core::strategy::{Replay, StrategyKind};
 use sim_core::{run, Schedule, Spec, Verdict, World};
 
@@ -55,7 +56,7 @@ fn assert_one_minimal(spec: &Arc<Spec>, s: &Attempt, waiter: &str) {
 }
 
 fn shortest(spec: &Arc<Spec>) -> usize {
-    match shortest_lost_wakeup(spec, 1_000_000, true, &mut |_| true).0 {
+    match shortest_lost_wakeup(spec, &Config { max_states: 1_000_000, ..Config::default() }, &mut |_| true).0 {
         Shortest::Found(s) => s.0.len(),
         other => panic!("{other:?}"),
     }

@@ -162,7 +162,7 @@ pub fn prove(request: &str, now: &dyn Fn() -> f64, post: &mut dyn FnMut(&Report)
     let found = report.found.map(|found| {
         let shortest = match found.kind {
             VerdictKind::LostWakeup => {
-                match shortest_lost_wakeup(&spec, MAX_STATES, true, &mut |s| progress("shortest", s, post)).0 {
+                match shortest_lost_wakeup(&spec, &cfg, &mut |s| progress("shortest", s, post)).0 {
                     Shortest::Found(s) => Some(s),
                     _ => None,
                 }

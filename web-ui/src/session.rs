@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use sim_core::effect::Effect;
 use sim_core::explore::shortest::{shortest_lost_wakeup, Shortest};
+use sim_core::explore::Config;
 use sim_core::recording::{Recording, Then};
 use sim_core::share::Link;
 use sim_core::strategy::{StrategyKind, TimedConfig};
@@ -264,7 +265,11 @@ fn shortest_race(rec: &Recording) -> Option<usize> {
     if !matches!(rec.verdict, Some(Verdict::LostWakeup(_))) {
         return None;
     }
-    match shortest_lost_wakeup(&rec.spec, SHORTEST_MAX_STATES, true, &mut |_| true).0 {
+    match shortest_lost_wakeup(&rec.spec, &Config { max_states: SHORTEST_MAX_STATES, ..Config::default() }, &mut |_| {
+        true
+    })
+    .0
+    {
         Shortest::Found(schedule) => Some(schedule.0.len()),
         Shortest::None | Shortest::Incomplete => None,
     }

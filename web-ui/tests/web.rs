@@ -63,6 +63,10 @@ fn the_explorer_runs_in_wasm() {
     let r = explore(&fixed, Config::default(), &mut |_| true);
     assert!(r.complete && r.found.is_none());
     let buggy = scenario.spec(Some("v5.8"), &writes).unwrap();
-    let Shortest::Found(s) = shortest_lost_wakeup(&buggy, 1_000_000, true, &mut |_| true).0 else { panic!() };
+    let Shortest::Found(s) =
+        shortest_lost_wakeup(&buggy, &Config { max_states: 1_000_000, ..Config::default() }, &mut |_| true).0
+    else {
+        panic!()
+    };
     assert_eq!(s.display(&buggy), "W*6 R*11 W R*3 W*13");
 }

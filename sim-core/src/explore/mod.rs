@@ -38,6 +38,9 @@ use symmetry::Symmetry;
 pub struct Config {
     /// Stop (incomplete) after this many distinct states.
     pub max_states: u64,
+    /// Stop (incomplete) rather than let the visited set (or the breadth-first frontier) grow
+    /// past this many bytes.
+    pub max_memory: u64,
     /// Explore only schedules with at most this many preemptions (a switch away from a task
     /// that could have gone on).
     pub max_preemptions: Option<u32>,
@@ -48,7 +51,13 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Config { max_states: 5_000_000, max_preemptions: None, reductions: Reductions::ALL, stop_at_first: false }
+        Config {
+            max_states: 5_000_000,
+            max_memory: u64::MAX,
+            max_preemptions: None,
+            reductions: Reductions::ALL,
+            stop_at_first: false,
+        }
     }
 }
 
@@ -90,6 +99,8 @@ pub struct Stats {
     pub executions: u64,
     /// The longest path from the start.
     pub max_depth: u32,
+    /// The bytes the search keeps per state: its visited set (and, breadth-first, the frontier).
+    pub bytes: u64,
 }
 
 /// Terminal states found, by verdict.
@@ -229,6 +240,8 @@ struct Search<'a> {
     ends: Ends,
     found: Option<Found>,
     complete: bool,
+    /// The visited set would outgrow `max_memory` with one more state.
+    out_of_memory: bool,
     choices: Vec<Choice>,
 }
 
@@ -252,12 +265,17 @@ pub fn explore_with(
         footprints: Footprints::new(spec),
         symmetry: if cfg.reductions.symmetry { Symmetry::of(spec) } else { Symmetry::default() },
         cfg,
-        visited: FingerprintMap::with_capacity_and_hasher(1 << 16, Default::default()),
+        // Room to start with, within the memory limit: a table of 2^k buckets holds 7/8 as many.
+        visited: FingerprintMap::with_capacity_and_hasher(
+            (1usize << 16).min((cfg.max_memory / (VISITED_ENTRY as u64 + 1)).max(8) as usize / 2 * 7 / 8),
+            Default::default(),
+        ),
         fp: Fingerprinter::default(),
         stats: Stats::default(),
         ends: Ends::default(),
         found: None,
         complete: true,
+        out_of_memory: false,
         choices: Vec::with_capacity(16),
     };
     let bounded = cfg.max_preemptions.is_some();
@@ -319,16 +337,24 @@ pub fn explore_with(
             stack.len -= 1;
         }
         let stop_here = cfg.stop_at_first && s.found.as_ref().is_some_and(|f| f.kind == VerdictKind::LostWakeup);
-        if stop_here || (s.stats.transitions.is_multiple_of(4096) && !progress(&s.stats)) {
+        if stop_here || s.out_of_memory || (s.stats.transitions.is_multiple_of(4096) && !s.progress(progress)) {
             s.complete = false;
             break;
         }
     }
-    progress(&s.stats);
+    s.progress(progress);
     Report { complete: s.complete, stats: s.stats, ends: s.ends, found: s.found }
 }
 
+/// Bytes of one entry of the visited set: a fingerprint and a set of choices.
+const VISITED_ENTRY: usize = std::mem::size_of::<(u128, u16)>();
+
 impl Search<'_> {
+    fn progress(&mut self, progress: &mut dyn FnMut(&Stats) -> bool) -> bool {
+        self.stats.bytes = crate::hash::table_bytes(self.visited.len(), self.visited.capacity(), VISITED_ENTRY).0;
+        progress(&self.stats)
+    }
+
     /// Arrive at the state on top of `stack` (its sleep set already set): classify it if it is
     /// terminal, and fill in what to explore. Returns false when there is nothing to explore
     /// there (terminal, or covered by an earlier visit), and the caller pops it.
@@ -356,6 +382,16 @@ impl Search<'_> {
             None => self.fp.kernel(&top.kernel, extra),
         };
         let at_limit = depth as u32 >= self.spec.step_limit;
+        // The table is full, and growing it for a new state would pass the limit: stop first.
+        let outgrows = self.visited.len() >= self.visited.capacity()
+            && crate::hash::table_bytes(self.visited.len(), self.visited.capacity(), VISITED_ENTRY).1
+                > self.cfg.max_memory
+            && !self.visited.contains_key(&key);
+        if outgrows {
+            self.complete = false;
+            self.out_of_memory = true;
+            return false;
+        }
         if enabled == 0 || at_limit {
             if self.visited.insert(key, 0).is_none() {
                 self.stats.states += 1;

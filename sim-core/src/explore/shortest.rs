@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 
 use crate::explore::symmetry::Symmetry;
-use crate::explore::Stats;
+use crate::explore::{Config, Stats};
 use crate::hash::{FingerprintSet, Fingerprinter};
 use crate::kernel::Kernel;
 use crate::oracle::{classify, VerdictKind};
@@ -25,15 +25,15 @@ pub enum Shortest {
     Incomplete,
 }
 
-/// Find a shortest schedule of `spec` that ends in a lost wakeup; with `symmetry`, states that
-/// differ only by a permutation of interchangeable tasks are visited once.
+/// Find a shortest schedule of `spec` that ends in a lost wakeup, within `cfg`'s state and memory
+/// limits; with its symmetry reduction, states that differ only by a permutation of
+/// interchangeable tasks are visited once (sleep sets do not apply).
 pub fn shortest_lost_wakeup(
     spec: &Arc<Spec>,
-    max_states: u64,
-    symmetry: bool,
+    cfg: &Config,
     progress: &mut dyn FnMut(&Stats) -> bool,
 ) -> (Shortest, Stats) {
-    let symmetry = if symmetry { Symmetry::of(spec) } else { Symmetry::default() };
+    let symmetry = if cfg.reductions.symmetry { Symmetry::of(spec) } else { Symmetry::default() };
     // Parent links: node i was reached from node parent[i].0 by choice parent[i].1.
     let mut parent: Vec<(u32, Option<Choice>)> = vec![(0, None)];
     let mut frontier: VecDeque<(Kernel, u32, u32)> = VecDeque::from([(spec.initial.clone(), 0, 0)]);
@@ -75,7 +75,17 @@ pub fn shortest_lost_wakeup(
                 }
                 continue;
             }
-            if stats.states >= max_states || (stats.states.is_multiple_of(4096) && !progress(&stats)) {
+            if stats.states.is_multiple_of(1024) {
+                // The frontier holds whole states: it, not the visited set, is most of the memory.
+                stats.bytes = crate::hash::table_bytes(seen.len(), seen.capacity(), 16).0
+                    + (parent.capacity() * std::mem::size_of::<(u32, Option<Choice>)>()) as u64
+                    + (frontier.capacity() * std::mem::size_of::<(Kernel, u32, u32)>()) as u64;
+            }
+            let out_of_memory = stats.bytes > cfg.max_memory;
+            if stats.states >= cfg.max_states
+                || out_of_memory
+                || (stats.states.is_multiple_of(4096) && !progress(&stats))
+            {
                 return (Shortest::Incomplete, stats);
             }
             if depth + 1 < spec.step_limit {
