@@ -35,7 +35,7 @@ pub struct Args {
     #[arg(long, conflicts_with = "reductions")]
     no_reduction: bool,
     /// The reductions to use, comma-separated.
-    #[arg(long, value_name = "LIST", value_delimiter = ',', default_value = "sleep-sets,symmetry")]
+    #[arg(long, value_name = "LIST", value_delimiter = ',', default_value = "sleep-sets,symmetry,lock-aware")]
     reductions: Vec<Reduction>,
     /// Stop at the first lost wakeup found (depth-first), without looking for the shortest.
     #[arg(long)]
@@ -60,6 +60,8 @@ enum Reduction {
     SleepSets,
     /// Interchangeable tasks: a state's permutations are stored once.
     Symmetry,
+    /// A step that only reads what others write under a mutex it holds is not interleaved.
+    LockAware,
 }
 
 impl Args {
@@ -70,6 +72,7 @@ impl Args {
         Reductions {
             sleep_sets: self.reductions.contains(&Reduction::SleepSets),
             symmetry: self.reductions.contains(&Reduction::Symmetry),
+            lock_aware: self.reductions.contains(&Reduction::LockAware),
         }
     }
 }
@@ -163,14 +166,14 @@ fn text_report(
         reduction_text(spec, cfg)
     );
     s += &format!(
-        "states {}  transitions {}  executions {}  max depth {}  elapsed {:.3} s  ({:.2} M states/s, {} bytes/state)\n",
+        "states {}  transitions {}  executions {}  max depth {}  elapsed {:.3} s  ({:.2} M states/s, visited set {:.1} MiB)\n",
         r.stats.states,
         r.stats.transitions,
         r.stats.executions,
         r.stats.max_depth,
         elapsed.as_secs_f64(),
         per_second(r.stats.states, elapsed) / 1e6,
-        r.stats.bytes / r.stats.states.max(1)
+        r.stats.bytes as f64 / f64::from(1 << 20)
     );
     s += &if r.complete {
         "complete: every reachable state was explored\n".to_string()
@@ -220,6 +223,9 @@ fn reduction_text(spec: &Spec, cfg: Config) -> String {
             true => "symmetry (no interchangeable tasks)".to_string(),
             false => format!("symmetry of {}", groups.join("; ")),
         });
+    }
+    if cfg.reductions.lock_aware && cfg.max_preemptions.is_none() {
+        parts.push("lock-aware".to_string());
     }
     if parts.is_empty() {
         "none".to_string()

@@ -84,7 +84,7 @@ fn the_reduction_keeps_every_end_state() {
         ("check-then-sleep", "naive", &[]),
     ];
     for &(scenario, variant, params) in cases {
-        let sleep_sets = Reductions { sleep_sets: true, symmetry: false };
+        let sleep_sets = Reductions { sleep_sets: true, ..Reductions::NONE };
         let with = run(scenario, variant, params, Config { reductions: sleep_sets, ..Config::default() });
         let without = run(scenario, variant, params, Config { reductions: Reductions::NONE, ..Config::default() });
         assert_eq!(with.ends, without.ends, "{scenario} {variant}");

@@ -226,8 +226,8 @@ fn exclusive_event_b1ea06a90f52_is_proved() {
 
 #[test]
 fn wait_woken_fixes_are_proved() {
-    check_fix(&Fix { scenario: "wait-woken", variant: "nested-sleep", sizes: &[(&[], 47)] });
-    check_fix(&Fix { scenario: "wait-woken", variant: "61ada528dea0", sizes: &[(&[], 59)] });
+    check_fix(&Fix { scenario: "wait-woken", variant: "nested-sleep", sizes: &[(&[], 46)] });
+    check_fix(&Fix { scenario: "wait-woken", variant: "61ada528dea0", sizes: &[(&[], 58)] });
 }
 
 #[test]

@@ -245,7 +245,7 @@ fn exploration_matches_the_rust_builders() {
                     &spec,
                     Config {
                         max_states: 20_000_000,
-                        reductions: Reductions { sleep_sets: reduction, symmetry: false },
+                        reductions: Reductions { sleep_sets: reduction, ..Reductions::NONE },
                         ..Config::default()
                     },
                     &mut |_| true,

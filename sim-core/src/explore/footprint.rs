@@ -98,25 +98,80 @@ impl Footprints {
     }
 }
 
-/// The step starting at `start`: its instructions, on every path, up to the next step.
-fn step(spec: &Spec, prog: &Program, t: TaskId, start: usize) -> Step {
-    let mut fixed = Footprint::default();
-    let mut dynamic = Vec::new();
+/// What a fatal signal to `t` writes: its pending signal, and its state when it wakes it.
+pub(crate) fn signal_delivery(t: TaskId) -> Footprint {
+    Footprint { reads: 0, writes: signal(t.index()) | state(t.index()) }
+}
+
+/// What instruction `pc` of task `t` may write in any state.
+pub(crate) fn may_write(spec: &Spec, prog: &Program, t: TaskId, pc: usize) -> u64 {
+    let mut fp = Footprint::default();
+    any_state(spec, prog, t, prog.instrs[pc].op, &mut fp);
+    fp.writes
+}
+
+/// What the step starting at `start` may read and write in any state.
+pub(crate) fn static_step(spec: &Spec, prog: &Program, t: TaskId, start: usize) -> Footprint {
+    let mut fp = Footprint::default();
+    for pc in step_instrs(prog, start) {
+        any_state(spec, prog, t, prog.instrs[pc].op, &mut fp);
+    }
+    fp
+}
+
+/// An instruction's footprint in any state: where it depends on the state, every queue it could
+/// link on or read, and every task a wakeup could reach, with the words of keyed wake functions.
+fn any_state(spec: &Spec, prog: &Program, t: TaskId, op: Op, fp: &mut Footprint) {
+    if !depends_on_state(prog, op) {
+        return instr(prog, &spec.initial, t, op, fp);
+    }
+    let queues = (0..spec.queues.len()).fold(0, |m, q| m | queue(q));
+    let own = t.index();
+    match op {
+        Op::Call {
+            prim:
+                Prim::WakeUp { .. }
+                | Prim::WakeUpKeyed { .. }
+                | Prim::WakeUpPageBit { .. }
+                | Prim::AbortExclusiveWait { .. },
+            ..
+        } => {
+            let mut tasks = 0;
+            for u in spec.task_ids() {
+                tasks |= state(u.index()) | flags(u.index());
+                for e in &spec.initial.task(u).entries {
+                    if let (WakeFn::Page(_) | WakeFn::Bit, Some(key)) = (e.func, e.key) {
+                        tasks |= var(key.var.index());
+                    }
+                }
+            }
+            // The call's own words (the key, the page's flags) come from its fixed part.
+            instr(prog, &spec.initial, t, op, fp);
+            fp.writes |= queues | tasks | flags(own);
+        }
+        Op::Call { .. } => {
+            instr(prog, &spec.initial, t, op, fp);
+            fp.writes |= queues | state(own) | flags(own);
+        }
+        _ => {
+            instr(prog, &spec.initial, t, op, fp);
+            fp.reads |= queues;
+        }
+    }
+}
+
+/// The instructions of the step starting at `start`, on every path, up to the next step.
+fn step_instrs(prog: &Program, start: usize) -> Vec<usize> {
     let mut seen = vec![false; prog.instrs.len()];
+    let mut out = Vec::new();
     let mut todo = vec![start];
     while let Some(pc) = todo.pop() {
         if std::mem::replace(&mut seen[pc], true) {
             continue;
         }
-        let op = prog.instrs[pc].op;
-        if depends_on_state(prog, op) {
-            dynamic.push(pc as u16);
-        } else {
-            // The state is not read for these: the initial one stands for any.
-            instr(prog, &spec.initial, t, op, &mut fixed);
-        }
+        out.push(pc);
         let next = |x: usize| (x < prog.instrs.len() && prog.instrs[x].yields != Yield::Always).then_some(x);
-        match op {
+        match prog.instrs[pc].op {
             Op::Exit { .. } => {}
             Op::Goto { then } => todo.extend(next(usize::from(then.0))),
             Op::Branch { then, .. } | Op::Call { ret: Ret::Branch { then, .. }, .. } => {
@@ -124,6 +179,22 @@ fn step(spec: &Spec, prog: &Program, t: TaskId, start: usize) -> Step {
                 todo.extend(next(pc + 1));
             }
             _ => todo.extend(next(pc + 1)),
+        }
+    }
+    out
+}
+
+/// The step starting at `start`: its instructions, on every path, up to the next step.
+fn step(spec: &Spec, prog: &Program, t: TaskId, start: usize) -> Step {
+    let mut fixed = Footprint::default();
+    let mut dynamic = Vec::new();
+    for pc in step_instrs(prog, start) {
+        let op = prog.instrs[pc].op;
+        if depends_on_state(prog, op) {
+            dynamic.push(pc as u16);
+        } else {
+            // The state is not read for these: the initial one stands for any.
+            instr(prog, &spec.initial, t, op, &mut fixed);
         }
     }
     Step { fixed, dynamic: dynamic.into_boxed_slice() }

@@ -15,6 +15,7 @@
 //! itself incomplete; a run never passes silently.
 
 pub mod footprint;
+pub mod movers;
 pub mod shortest;
 pub mod shrink;
 pub mod symmetry;
@@ -32,6 +33,7 @@ use crate::schedule::Schedule;
 use crate::spec::Spec;
 use crate::world::{self, Choice};
 use footprint::{Footprint, Footprints};
+use movers::Movers;
 use symmetry::Symmetry;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -70,11 +72,14 @@ pub struct Reductions {
     pub sleep_sets: bool,
     /// Symmetry: store one state of each set of permutations of interchangeable tasks.
     pub symmetry: bool,
+    /// Lock-aware: a step that only reads what others write under a mutex this task holds is
+    /// taken alone, not interleaved (ignored under a preemption bound).
+    pub lock_aware: bool,
 }
 
 impl Reductions {
-    pub const ALL: Reductions = Reductions { sleep_sets: true, symmetry: true };
-    pub const NONE: Reductions = Reductions { sleep_sets: false, symmetry: false };
+    pub const ALL: Reductions = Reductions { sleep_sets: true, symmetry: true, lock_aware: true };
+    pub const NONE: Reductions = Reductions { sleep_sets: false, symmetry: false, lock_aware: false };
 
     /// The names of those in use, as the CLI prints them.
     pub fn names(self, bounded: bool) -> Vec<&'static str> {
@@ -84,6 +89,9 @@ impl Reductions {
         }
         if self.symmetry {
             out.push("symmetry");
+        }
+        if self.lock_aware && !bounded {
+            out.push("lock-aware");
         }
         out
     }
@@ -164,6 +172,9 @@ struct Frame {
     /// them.
     footprints: [Footprint; 16],
     footprints_ready: bool,
+    /// The state's fingerprint, and whether only a mover is explored here (`movers.rs`).
+    key: u128,
+    mover_only: bool,
 }
 
 impl Frame {
@@ -179,6 +190,8 @@ impl Frame {
             enabled: 0,
             footprints: [Footprint::default(); 16],
             footprints_ready: false,
+            key: 0,
+            mover_only: false,
         };
         frame.reset(sleep, last, preemptions, via);
         frame
@@ -194,6 +207,7 @@ impl Frame {
         self.via = via;
         self.enabled = 0;
         self.footprints_ready = false;
+        self.mover_only = false;
     }
 }
 
@@ -234,7 +248,13 @@ struct Search<'a> {
     /// Interchangeable tasks (trivial when the symmetry reduction is off).
     symmetry: Symmetry,
     cfg: Config,
-    visited: FingerprintMap<u16>,
+    /// Per state: the choices not explored there yet (they were asleep), and `MOVER_ONLY`.
+    visited: FingerprintMap<u32>,
+    /// The steps taken alone (lock-aware reduction), when it is on.
+    movers: Option<Movers>,
+    /// Whether the state `visit` saw last was new, and its fingerprint.
+    fresh: bool,
+    last_key: u128,
     fp: Fingerprinter,
     stats: Stats,
     ends: Ends,
@@ -264,6 +284,9 @@ pub fn explore_with(
         on_end,
         footprints: Footprints::new(spec),
         symmetry: if cfg.reductions.symmetry { Symmetry::of(spec) } else { Symmetry::default() },
+        movers: (cfg.reductions.lock_aware && cfg.max_preemptions.is_none()).then(|| Movers::new(spec)),
+        fresh: true,
+        last_key: 0,
         cfg,
         // Room to start with, within the memory limit: a table of 2^k buckets holds 7/8 as many.
         visited: FingerprintMap::with_capacity_and_hasher(
@@ -336,6 +359,17 @@ pub fn explore_with(
         } else {
             stack.len -= 1;
         }
+        // The cycle proviso: a mover taken alone that reaches a state on the stack closes a
+        // cycle, so the state it was taken from is explored fully (Peled's C3, as SPIN has it).
+        let closes_cycle = !s.fresh && stack.frames[..depth].iter().any(|f| f.key == s.last_key);
+        let parent = &mut stack.frames[depth - 1];
+        if parent.mover_only && closes_cycle {
+            parent.mover_only = false;
+            parent.todo |= parent.enabled & !parent.sleep & !parent.done;
+            if let Some(v) = s.visited.get_mut(&parent.key) {
+                *v &= !MOVER_ONLY;
+            }
+        }
         let stop_here = cfg.stop_at_first && s.found.as_ref().is_some_and(|f| f.kind == VerdictKind::LostWakeup);
         if stop_here || s.out_of_memory || (s.stats.transitions.is_multiple_of(4096) && !s.progress(progress)) {
             s.complete = false;
@@ -347,7 +381,10 @@ pub fn explore_with(
 }
 
 /// Bytes of one entry of the visited set: a fingerprint and a set of choices.
-const VISITED_ENTRY: usize = std::mem::size_of::<(u128, u16)>();
+const VISITED_ENTRY: usize = std::mem::size_of::<(u128, u32)>();
+
+/// In the visited set: only a mover was explored from the state.
+const MOVER_ONLY: u32 = 1 << 16;
 
 impl Search<'_> {
     fn progress(&mut self, progress: &mut dyn FnMut(&Stats) -> bool) -> bool {
@@ -387,6 +424,8 @@ impl Search<'_> {
             && crate::hash::table_bytes(self.visited.len(), self.visited.capacity(), VISITED_ENTRY).1
                 > self.cfg.max_memory
             && !self.visited.contains_key(&key);
+        // Only a revisit of a state with successors can close a cycle.
+        self.fresh = true;
         if outgrows {
             self.complete = false;
             self.out_of_memory = true;
@@ -405,27 +444,43 @@ impl Search<'_> {
         }
         let sleep = to_canonical(top.sleep);
         let full = self.stats.states >= self.cfg.max_states;
+        let mover = self.mover(&top.kernel, enabled);
         top.todo = match self.visited.entry(key) {
             Entry::Occupied(mut e) => {
+                self.fresh = false;
+                self.last_key = key;
                 let old = *e.get();
-                if old & !sleep == 0 {
+                let asleep = old as u16;
+                if asleep & !sleep == 0 {
                     return false;
                 }
-                e.insert(old & sleep);
-                enabled & to_own(old & !sleep)
+                e.insert(u32::from(asleep & sleep) | old & MOVER_ONLY);
+                top.mover_only = old & MOVER_ONLY != 0;
+                (if top.mover_only { mover } else { enabled }) & to_own(asleep & !sleep)
             }
             Entry::Vacant(_) if full => {
                 self.complete = false;
                 return false;
             }
             Entry::Vacant(e) => {
-                e.insert(sleep);
+                top.mover_only = mover != 0;
+                e.insert(u32::from(sleep) | if top.mover_only { MOVER_ONLY } else { 0 });
                 self.stats.states += 1;
-                enabled & !top.sleep
+                (if top.mover_only { mover } else { enabled }) & !top.sleep
             }
         };
         top.enabled = enabled;
+        top.key = key;
         true
+    }
+
+    /// The first enabled step that is a mover, as a choice bit (0: none, or the reduction is off).
+    fn mover(&self, k: &Kernel, enabled: u16) -> u16 {
+        let Some(movers) = &self.movers else { return 0 };
+        self.spec
+            .task_ids()
+            .find(|&t| enabled & bit(Choice::Step(t)) != 0 && movers.is_mover(t, k.task(t).pc))
+            .map_or(0, |t| bit(Choice::Step(t)))
     }
 
     fn end(&mut self, kind: VerdictKind, victim: Option<TaskId>, stack: &[Frame], via: Option<Choice>) {

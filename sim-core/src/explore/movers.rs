@@ -1,0 +1,122 @@
+//! Lock-aware reduction (Lipton's movers, 1975; Flanagan and Qadeer's transactions, 2003): a step
+//! that writes nothing shared, and reads only what no other task writes except while holding a
+//! mutex this task holds now, commutes with everything the other tasks can do until this task
+//! moves on. Such a step is not an interleaving point: the explorer takes it alone (a singleton
+//! persistent set) instead of trying every task there.
+//!
+//! Two more conditions keep it sound. The step must not end the task (a task's exit can end the
+//! run, which disables signal deliveries), and the search expands a state fully when the step
+//! leads to a state it has seen (the cycle proviso, Peled 1993: a step taken alone must not close
+//! a cycle, or the others' steps would be postponed forever).
+
+use crate::explore::footprint;
+use crate::ids::TaskId;
+use crate::program::{Op, Prim, Program, Ret, Yield};
+use crate::spec::Spec;
+
+/// Per task, per pc: whether the step that starts there is a mover.
+pub struct Movers {
+    safe: Vec<Vec<bool>>,
+}
+
+impl Movers {
+    pub fn new(spec: &Spec) -> Movers {
+        let held: Vec<Vec<u8>> = spec.task_ids().map(|t| locksets(spec.program(t))).collect();
+        // Per task: every shared object another task writes, and the mutexes held at every one
+        // of those writes (signals, delivered from outside any program, hold none).
+        let writes: Vec<Vec<(u64, u8)>> = spec
+            .task_ids()
+            .map(|t| {
+                let prog = spec.program(t);
+                (0..prog.instrs.len())
+                    .map(|pc| (footprint::may_write(spec, prog, t, pc), held[t.index()][pc]))
+                    .collect()
+            })
+            .collect();
+        let signals = spec
+            .task_ids()
+            .filter(|t| spec.tasks[t.index()].signalable)
+            .fold(0, |m, t| m | footprint::signal_delivery(t).writes);
+        let safe = spec
+            .task_ids()
+            .map(|t| {
+                let prog = spec.program(t);
+                let others = || writes.iter().enumerate().filter(|&(u, _)| u != t.index()).flat_map(|(_, w)| w);
+                (0..prog.instrs.len())
+                    .map(|pc| {
+                        let step = footprint::static_step(spec, prog, t, pc);
+                        let lockset = held[t.index()][pc];
+                        step.writes == 0
+                            && step.reads & signals == 0
+                            && !ends_task(prog, pc)
+                            && others().all(|&(w, locks)| w & step.reads == 0 || locks & lockset != 0)
+                    })
+                    .collect()
+            })
+            .collect();
+        Movers { safe }
+    }
+
+    /// Whether task `t`'s step at `pc` is a mover.
+    #[inline]
+    pub fn is_mover(&self, t: TaskId, pc: u16) -> bool {
+        self.safe[t.index()].get(usize::from(pc)).copied().unwrap_or(false)
+    }
+}
+
+/// The mutexes held before each instruction, as a bit mask, on every path that reaches it (the
+/// intersection where paths meet). Unreached instructions hold none.
+fn locksets(prog: &Program) -> Vec<u8> {
+    let n = prog.instrs.len();
+    let mut held: Vec<Option<u8>> = vec![None; n];
+    let mut todo = vec![(0usize, 0u8)];
+    while let Some((pc, locks)) = todo.pop() {
+        if pc >= n {
+            continue;
+        }
+        let now = held[pc].map_or(locks, |h| h & locks);
+        if held[pc] == Some(now) {
+            continue;
+        }
+        held[pc] = Some(now);
+        let after = match prog.instrs[pc].op {
+            Op::Call { prim: Prim::MutexLock(m), .. } => now | 1 << m.0,
+            Op::Call { prim: Prim::MutexUnlock(m), .. } => now & !(1 << m.0),
+            _ => now,
+        };
+        todo.extend(successors(prog, pc).map(|s| (s, after)));
+    }
+    held.into_iter().map(|h| h.unwrap_or(0)).collect()
+}
+
+fn successors(prog: &Program, pc: usize) -> impl Iterator<Item = usize> {
+    let (a, b) = match prog.instrs[pc].op {
+        Op::Exit { .. } => (None, None),
+        Op::Goto { then } => (Some(usize::from(then.0)), None),
+        Op::Branch { then, .. } | Op::Call { ret: Ret::Branch { then, .. }, .. } => {
+            (Some(usize::from(then.0)), Some(pc + 1))
+        }
+        _ => (Some(pc + 1), None),
+    };
+    a.into_iter().chain(b)
+}
+
+/// Whether the step at `pc` may end the task: a `return`, or the end of the program, before the
+/// next step.
+fn ends_task(prog: &Program, start: usize) -> bool {
+    let mut seen = vec![false; prog.instrs.len()];
+    let mut todo = vec![start];
+    while let Some(pc) = todo.pop() {
+        if pc >= prog.instrs.len() {
+            return true;
+        }
+        if std::mem::replace(&mut seen[pc], true) {
+            continue;
+        }
+        if matches!(prog.instrs[pc].op, Op::Exit { .. }) {
+            return true;
+        }
+        todo.extend(successors(prog, pc).filter(|&s| s >= prog.instrs.len() || prog.instrs[s].yields != Yield::Always));
+    }
+    false
+}
