@@ -101,6 +101,11 @@ fn replay(spec: &std::sync::Arc<Spec>, schedule: &Schedule) -> Result<(Trace, si
 
 type Counterexample<'a> = (&'a (Schedule, bool), &'a (Trace, sim_core::Outcome));
 
+/// Whether the search used sleep sets (not under a preemption bound, nor under `tso`).
+fn reduces(spec: &Spec, cfg: Config) -> bool {
+    cfg.reduction && cfg.max_preemptions.is_none() && spec.memory == sim_core::kernel::memory::Memory::Sc
+}
+
 fn per_second(n: u64, elapsed: Duration) -> f64 {
     n as f64 / elapsed.as_secs_f64().max(1e-9)
 }
@@ -114,12 +119,13 @@ fn text_report(
     cx: Option<Counterexample>,
 ) -> String {
     let bound = cfg.max_preemptions.map_or("unbounded".to_string(), |k| format!("at most {k}"));
-    let reduction = if cfg.reduction && cfg.max_preemptions.is_none() { "sleep sets" } else { "none" };
+    let reduction = if reduces(spec, cfg) { "sleep sets" } else { "none" };
     let mut s = format!(
-        "explore {} {} ({})  preemptions: {bound}  reduction: {reduction}\n",
+        "explore {} {} ({})  memory: {}  preemptions: {bound}  reduction: {reduction}\n",
         spec.scenario,
         spec.variant,
-        output::params(spec)
+        output::params(spec),
+        spec.memory.id()
     );
     s += &format!(
         "states {}  transitions {}  executions {}  max depth {}  elapsed {:.3} s  ({:.2} M states/s)\n",
@@ -180,7 +186,8 @@ fn json_report(
         "variant": spec.variant,
         "params": spec.params,
         "max_preemptions": cfg.max_preemptions,
-        "reduction": cfg.reduction && cfg.max_preemptions.is_none(),
+        "memory": spec.memory,
+        "reduction": reduces(spec, cfg),
         "complete": r.complete,
         "states": r.stats.states,
         "transitions": r.stats.transitions,

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::ids::{EntryId, MutexId, PageId, QueueId, TaskId, VarId};
+use crate::kernel::memory::Store;
 use crate::kernel::task::TaskState;
 use crate::kernel::waitqueue::EntryFlags;
 use crate::strategy::StepTime;
@@ -56,6 +57,11 @@ pub enum Effect {
     /// A bookmarked walk resumes: the bookmark, found at index `at`, is unlinked and its flags
     /// cleared; the walk goes on from the entry that followed it [ref §2.4].
     WalkResume { queue: QueueId, task: TaskId, entry: EntryId, at: u8 },
+    /// Under `tso`: a plain store entered its CPU's store buffer [ref §6.1].
+    Buffered { store: Store },
+    /// Under `tso`: the oldest store of a CPU's buffer reached memory [ref §6.1]; the memory
+    /// change follows as its own effect (`State`, `Store`, `Page`).
+    Flush { store: Store },
 }
 
 /// The wake functions that the last walk of `q` among `effects` (one step's) called: the entries

@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use sim_core::effect::Effect;
 use sim_core::explore::shortest::{shortest_lost_wakeup, Shortest};
+use sim_core::kernel::memory::Memory;
 use sim_core::recording::{Recording, Then};
 use sim_core::share::Link;
 use sim_core::strategy::{StrategyKind, TimedConfig};
@@ -68,7 +69,22 @@ impl Session {
         prefix: Vec<Choice>,
         cursor: usize,
     ) -> Result<Session, Error> {
-        let spec = scenario.spec(Some(variant), &params)?;
+        Session::open_in(scenario, variant, mode, seed, params, prefix, cursor, Memory::Sc)
+    }
+
+    /// `open` under the memory model `memory`.
+    #[allow(clippy::too_many_arguments)]
+    fn open_in(
+        scenario: &'static Scenario,
+        variant: &str,
+        mode: Mode,
+        seed: u64,
+        params: Rc<[(String, i64)]>,
+        prefix: Vec<Choice>,
+        cursor: usize,
+        memory: Memory,
+    ) -> Result<Session, Error> {
+        let spec = scenario.spec_in(Some(variant), &params, memory)?;
         let then = match mode {
             // A link's `timed.*` parameters tune the timed strategy; the others ignore them.
             Mode::Strategy(kind) => Then::Strategy { kind, seed, timing: TimedConfig::for_spec(&spec, &params)? },
@@ -89,7 +105,8 @@ impl Session {
         prefix: Vec<Choice>,
         cursor: usize,
     ) -> Result<Session, Error> {
-        Session::open(self.scenario, variant, mode, seed, self.params.clone(), prefix, cursor)
+        let memory = self.rec.spec.memory;
+        Session::open_in(self.scenario, variant, mode, seed, self.params.clone(), prefix, cursor, memory)
     }
 
     /// The scenario's default run.
@@ -137,6 +154,7 @@ impl Session {
             params: self.params.to_vec(),
             choices: Schedule(self.prefix.clone()),
             step: self.cursor as u32,
+            memory: self.rec.spec.memory,
         }
     }
 
@@ -156,6 +174,7 @@ impl Session {
             params: self.params.to_vec(),
             choices: Schedule(vec![]),
             step: 0,
+            memory: self.rec.spec.memory,
         }
         .encode()
     }

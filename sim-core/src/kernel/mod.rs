@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod bitops;
+pub mod memory;
 pub mod mutex;
 pub mod page;
 pub mod pipe;
@@ -35,6 +36,8 @@ pub struct Kernel {
     /// Shared variables: plain shared ints and flags, struct fields, pages' flags words.
     pub vars: ArrayVec<[i32; MAX_VARS]>,
     pub pages: ArrayVec<[Page; MAX_PAGES]>,
+    /// The CPUs' store buffers under `tso` (`memory.rs`); always empty under `sc`.
+    pub buffered: memory::StoreBuffers,
 }
 
 impl Kernel {
@@ -102,17 +105,27 @@ impl Kernel {
         for p in &self.pages {
             w.byte(p.owner.map_or(0xff, |t| t.0));
         }
+        // Nothing under `sc`, so its fingerprints are those of a model without buffers.
+        for s in &self.buffered {
+            w.byte(s.cpu.0);
+            match s.loc {
+                memory::Loc::Var(v) => w.byte(v.0),
+                memory::Loc::State => w.byte(0xff),
+            }
+            w.int(s.value);
+        }
         w.n
     }
 }
 
 /// Room for the largest encoding: per task 2 + 1 + 4 + 4·MAX_LOCALS + MAX_ENTRIES + 1 bytes,
-/// per queue 1 + MAX_LINKS, per mutex 1, per variable 4, per page 1.
+/// per queue 1 + MAX_LINKS, per mutex 1, per variable 4, per page 1, per buffered store 6.
 pub const ENCODED_MAX: usize = MAX_TASKS * (8 + 4 * MAX_LOCALS + MAX_ENTRIES)
     + MAX_QUEUES * (1 + MAX_LINKS)
     + MAX_MUTEXES
     + 4 * MAX_VARS
-    + MAX_PAGES;
+    + MAX_PAGES
+    + 6 * memory::MAX_BUFFERED;
 
 struct Writer<'a> {
     out: &'a mut [u8; ENCODED_MAX],

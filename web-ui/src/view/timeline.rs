@@ -118,7 +118,7 @@ fn paths(rec: &Recording, step_w: usize) -> ([String; 5], String, Vec<SignalMark
         let step = i + 1;
         let x = step * step_w + pad;
         let lane = match e.choice {
-            Choice::Step(t) => t.index(),
+            Choice::Step(t) | Choice::Flush(t) => t.index(),
             Choice::Signal(_) => signals,
         };
         let walked = e.effects.iter().any(|f| matches!(f, Effect::WakeBegin { .. }));
@@ -275,7 +275,7 @@ fn gantt_marks(p: &GanttProps) -> Html {
         let Some(t) = e.time else { continue };
         let (x0, x1) = (clock.x(t.start_ns), clock.x(t.end_ns));
         let lane = match e.choice {
-            Choice::Step(t) => t.index(),
+            Choice::Step(t) | Choice::Flush(t) => t.index(),
             Choice::Signal(_) => tasks,
         };
         if let Some(from) = asleep_since.get_mut(lane).and_then(Option::take) {
