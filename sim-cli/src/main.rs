@@ -4,6 +4,7 @@
 mod check;
 mod diagnostics;
 mod explore;
+mod litmus;
 mod load;
 mod output;
 mod plot;
@@ -50,6 +51,9 @@ enum Command {
     Merge(sweep::MergeArgs),
     /// Draw the plots of saved sweep JSON lines.
     Plot(sweep::PlotArgs),
+    /// Run litmus tests in the kernel's C format under sc or x86-TSO: every execution, reported
+    /// as herd7 does.
+    Litmus(litmus::Args),
 }
 
 #[derive(clap::Args)]
@@ -108,6 +112,7 @@ fn main() -> ExitCode {
         Command::Sweep(args) => sweep::sweep(&args),
         Command::Merge(args) => sweep::merge(&args),
         Command::Plot(args) => sweep::plot(&args),
+        Command::Litmus(args) => litmus::litmus(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

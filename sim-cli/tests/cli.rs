@@ -382,3 +382,29 @@ fn the_memory_model_is_a_flag_shown_in_the_output_and_its_replays() {
     }
     assert_error(&["explore", "waitqueue-active", "--memory", "arm"], "unknown memory model 'arm' (sc, tso)");
 }
+
+/// `wqsim litmus FILE... [--memory sc|tso] [--json]`, herd7's report; an unsupported construct is
+/// a diagnostic at its line and column, with exit code 2.
+#[test]
+fn litmus_reports_like_herd7_and_names_what_it_cannot_run() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../sim-core/tests/litmus/");
+    let (sb, mp) = (format!("{dir}SB.litmus"), format!("{dir}MP.litmus"));
+    let out = stdout(&wqsim(&["litmus", &sb, &mp, "--memory", "tso"]));
+    assert!(out.contains("Observation SB Sometimes 1 3") && out.contains("Observation MP Never 0 3"), "{out}");
+    let out = stdout(&wqsim(&["litmus", &sb]));
+    assert!(out.contains("Test SB Allowed (memory: sc)") && out.contains("Observation SB Never 0 3"), "{out}");
+    let o = wqsim(&["litmus", &sb, "--memory", "tso", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!((v["test"].as_str(), v["memory"].as_str()), (Some("SB"), Some("tso")));
+    assert_eq!((v["observation"].as_str(), v["exists_reachable"].as_bool()), (Some("Sometimes"), Some(true)));
+    assert_eq!(v["outcomes"].as_array().map(Vec::len), Some(4));
+
+    let bad = std::env::temp_dir().join(format!("wqsim-bad-{}.litmus", std::process::id()));
+    std::fs::write(&bad, "C bad\n{}\nP0(int *x)\n{\n\trcu_read_lock();\n}\nexists (true)\n").unwrap();
+    let o = wqsim(&["litmus", bad.to_str().unwrap()]);
+    let err = stderr(&o);
+    let _ = std::fs::remove_file(&bad);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("`rcu_read_lock` is not supported") && err.contains(":5:2"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}

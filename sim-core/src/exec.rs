@@ -261,6 +261,7 @@ fn call(k: &mut Kernel, prim: Prim, t: TaskId, out: &mut impl Sink) -> i32 {
             }
         }
         Prim::ClearBitUnlockIsNegativeByte { var, bit } => k.clear_bit_unlock_is_negative_byte(var, bit, t, out),
+        Prim::Xchg { var, value } => k.xchg(var, value, t, out),
         Prim::AtomicAdd { var, delta, ret } => {
             let new = k.atomic_add(var, delta, false, t, out);
             match ret {

@@ -210,6 +210,11 @@ pub enum Prim {
         var: VarId,
         bit: u8,
     },
+    /// `xchg(&v, value)`: store `value`, return the old value.
+    Xchg {
+        var: VarId,
+        value: i32,
+    },
     /// `atomic_inc()` and its family: add `delta`, return what `ret` says.
     AtomicAdd {
         var: VarId,

@@ -221,6 +221,7 @@ fn call(k: &Kernel, t: TaskId, prim: Prim, fp: &mut Footprint) {
         | Prim::ClearBit { var: v, .. }
         | Prim::TestAndSetBit { var: v, .. }
         | Prim::ClearBitUnlockIsNegativeByte { var: v, .. }
+        | Prim::Xchg { var: v, .. }
         | Prim::AtomicAdd { var: v, .. } => fp.writes |= var(v.index()),
     }
 }

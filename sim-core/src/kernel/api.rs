@@ -138,6 +138,8 @@ pub enum Builtin {
     WakeUpBitOn,
     AtomicRead,
     AtomicSet,
+    /// `xchg(&v, value)`, `atomic_xchg(&v, value)`: a locked exchange, the old value.
+    Xchg,
     /// `atomic_inc(&v)` and its family: add `delta` (or argument 0, negated for `atomic_sub`).
     AtomicAdd {
         delta: Delta,
@@ -342,6 +344,8 @@ pub const DEFS: &[Def] = &[
     def("__wake_up_bit", B::WakeUpBitOn, &[Queue, Word, Const], false, "§0 table, row 27"),
     def("atomic_read", B::AtomicRead, &[Word], true, "§0"),
     def("atomic_set", B::AtomicSet, &[Word, Value], false, "§0"),
+    def("xchg", B::Xchg, &[Word, Const], true, "§6.2"),
+    def("atomic_xchg", B::Xchg, &[Word, Const], true, "§6.2"),
     def("atomic_inc", B::AtomicAdd { delta: Delta::Fixed(1), ret: AtomicRet::None }, &[Word], false, "§0"),
     def("atomic_dec", B::AtomicAdd { delta: Delta::Fixed(-1), ret: AtomicRet::None }, &[Word], false, "§0"),
     def("atomic_add", B::AtomicAdd { delta: Delta::Arg, ret: AtomicRet::None }, &[Const, Word], false, "§0"),

@@ -164,3 +164,15 @@ impl Kernel {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The buffers are copied with every kernel state, under `sc` too: they stay small.
+    #[test]
+    fn the_store_buffers_are_small() {
+        assert_eq!(std::mem::size_of::<Store>(), 8);
+        assert_eq!(std::mem::size_of::<StoreBuffers>(), 52);
+    }
+}

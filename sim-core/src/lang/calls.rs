@@ -406,6 +406,10 @@ pub fn call<'a>(g: &mut Gen<'_, 'a>, def: &Def, args: &'a [Expr], span: Span, re
             g.emit(Op::Assign { dst: Place::Var(var), expr: v });
             return Ok(());
         }
+        Builtin::Xchg => {
+            let value = constant(g, &args[1])?;
+            Prim::Xchg { var: g.word(&args[0])?, value }
+        }
         Builtin::AtomicAdd { delta, ret: r } => {
             let (delta, word) = match delta {
                 Delta::Fixed(d) => (d, &args[0]),

@@ -146,6 +146,7 @@ fn base_cost(op: Op) -> u64 {
             | Prim::ClearBit { .. }
             | Prim::TestAndSetBit { .. }
             | Prim::ClearBitUnlockIsNegativeByte { .. }
+            | Prim::Xchg { .. }
             | Prim::AtomicAdd { .. } => 10,
             Prim::MutexLock(_) | Prim::MutexUnlock(_) => 30,
             // `spin_lock()` under `tso`, and `smp_mb()`: a locked round trip.
