@@ -118,11 +118,9 @@ fn exec(k: &mut Kernel, prog: &Program, t: TaskId, pc: u16, out: &mut impl Sink)
                         out.emit(Effect::Load { task: t, at: pc, value });
                     }
                 }
-                Place::Var(v) => {
-                    // A store that reaches memory at once follows the CPU's older ones.
-                    k.drain(t, out);
-                    k.write_var(v, value, t, out)
-                }
+                // Under `tso` a store that reaches memory at once stands only in a critical
+                // section, whose lock drained the buffer (`codegen::tso`) [ref §6.2].
+                Place::Var(v) => k.write_var(v, value, t, out),
                 Place::Buffered(v) => k.store(t, Loc::Var(v), value, out),
                 Place::EntryFlags(e) => k.set_flags(t, e, value, out),
             }
@@ -297,7 +295,8 @@ fn operand(o: Operand, k: &Kernel, t: TaskId) -> i32 {
     match o {
         Operand::Const(v) => v,
         Operand::Local(l) => k.task(t).locals[l.index()],
-        Operand::Var(v) => k.load(t, v),
+        Operand::Var(v) => k.var(v),
+        Operand::Load(v) => k.load(t, v),
     }
 }
 

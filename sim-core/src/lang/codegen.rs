@@ -1446,7 +1446,7 @@ impl<'e, 'a> Gen<'e, 'a> {
         let mut prog = self.prog;
         crate::lang::waits::infer(&mut prog, &mut code, self.env.input.tokens);
         crate::lang::listing::build(&mut prog, &code, &self.funcs, self.env.input);
-        crate::lowered::lower(&mut prog);
+        crate::lowered::lower(&mut prog, self.env.input.memory);
         Some(prog)
     }
 }
