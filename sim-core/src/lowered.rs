@@ -8,8 +8,8 @@
 //! Nothing here changes what a program does: the instructions, their pcs and their effects stay
 //! those of `Program::instrs`, which the trace, the listing and the explorer read.
 
-use crate::kernel::memory::Memory;
 use crate::ids::{EntryId, VarId};
+use crate::kernel::memory::Memory;
 use crate::kernel::read::Read;
 use crate::program::{BinOp, Expr, ExprId, Instr, LocalId, Op, Place, Prim, Program, UnOp, Yield};
 

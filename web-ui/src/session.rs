@@ -55,11 +55,22 @@ pub struct Session {
     pub shortest_race: Option<usize>,
 }
 
+/// What a session runs: the variant, how its steps are chosen, and under which memory model.
+struct Run<'a> {
+    variant: &'a str,
+    mode: Mode,
+    seed: u64,
+    prefix: Vec<Choice>,
+    cursor: usize,
+    memory: Memory,
+}
+
 /// States the page's breadth-first search may visit for the shortest race (a few hundred
 /// milliseconds in the browser at worst).
 const SHORTEST_MAX_STATES: u64 = 200_000;
 
 impl Session {
+    /// A run under sequential consistency.
     pub fn open(
         scenario: &'static Scenario,
         variant: &str,
@@ -69,21 +80,13 @@ impl Session {
         prefix: Vec<Choice>,
         cursor: usize,
     ) -> Result<Session, Error> {
-        Session::open_in(scenario, variant, mode, seed, params, prefix, cursor, Memory::Sc)
+        let run = Run { variant, mode, seed, prefix, cursor, memory: Memory::Sc };
+        Session::open_run(scenario, params, run)
     }
 
-    /// `open` under the memory model `memory`.
-    #[allow(clippy::too_many_arguments)]
-    fn open_in(
-        scenario: &'static Scenario,
-        variant: &str,
-        mode: Mode,
-        seed: u64,
-        params: Rc<[(String, i64)]>,
-        prefix: Vec<Choice>,
-        cursor: usize,
-        memory: Memory,
-    ) -> Result<Session, Error> {
+    /// `open` of `run`.
+    fn open_run(scenario: &'static Scenario, params: Rc<[(String, i64)]>, run: Run) -> Result<Session, Error> {
+        let Run { variant, mode, seed, prefix, cursor, memory } = run;
         let spec = scenario.spec_in(Some(variant), &params, memory)?;
         let then = match mode {
             // A link's `timed.*` parameters tune the timed strategy; the others ignore them.
@@ -105,8 +108,22 @@ impl Session {
         prefix: Vec<Choice>,
         cursor: usize,
     ) -> Result<Session, Error> {
-        let memory = self.rec.spec.memory;
-        Session::open_in(self.scenario, variant, mode, seed, self.params.clone(), prefix, cursor, memory)
+        let run = Run { variant, mode, seed, prefix, cursor, memory: self.rec.spec.memory };
+        Session::open_run(self.scenario, self.params.clone(), run)
+    }
+
+    /// The same run so far under the other memory model: its choices replayed leniently (a
+    /// flush is no choice under `sc`), at the same step.
+    fn with_memory(&self, memory: Memory) -> Result<Session, Error> {
+        let run = Run {
+            variant: self.variant(),
+            mode: self.mode,
+            seed: self.seed,
+            prefix: self.choices_so_far(),
+            cursor: self.cursor,
+            memory,
+        };
+        Session::open_run(self.scenario, self.params.clone(), run)
     }
 
     /// The scenario's default run.
@@ -293,6 +310,8 @@ pub enum Msg {
     Open(String),
     Variant(String),
     Mode(String),
+    /// The memory model (`sc`, `tso`): the same schedule under the other model.
+    Memory(String),
     Seed(u64),
     /// A scenario parameter (e.g. `lockers`): a new run with the same variant and seed.
     Param(String, i64),
@@ -527,6 +546,10 @@ impl Reducible for Page {
             Msg::Variant(v) => match s {
                 Some(s) => self.with(s.reopen(&v, s.mode, s.seed, s.choices_so_far(), s.cursor)),
                 None => self.copy(),
+            },
+            Msg::Memory(id) => match (s, id.parse::<Memory>()) {
+                (Some(s), Ok(memory)) => self.with(s.with_memory(memory)),
+                _ => self.copy(),
             },
             Msg::Mode(id) => match (s, Mode::ALL.iter().find(|(_, i, _)| *i == id)) {
                 (Some(s), Some(&(Mode::Manual, _, _))) => {
