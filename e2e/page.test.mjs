@@ -245,6 +245,7 @@ test('x86-TSO: each CPU lane shows its store buffer, a flush is a button and a m
   await page.waitForSelector('.banner.lost');
   assert.deepEqual(await page.locator('[data-task="W"] .store-buffer li').allTextContents(), ['empty']);
   assert.match(await page.textContent('#verdict'), /still in CPU1's store buffer/);
+  assert.match(await page.textContent('.narration'), /The oldest store in CPU1's store buffer reaches memory\. CPU1 flushes cond = 1/);
   assert.equal(await page.locator('.timeline path.mark.flush').count(), 1);
   assert.notEqual(await page.getAttribute('.timeline path.mark.flush', 'd'), '');
   await page.waitForFunction(() => location.hash.endsWith('/6/memory=tso'));

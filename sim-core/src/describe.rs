@@ -3,6 +3,7 @@
 
 use crate::effect::{entries_walked, Effect};
 use crate::ids::TaskId;
+use crate::kernel::memory::Store;
 use crate::spec::Spec;
 use crate::world::{Choice, World};
 
@@ -60,8 +61,12 @@ pub fn effect(spec: &Spec, e: &Effect) -> String {
             Some(call) => format!("{call} returns {}", if value { "true" } else { "false" }),
             None => format!("{} is {value}", condition(spec.code(task, at))),
         },
-        Effect::Buffered { store } => format!("{} → CPU{}'s store buffer", stored(spec, store), store.cpu.0),
-        Effect::Flush { store } => format!("CPU{} flushes {}", store.cpu.0, stored(spec, store)),
+        Effect::Buffered { cpu, loc, value } => {
+            format!("{} → CPU{}'s store buffer", stored(spec, Store { cpu, loc, value }), cpu.0)
+        }
+        Effect::Flush { cpu, loc, value } => {
+            format!("CPU{} flushes {}", cpu.0, stored(spec, Store { cpu, loc, value }))
+        }
         Effect::Load { task, at, value } => format!("{} = {value}", assigned(spec.code(task, at))),
         Effect::Store { var, value } => format!("{} = {value}", spec.vars.get(var.index()).map_or("?", String::as_str)),
         Effect::Mutex { mutex, owner } => {

@@ -222,14 +222,15 @@ impl Oracle {
             Effect::State { task, to, .. } if to != TaskState::Running && cx.actor == Some(task) => {
                 self.rearm(task, cx);
             }
-            Effect::Buffered { store } => {
-                if store.loc == Loc::State && store.value != 0 {
-                    self.rearm(store.cpu, cx);
+            Effect::Buffered { cpu, loc, value } => {
+                if loc == Loc::State && value != 0 {
+                    self.rearm(cpu, cx);
                 }
+                let store = Store { cpu, loc, value };
                 self.buffered.push(Buffered { store, step: cx.step, pc: cx.pc, test: None, flushed: None });
             }
-            Effect::Flush { store } => {
-                if let Some(b) = self.buffered.iter_mut().find(|b| b.flushed.is_none() && b.store.cpu == store.cpu) {
+            Effect::Flush { cpu, .. } => {
+                if let Some(b) = self.buffered.iter_mut().find(|b| b.flushed.is_none() && b.store.cpu == cpu) {
                     b.flushed = Some(cx.step);
                 }
             }

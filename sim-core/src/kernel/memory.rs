@@ -112,7 +112,7 @@ impl Kernel {
             // (drained above), which TSO allows.
             self.commit(store, out);
         } else {
-            out.emit(Effect::Buffered { store });
+            out.emit(Effect::Buffered { cpu: t, loc, value });
         }
     }
 
@@ -131,7 +131,7 @@ impl Kernel {
     pub fn flush(&mut self, t: TaskId, out: &mut impl Sink) {
         if let Some(i) = self.buffered.iter().position(|s| s.cpu == t) {
             let store = self.buffered.remove(i);
-            out.emit(Effect::Flush { store });
+            out.emit(Effect::Flush { cpu: store.cpu, loc: store.loc, value: store.value });
             self.commit(store, out);
         }
     }

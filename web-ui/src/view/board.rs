@@ -583,6 +583,7 @@ pub fn narration(p: &SessionProps) -> Html {
                         prog.func(pc)
                     )
                 }
+                (Choice::Flush(_), _) => format!("The oldest store in CPU{}'s store buffer reaches memory.", t.0),
                 _ => format!("A fatal signal (SIGKILL) is delivered to {}.", spec.task_name(t)),
             };
             // A step with no effect (a woken task's schedule() that returns at once) still
