@@ -142,6 +142,7 @@ fn replay(spec: &std::sync::Arc<Spec>, schedule: &Schedule) -> Result<(Trace, si
 
 type Counterexample<'a> = (&'a (Schedule, bool), &'a (Trace, sim_core::Outcome));
 
+/// Whether the search used sleep sets (not under a preemption bound, nor under `tso`).
 fn per_second(n: u64, elapsed: Duration) -> f64 {
     n as f64 / elapsed.as_secs_f64().max(1e-9)
 }
@@ -160,9 +161,10 @@ fn text_report(
         p => format!(" ({p})"),
     };
     let mut s = format!(
-        "explore {} {}{params}  preemptions: {bound}  reduction: {}\n",
+        "explore {} {}{params}  memory: {}  preemptions: {bound}  reduction: {}\n",
         spec.scenario,
         spec.variant,
+        spec.memory.id(),
         reduction_text(spec, cfg)
     );
     s += &format!(
@@ -210,11 +212,12 @@ fn symmetric(spec: &Spec, cfg: Config) -> bool {
 
 /// The reductions in use, with the interchangeable tasks: "sleep sets, symmetry of W1 W2 W3".
 fn reduction_text(spec: &Spec, cfg: Config) -> String {
+    let used = cfg.reductions_for(spec);
     let mut parts = Vec::new();
-    if cfg.reductions.sleep_sets && cfg.max_preemptions.is_none() {
+    if used.sleep_sets {
         parts.push("sleep sets".to_string());
     }
-    if cfg.reductions.symmetry {
+    if used.symmetry {
         let groups: Vec<String> = Symmetry::of(spec)
             .groups()
             .map(|g| g.map(|t| spec.tasks[t.index()].name.as_str()).collect::<Vec<_>>().join(" "))
@@ -224,7 +227,7 @@ fn reduction_text(spec: &Spec, cfg: Config) -> String {
             false => format!("symmetry of {}", groups.join("; ")),
         });
     }
-    if cfg.reductions.lock_aware && cfg.max_preemptions.is_none() {
+    if used.lock_aware {
         parts.push("lock-aware".to_string());
     }
     if parts.is_empty() {
@@ -257,8 +260,9 @@ fn json_report(
         "variant": spec.variant,
         "params": spec.params,
         "max_preemptions": cfg.max_preemptions,
-        "reduction": !cfg.reductions.names(cfg.max_preemptions.is_some()).is_empty(),
-        "reductions": cfg.reductions.names(cfg.max_preemptions.is_some()),
+        "memory": spec.memory,
+        "reduction": !cfg.reductions_for(spec).names().is_empty(),
+        "reductions": cfg.reductions_for(spec).names(),
         "complete": r.complete,
         "states": r.stats.states,
         "transitions": r.stats.transitions,

@@ -5,6 +5,7 @@ mod check;
 mod diagnostics;
 mod explore;
 mod export;
+mod litmus;
 mod load;
 mod output;
 mod plot;
@@ -17,6 +18,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
+use sim_core::kernel::memory::Memory;
 use sim_core::strategy::StrategyKind;
 use sim_core::{Scenario, Spec};
 
@@ -52,6 +54,9 @@ enum Command {
     Merge(sweep::MergeArgs),
     /// Draw the plots of saved sweep JSON lines.
     Plot(sweep::PlotArgs),
+    /// Run litmus tests in the kernel's C format under sc or x86-TSO: every execution, reported
+    /// as herd7 does.
+    Litmus(litmus::Args),
 }
 
 #[derive(clap::Args)]
@@ -72,20 +77,27 @@ pub struct Target {
     /// Override a scenario parameter, e.g. --param lockers=3 (repeatable).
     #[arg(long = "param", value_name = "NAME=VALUE", value_parser = load::parse_param)]
     params: Vec<(String, i64)>,
+    /// The memory model: sc (sequentially consistent) or tso (x86-TSO store buffers).
+    #[arg(long, value_name = "sc|tso", default_value = "sc", value_parser = parse_memory)]
+    memory: Memory,
 }
 
 impl Target {
     pub fn load(&self) -> Result<(std::borrow::Cow<'static, Scenario>, Arc<Spec>), sim_core::Error> {
         let scenario = load::scenario(&self.scenario)?;
-        let spec = scenario.spec(self.variant.as_deref(), &self.params)?;
+        let spec = scenario.spec_in(self.variant.as_deref(), &self.params, self.memory)?;
         Ok((scenario, spec))
     }
 
     /// How `wqsim run` names this scenario again: the path or id as given, and the parameters
     /// given (the run's replay line must rebuild the same programs).
     pub fn named(&self) -> output::Named<'_> {
-        output::Named { scenario: &self.scenario, params: &self.params }
+        output::Named { scenario: &self.scenario, params: &self.params, memory: self.memory }
     }
+}
+
+pub fn parse_memory(s: &str) -> Result<Memory, String> {
+    s.parse()
 }
 
 pub fn parse_strategy(s: &str) -> Result<StrategyKind, String> {
@@ -104,6 +116,7 @@ fn main() -> ExitCode {
         Command::Sweep(args) => sweep::sweep(&args),
         Command::Merge(args) => sweep::merge(&args),
         Command::Plot(args) => sweep::plot(&args),
+        Command::Litmus(args) => litmus::litmus(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

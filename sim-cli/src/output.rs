@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use serde_json::{json, Value};
+use sim_core::kernel::memory::Memory;
 use sim_core::trace::Trace;
 use sim_core::{describe, library, window, Choice, Outcome, Schedule, Spec, Verdict};
 
@@ -56,6 +57,22 @@ pub fn params(spec: &Spec) -> String {
 pub struct Named<'a> {
     pub scenario: &'a str,
     pub params: &'a [(String, i64)],
+    pub memory: Memory,
+}
+
+impl Named<'_> {
+    /// The `--memory` flag that names the run's model again (none for `sc`, the default).
+    pub fn memory_flag(&self) -> String {
+        memory_flag(self.memory)
+    }
+}
+
+/// ` --memory tso`, or nothing for the default.
+pub fn memory_flag(memory: Memory) -> String {
+    match memory {
+        Memory::Sc => String::new(),
+        m => format!(" --memory {}", m.id()),
+    }
 }
 
 /// A finished run: its spec, the trace it recorded and how it ended.
@@ -81,6 +98,7 @@ impl Run<'_> {
                 let p = self.spec.program(t);
                 (p.func(pc), p.code(pc))
             }
+            (Choice::Flush(_), _) => ("(store buffer)", ""),
             _ => ("signal_wake_up", "send_sig(SIGKILL, task, 1);"),
         }
     }
@@ -134,7 +152,8 @@ impl Run<'_> {
             }
         }
         let _ = writeln!(s, "steps: {}  trace hash: {:016x}", self.outcome.steps, self.outcome.trace_hash);
-        let params: String = self.named.params.iter().map(|(k, v)| format!(" --param {k}={v}")).collect();
+        let mut params: String = self.named.params.iter().map(|(k, v)| format!(" --param {k}={v}")).collect();
+        params.push_str(&self.named.memory_flag());
         let (scenario, variant) = (shell_word(self.named.scenario), &self.spec.variant);
         // `timed.*` parameters are accepted by the timed strategy only.
         let timed = self.named.params.iter().any(|(k, _)| k.starts_with(sim_core::strategy::timed::PREFIX));
@@ -163,9 +182,10 @@ impl Run<'_> {
                 let t = e.choice.task();
                 let mut v = json!({
                     "step": e.step,
-                    "cpu": matches!(e.choice, Choice::Step(_)).then_some(t.0),
+                    "cpu": (!matches!(e.choice, Choice::Signal(_))).then_some(t.0),
                     "task": self.spec.task_name(t),
                     "signal": matches!(e.choice, Choice::Signal(_)),
+                    "flush": matches!(e.choice, Choice::Flush(_)),
                     "function": func,
                     "line": code,
                     "effects": e.effects.iter().map(|f| describe::effect(self.spec, f)).collect::<Vec<_>>(),
@@ -178,6 +198,7 @@ impl Run<'_> {
             })
             .collect();
         let mut v = json!({
+            "memory": self.spec.memory,
             "steps": self.outcome.steps,
             "verdict": self.outcome.verdict,
             "trace_hash": format!("{:016x}", self.outcome.trace_hash),

@@ -17,16 +17,23 @@ pub struct Args {
     /// Print one JSON object instead of text.
     #[arg(long)]
     json: bool,
+    /// Replay the link's choices under this memory model instead of the link's (sc when the
+    /// link names none): the same schedule, under sequential consistency or x86-TSO.
+    #[arg(long, value_name = "sc|tso", value_parser = crate::parse_memory)]
+    memory: Option<sim_core::kernel::memory::Memory>,
 }
 
 pub fn replay(args: &Args) -> Result<(), sim_core::Error> {
-    let link = Link::decode(&args.link)?;
+    let mut link = Link::decode(&args.link)?;
+    if let Some(memory) = args.memory {
+        link.memory = memory;
+    }
     let rec = Recording::from_link(&link)?;
     let trace = Trace { events: rec.events.clone() };
     let verdict = rec.verdict.clone().unwrap_or(Verdict::StepLimit { limit: rec.steps() as u32 });
     let queue_lock_max_hold = rec.worlds.last().map_or(0, |w| w.oracle.queue_lock_max_hold());
     let outcome = Outcome { verdict, steps: rec.steps() as u32, trace_hash: rec.trace_hash, queue_lock_max_hold };
-    let named = Named { scenario: &link.scenario, params: &link.params };
+    let named = Named { scenario: &link.scenario, params: &link.params, memory: link.memory };
     let run = Run { named, timed_seed: None, spec: &rec.spec, trace: &trace, outcome: &outcome };
     let open = if rec.verdict.is_none() { " (made by hand; it stops where the choices stop)" } else { "" };
     if args.json {

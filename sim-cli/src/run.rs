@@ -56,6 +56,7 @@ pub fn run(args: &Args) -> Result<(), sim_core::Error> {
         params: args.target.params.clone(),
         choices: prefix,
         step: outcome.steps,
+        memory: spec.memory,
     }
     .encode();
     if args.json {
@@ -65,6 +66,7 @@ pub fn run(args: &Args) -> Result<(), sim_core::Error> {
         v["strategy"] = json!(args.strategy.id());
         v["seed"] = json!(seed);
         v["params"] = json!(spec.params);
+        v["memory"] = json!(spec.memory);
         v["link"] = json!(format!("#{link}"));
         println!("{v}");
     } else {

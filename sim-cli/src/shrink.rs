@@ -55,6 +55,7 @@ pub fn shrink(args: &Args) -> Result<(), sim_core::Error> {
                 "scenario": spec.scenario,
                 "variant": spec.variant,
                 "params": spec.params,
+                "memory": spec.memory,
                 "original": { "steps": before.0, "preemptions": before.1, "schedule": original.display(&spec) },
                 "shrunk": { "steps": shrunk.schedule.0.len(), "preemptions": shrunk.preemptions },
                 "run": run.json(),

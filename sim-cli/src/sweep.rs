@@ -15,6 +15,7 @@ use serde_json::{json, Value};
 use sim_core::share::Link;
 use std::collections::BTreeMap;
 
+use sim_core::kernel::memory::Memory;
 use sim_core::strategy::timed::PREFIX as TIMED_PREFIX;
 use sim_core::strategy::{StrategyKind, TimedConfig};
 use sim_core::sweep::{group_key, run_seed, run_seed_in, Groups, Record, SeedResult, Tally};
@@ -64,6 +65,9 @@ pub struct Args {
     /// Print the summary as one JSON object, and no progress bar.
     #[arg(long)]
     json: bool,
+    /// The memory model: sc (sequentially consistent) or tso (x86-TSO store buffers).
+    #[arg(long, value_name = "sc|tso", default_value = "sc", value_parser = crate::parse_memory)]
+    memory: Memory,
 }
 
 #[derive(clap::Args)]
@@ -195,7 +199,7 @@ pub fn sweep(args: &Args) -> Result<(), Error> {
     let jobs: Vec<Job> = grid(&args.params)
         .iter()
         .flat_map(|p| variants.iter().map(move |v| (v, p)))
-        .map(|(v, p)| Job::new(&scenario, v, p, args.strategy))
+        .map(|(v, p)| Job::new(&scenario, v, p, args.strategy, args.memory))
         .collect::<Result<_, _>>()?;
     let seeds = args.shard.map_or(args.seeds.clone(), |s| shard(args.seeds.clone(), s));
     let large = args.out.as_ref().and_then(|p| {
@@ -301,7 +305,8 @@ pub fn sweep(args: &Args) -> Result<(), Error> {
         "jobs": pool.current_num_threads(),
         "interrupted": interrupted,
     });
-    report(&scenario.id, args.strategy.id(), &tallies, args.json, Some(speed))?;
+    let sweep = Sweep { scenario: &scenario.id, strategy: args.strategy.id(), memory: args.memory };
+    report(&sweep, &tallies, args.json, Some(speed))?;
     if let Some(p) = &args.plot {
         plot::draw(p, &scenario.id, &tallies)?;
     }
@@ -323,8 +328,14 @@ struct Job {
 }
 
 impl Job {
-    fn new(scenario: &Scenario, variant: &str, params: &[(String, i64)], kind: StrategyKind) -> Result<Job, Error> {
-        let spec = scenario.spec(Some(variant), params)?;
+    fn new(
+        scenario: &Scenario,
+        variant: &str,
+        params: &[(String, i64)],
+        kind: StrategyKind,
+        memory: Memory,
+    ) -> Result<Job, Error> {
+        let spec = scenario.spec_in(Some(variant), params, memory)?;
         let timing = kind.timing(&spec, params)?;
         let mut all = spec.params.clone();
         all.extend(params.iter().filter(|(k, _)| k.starts_with(TIMED_PREFIX)).map(|(k, v)| (k.clone(), *v as u32)));
@@ -340,9 +351,9 @@ fn json_line(r: &Record) -> Result<String, Error> {
 }
 
 /// Read JSON lines, saying which file and line is wrong.
-fn read_records(files: &[PathBuf]) -> Result<(String, String, Groups), Error> {
+fn read_records(files: &[PathBuf]) -> Result<(String, String, Memory, Groups), Error> {
     let mut tallies = Groups::new();
-    let (mut scenario, mut strategy) = (String::new(), String::new());
+    let (mut scenario, mut strategy, mut memory) = (String::new(), String::new(), Memory::Sc);
     for path in files {
         let file = File::open(path).map_err(|e| Error::Invalid(format!("cannot read {}: {e}", path.display())))?;
         for (n, line) in BufReader::new(file).lines().enumerate() {
@@ -353,24 +364,27 @@ fn read_records(files: &[PathBuf]) -> Result<(String, String, Groups), Error> {
             }
             let r: Record = serde_json::from_str(&line).map_err(|e| Error::Invalid(format!("{}: {e}", at())))?;
             if scenario.is_empty() {
-                (scenario, strategy) = (r.scenario.clone(), r.strategy.clone());
-            } else if (r.scenario.as_str(), r.strategy.as_str()) != (scenario.as_str(), strategy.as_str()) {
+                (scenario, strategy, memory) = (r.scenario.clone(), r.strategy.clone(), r.memory);
+            } else if (r.scenario.as_str(), r.strategy.as_str(), r.memory)
+                != (scenario.as_str(), strategy.as_str(), memory)
+            {
                 return Err(Error::Invalid(format!(
-                    "{}: another sweep ({} {}) than the first line's",
+                    "{}: another sweep ({} {} {}) than the first line's",
                     at(),
                     r.scenario,
-                    r.strategy
+                    r.strategy,
+                    r.memory.id()
                 )));
             }
             tallies.entry(group_key(&r.variant, &r.params)).or_default().add(&r.result()?);
         }
     }
-    Ok((scenario, strategy, tallies))
+    Ok((scenario, strategy, memory, tallies))
 }
 
 pub fn merge(args: &MergeArgs) -> Result<(), Error> {
-    let (scenario, strategy, tallies) = read_records(&args.files)?;
-    report(&scenario, &strategy, &tallies, args.json, None)?;
+    let (scenario, strategy, memory, tallies) = read_records(&args.files)?;
+    report(&Sweep { scenario: &scenario, strategy: &strategy, memory }, &tallies, args.json, None)?;
     if let Some(p) = &args.plot {
         check_plot_path(p)?;
         plot::draw(p, &scenario, &tallies)?;
@@ -380,12 +394,20 @@ pub fn merge(args: &MergeArgs) -> Result<(), Error> {
 
 pub fn plot(args: &PlotArgs) -> Result<(), Error> {
     check_plot_path(&args.out)?;
-    let (scenario, _, tallies) = read_records(&args.files)?;
+    let (scenario, _, _, tallies) = read_records(&args.files)?;
     plot::draw(&args.out, &scenario, &tallies)
 }
 
+/// What a sweep's report names: the scenario, the strategy and the memory model.
+struct Sweep<'a> {
+    scenario: &'a str,
+    strategy: &'a str,
+    memory: Memory,
+}
+
 /// The replay of a failing seed: a share fragment and the `wqsim run` command.
-fn replay(scenario: &str, strategy: &str, variant: &str, params: &str, seed: u64) -> (String, String) {
+fn replay(sweep: &Sweep, variant: &str, params: &str, seed: u64) -> (String, String) {
+    let Sweep { scenario, strategy, memory } = *sweep;
     let overrides: Vec<(String, i64)> = params
         .split_whitespace()
         .filter_map(|p| p.split_once('=').and_then(|(k, v)| Some((k.to_string(), v.parse().ok()?))))
@@ -399,22 +421,24 @@ fn replay(scenario: &str, strategy: &str, variant: &str, params: &str, seed: u64
         params: overrides.clone(),
         choices: Schedule(vec![]),
         step: 0,
+        memory,
     };
-    let flags: String = overrides.iter().map(|(k, v)| format!(" --param {k}={v}")).collect();
+    let mut flags: String = overrides.iter().map(|(k, v)| format!(" --param {k}={v}")).collect();
+    flags.push_str(&crate::output::memory_flag(memory));
     (
         format!("#{}", link.encode()),
         format!("wqsim run {scenario} --variant {variant} --strategy {strategy} --seed {seed}{flags}"),
     )
 }
 
-fn group_json(scenario: &str, strategy: &str, (variant, params): &(String, String), t: &Tally) -> Value {
+fn group_json(sweep: &Sweep, (variant, params): &(String, String), t: &Tally) -> Value {
     let (lo, hi) = t.wilson95();
     let steps = t.steps_summary().map(|(min, median, max)| json!({ "min": min, "median": median, "max": max }));
     let failing: Vec<Value> = t
         .first_failing
         .iter()
         .map(|&seed| {
-            let (link, command) = replay(scenario, strategy, variant, params, seed);
+            let (link, command) = replay(sweep, variant, params, seed);
             json!({ "seed": seed, "link": link, "command": command })
         })
         .collect();
@@ -435,14 +459,15 @@ fn group_json(scenario: &str, strategy: &str, (variant, params): &(String, Strin
     g
 }
 
-fn report(scenario: &str, strategy: &str, tallies: &Groups, as_json: bool, speed: Option<Value>) -> Result<(), Error> {
-    let groups: Vec<Value> =
-        plot::ordered(tallies).into_iter().map(|(k, t)| group_json(scenario, strategy, k, t)).collect();
+fn report(sweep: &Sweep, tallies: &Groups, as_json: bool, speed: Option<Value>) -> Result<(), Error> {
+    let groups: Vec<Value> = plot::ordered(tallies).into_iter().map(|(k, t)| group_json(sweep, k, t)).collect();
+    let Sweep { scenario, strategy, memory } = *sweep;
     if as_json {
-        println!("{}", json!({ "scenario": scenario, "strategy": strategy, "groups": groups, "run": speed }));
+        let v = json!({ "scenario": scenario, "strategy": strategy, "memory": memory, "groups": groups, "run": speed });
+        println!("{v}");
         return Ok(());
     }
-    println!("sweep {scenario}, strategy {strategy}\n");
+    println!("sweep {scenario}, strategy {strategy}, memory {}\n", memory.id());
     let width = tallies.keys().map(|(_, p)| p.len()).max().unwrap_or(0).max(6);
     println!(
         "{:<22} {:<width$} {:>9} {:>9} {:>11} {:>8} {:>10}  {:<26} {:>16}",
@@ -485,7 +510,7 @@ fn report(scenario: &str, strategy: &str, tallies: &Groups, as_json: bool, speed
     }
     for ((variant, params), t) in plot::ordered(tallies) {
         for &seed in t.first_failing.iter().take(3) {
-            let (link, command) = replay(scenario, strategy, variant, params, seed);
+            let (link, command) = replay(sweep, variant, params, seed);
             println!("  lost wakeup: {command}   {link}");
         }
     }

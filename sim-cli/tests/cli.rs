@@ -341,3 +341,70 @@ fn a_timed_run_carries_virtual_time_and_its_race_window() {
     );
     assert!(!stdout(&wqsim(&["run", "pipe-splice"])).contains("start ns"));
 }
+
+/// `--memory sc|tso` on every command that runs a scenario, shown in its output and carried by
+/// its replay line and link [ref §6].
+#[test]
+fn the_memory_model_is_a_flag_shown_in_the_output_and_its_replays() {
+    let o = wqsim(&["explore", "waitqueue-active", "--memory", "tso", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!((v["memory"].as_str(), v["complete"].as_bool()), (Some("tso"), Some(true)));
+    assert_eq!(v["counterexample"]["schedule"], "W*2 R*3 ~W");
+    assert_eq!(v["counterexample"]["trace"][5]["flush"], true);
+    let o = wqsim(&["explore", "waitqueue-active", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!((v["memory"].as_str(), v["counterexample"].is_null()), (Some("sc"), true));
+
+    let run = ["run", "waitqueue-active", "--memory", "tso", "--schedule", "W*2 R*3 ~W"];
+    let out = stdout(&wqsim(&run));
+    assert!(out.contains("CPU1  W     (store buffer)"), "{out}");
+    assert!(out.contains("CPU1 flushes cond = 1"), "{out}");
+    assert!(out.contains("W's `cond = true` (step 1) was still in CPU1's store buffer"), "{out}");
+    assert!(out.contains("--memory tso --schedule \"W*2 R*3 ~W\""), "{out}");
+    let o = wqsim(&[&run[..], &["--json"]].concat());
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let link = v["link"].as_str().unwrap().to_string();
+    assert!(link.ends_with("/memory=tso"), "{link}");
+    // The link replays the same run; `--memory sc` replays its choices under sc, where the
+    // flush is no choice.
+    let o = wqsim(&["replay", &link, "--json"]);
+    let r: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!((&r["trace_hash"], &r["memory"]), (&v["trace_hash"], &v["memory"]));
+    let sc = ["run", "waitqueue-active", "--schedule", "W ~W"];
+    assert_error(&sc, "W's CPU has no store in its buffer");
+
+    for cmd in
+        [&["sweep", "set-current-state", "--seeds", "0..200"][..], &["shrink", "set-current-state", "--seed", "27"]]
+    {
+        let o = wqsim(&[cmd, &["--memory", "tso", "--json"]].concat());
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
+        assert_eq!(v["memory"], "tso", "{cmd:?}: {v}");
+    }
+    assert_error(&["explore", "waitqueue-active", "--memory", "arm"], "unknown memory model 'arm' (sc, tso)");
+}
+
+/// `wqsim litmus FILE... [--memory sc|tso] [--json]`, herd7's report; an unsupported construct is
+/// a diagnostic at its line and column, with exit code 2.
+#[test]
+fn litmus_reports_like_herd7_and_names_what_it_cannot_run() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../sim-core/tests/litmus/");
+    let (sb, mp) = (format!("{dir}SB.litmus"), format!("{dir}MP.litmus"));
+    let out = stdout(&wqsim(&["litmus", &sb, &mp, "--memory", "tso"]));
+    assert!(out.contains("Observation SB Sometimes 1 3") && out.contains("Observation MP Never 0 3"), "{out}");
+    let out = stdout(&wqsim(&["litmus", &sb]));
+    assert!(out.contains("Test SB Allowed (memory: sc)") && out.contains("Observation SB Never 0 3"), "{out}");
+    let o = wqsim(&["litmus", &sb, "--memory", "tso", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!((v["test"].as_str(), v["memory"].as_str()), (Some("SB"), Some("tso")));
+    assert_eq!((v["observation"].as_str(), v["exists_reachable"].as_bool()), (Some("Sometimes"), Some(true)));
+    assert_eq!(v["outcomes"].as_array().map(Vec::len), Some(4));
+
+    let bad = std::env::temp_dir().join(format!("wqsim-bad-{}.litmus", std::process::id()));
+    std::fs::write(&bad, "C bad\n{}\nP0(int *x)\n{\n\trcu_read_lock();\n}\nexists (true)\n").unwrap();
+    let o = wqsim(&["litmus", bad.to_str().unwrap()]);
+    let err = stderr(&o);
+    let _ = std::fs::remove_file(&bad);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("`rcu_read_lock` is not supported") && err.contains(":5:2"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}

@@ -3,8 +3,22 @@
 
 use crate::effect::{entries_walked, Effect};
 use crate::ids::TaskId;
+use crate::kernel::memory::Store;
 use crate::spec::Spec;
 use crate::world::{Choice, World};
+
+/// A buffered store as C: `cond = 1`, `A's state = UNINTERRUPTIBLE`.
+pub fn stored(spec: &Spec, s: crate::kernel::memory::Store) -> String {
+    match s.loc {
+        crate::kernel::memory::Loc::Var(v) => {
+            format!("{} = {}", spec.vars.get(v.index()).map_or("?", String::as_str), s.value)
+        }
+        crate::kernel::memory::Loc::State => {
+            let state = crate::kernel::task::TaskState::from_bits(s.value as u16).unwrap_or_default();
+            format!("{}'s state = {}", spec.task_name(s.cpu), state.name())
+        }
+    }
+}
 
 /// One effect as a short phrase: `R RUNNING→INTERRUPTIBLE`, `rd_wait += R (head)`.
 pub fn effect(spec: &Spec, e: &Effect) -> String {
@@ -47,6 +61,12 @@ pub fn effect(spec: &Spec, e: &Effect) -> String {
             Some(call) => format!("{call} returns {}", if value { "true" } else { "false" }),
             None => format!("{} is {value}", condition(spec.code(task, at))),
         },
+        Effect::Buffered { cpu, loc, value } => {
+            format!("{} → CPU{}'s store buffer", stored(spec, Store { cpu, loc, value }), cpu.0)
+        }
+        Effect::Flush { cpu, loc, value } => {
+            format!("CPU{} flushes {}", cpu.0, stored(spec, Store { cpu, loc, value }))
+        }
         Effect::Load { task, at, value } => format!("{} = {value}", assigned(spec.code(task, at))),
         Effect::Store { var, value } => format!("{} = {value}", spec.vars.get(var.index()).map_or("?", String::as_str)),
         Effect::Mutex { mutex, owner } => {

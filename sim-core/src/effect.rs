@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::ids::{EntryId, MutexId, PageId, QueueId, TaskId, VarId};
+use crate::kernel::memory::Loc;
 use crate::kernel::task::TaskState;
 use crate::kernel::waitqueue::EntryFlags;
 use crate::strategy::StepTime;
@@ -56,6 +57,12 @@ pub enum Effect {
     /// A bookmarked walk resumes: the bookmark, found at index `at`, is unlinked and its flags
     /// cleared; the walk goes on from the entry that followed it [ref §2.4].
     WalkResume { queue: QueueId, task: TaskId, entry: EntryId, at: u8 },
+    /// Under `tso`: a plain store entered CPU `cpu`'s store buffer [ref §6.1]. (The fields of a
+    /// `Store`, not one: an effect stays 8 bytes.)
+    Buffered { cpu: TaskId, loc: Loc, value: i32 },
+    /// Under `tso`: the oldest store of a CPU's buffer reached memory [ref §6.1]; the memory
+    /// change follows as its own effect (`State`, `Store`, `Page`).
+    Flush { cpu: TaskId, loc: Loc, value: i32 },
 }
 
 /// The wake functions that the last walk of `q` among `effects` (one step's) called: the entries
@@ -88,5 +95,14 @@ impl Sink for () {
 impl Sink for Vec<Effect> {
     fn emit(&mut self, effect: Effect) {
         self.push(effect);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every step moves its effects by value through the sink and the oracle: they stay small.
+    #[test]
+    fn an_effect_is_eight_bytes() {
+        assert_eq!(std::mem::size_of::<super::Effect>(), 8);
     }
 }

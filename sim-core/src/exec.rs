@@ -4,6 +4,7 @@
 use crate::effect::{Effect, Sink};
 use crate::ids::TaskId;
 use crate::kernel::api::AtomicRet;
+use crate::kernel::memory::Loc;
 use crate::kernel::task::Task;
 use crate::kernel::wake::Bookmark;
 use crate::kernel::Kernel;
@@ -117,7 +118,10 @@ fn exec(k: &mut Kernel, prog: &Program, t: TaskId, pc: u16, out: &mut impl Sink)
                         out.emit(Effect::Load { task: t, at: pc, value });
                     }
                 }
+                // Under `tso` a store that reaches memory at once stands only in a critical
+                // section, whose lock drained the buffer (`codegen::tso`) [ref §6.2].
                 Place::Var(v) => k.write_var(v, value, t, out),
+                Place::Buffered(v) => k.store(t, Loc::Var(v), value, out),
                 Place::EntryFlags(e) => k.set_flags(t, e, value, out),
             }
             Some(next)
@@ -161,9 +165,19 @@ fn check(instr: &Instr, t: TaskId, at: u16, value: bool, wait: Option<bool>, out
     }
 }
 
-/// A kernel primitive: its value (0 for those that have none).
+/// A kernel primitive: its value (0 for those that have none). Under `tso` every primitive but
+/// the buffered state store is a locked instruction or takes a lock, so it first drains the
+/// CPU's store buffer [ref §6.2].
 fn call(k: &mut Kernel, prim: Prim, t: TaskId, out: &mut impl Sink) -> i32 {
+    if !k.buffered.is_empty() && !matches!(prim, Prim::StoreState { .. }) {
+        k.drain(t, out);
+    }
     match prim {
+        Prim::StoreState { state } => {
+            k.store(t, Loc::State, i32::from(state.bits()), out);
+            0
+        }
+        Prim::Fence => 0,
         Prim::PrepareToWait { queue, entry, state, exclusive } => {
             k.prepare_to_wait(t, queue, entry, state, exclusive, out);
             0
@@ -245,6 +259,7 @@ fn call(k: &mut Kernel, prim: Prim, t: TaskId, out: &mut impl Sink) -> i32 {
             }
         }
         Prim::ClearBitUnlockIsNegativeByte { var, bit } => k.clear_bit_unlock_is_negative_byte(var, bit, t, out),
+        Prim::Xchg { var, value } => k.xchg(var, value, t, out),
         Prim::AtomicAdd { var, delta, ret } => {
             let new = k.atomic_add(var, delta, false, t, out);
             match ret {
@@ -265,11 +280,7 @@ pub fn eval(prog: &Program, e: ExprId, k: &Kernel, t: TaskId) -> i32 {
 /// The value of a lowered expression.
 #[inline(always)]
 fn eval_value(prog: &Program, v: &Value, k: &Kernel, t: TaskId) -> i32 {
-    let get = |o: Operand| match o {
-        Operand::Const(v) => v,
-        Operand::Local(l) => k.task(t).locals[l.index()],
-        Operand::Var(v) => k.var(v),
-    };
+    let get = |o: Operand| operand(o, k, t);
     match *v {
         Value::Operand(a) => get(a),
         Value::Not(a) => i32::from(get(a) == 0),
@@ -279,13 +290,23 @@ fn eval_value(prog: &Program, v: &Value, k: &Kernel, t: TaskId) -> i32 {
     }
 }
 
+#[inline(always)]
+fn operand(o: Operand, k: &Kernel, t: TaskId) -> i32 {
+    match o {
+        Operand::Const(v) => v,
+        Operand::Local(l) => k.task(t).locals[l.index()],
+        Operand::Var(v) => k.var(v),
+        Operand::Load(v) => k.load(t, v),
+    }
+}
+
 /// The value of an expression of no lowered shape, node by node.
 fn tree(prog: &Program, e: ExprId, k: &Kernel, t: TaskId) -> i32 {
     let eval = |x: ExprId| eval(prog, x, k, t);
     match prog.expr(e) {
         Expr::Const(v) => v,
         Expr::Local(l) => k.task(t).locals[l.index()],
-        Expr::Var(v) => k.var(v),
+        Expr::Var(v) => k.load(t, v),
         Expr::EntryFlags(entry) => i32::from(k.task(t).entries[entry.index()].flags.bits()),
         Expr::Unary(op, a) => {
             let a = eval(a);

@@ -32,6 +32,7 @@ pub mod kernel;
 pub mod lang;
 pub mod library;
 pub mod limits;
+pub mod litmus;
 pub mod lowered;
 pub mod oracle;
 pub mod program;

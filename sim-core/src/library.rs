@@ -16,6 +16,8 @@ pub const FILES: &[(&str, &str)] = &[
     ("scenarios/exclusive-event.toml", include_str!("../../scenarios/exclusive-event.toml")),
     ("scenarios/page-lock-killable.toml", include_str!("../../scenarios/page-lock-killable.toml")),
     ("scenarios/page-wake-bookmark.toml", include_str!("../../scenarios/page-wake-bookmark.toml")),
+    ("scenarios/set-current-state.toml", include_str!("../../scenarios/set-current-state.toml")),
+    ("scenarios/waitqueue-active.toml", include_str!("../../scenarios/waitqueue-active.toml")),
 ];
 
 /// The built-in scenarios, in teaching order.

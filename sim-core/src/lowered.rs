@@ -9,6 +9,7 @@
 //! those of `Program::instrs`, which the trace, the listing and the explorer read.
 
 use crate::ids::{EntryId, VarId};
+use crate::kernel::memory::Memory;
 use crate::kernel::read::Read;
 use crate::program::{BinOp, Expr, ExprId, Instr, LocalId, Op, Place, Prim, Program, UnOp, Yield};
 
@@ -17,7 +18,11 @@ use crate::program::{BinOp, Expr, ExprId, Instr, LocalId, Op, Place, Prim, Progr
 pub enum Operand {
     Const(i32),
     Local(LocalId),
+    /// A shared variable, read from memory: under `sc`, where no store is ever buffered.
     Var(VarId),
+    /// A shared variable under `tso`: the CPU's own newest buffered store to it, else memory
+    /// [ref §6.1]. A variant of its own, so that `sc` programs pay nothing for the buffers.
+    Load(VarId),
 }
 
 /// An expression (`Program::exprs`) in the shape the interpreter evaluates.
@@ -70,8 +75,8 @@ const MAX_HOPS: u16 = 16;
 
 /// Lower `prog`: fill `values`, `code` and `locks`. The compiler calls it once a program is
 /// complete.
-pub fn lower(prog: &mut Program) {
-    prog.values = (0..prog.exprs.len()).map(|e| value(prog, ExprId(e as u16))).collect();
+pub fn lower(prog: &mut Program, memory: Memory) {
+    prog.values = (0..prog.exprs.len()).map(|e| value(prog, ExprId(e as u16), memory)).collect();
     let codes = |jump: &dyn Fn(u16) -> Jump| -> Vec<Code> {
         prog.instrs.iter().enumerate().map(|(pc, i)| code(prog, pc as u16, i, jump)).collect()
     };
@@ -123,15 +128,16 @@ fn code(prog: &Program, pc: u16, instr: &Instr, jump: &dyn Fn(u16) -> Jump) -> C
     }
 }
 
-fn value(prog: &Program, e: ExprId) -> Value {
-    flat(prog, e).unwrap_or(Value::Tree(e))
+fn value(prog: &Program, e: ExprId, memory: Memory) -> Value {
+    flat(prog, e, memory).unwrap_or(Value::Tree(e))
 }
 
 /// `e` in a flat shape, if it has one.
-fn flat(prog: &Program, e: ExprId) -> Option<Value> {
+fn flat(prog: &Program, e: ExprId, memory: Memory) -> Option<Value> {
     let operand = |e: ExprId| match prog.expr(e) {
         Expr::Const(v) => Some(Operand::Const(v)),
         Expr::Local(l) => Some(Operand::Local(l)),
+        Expr::Var(v) if memory == Memory::Tso => Some(Operand::Load(v)),
         Expr::Var(v) => Some(Operand::Var(v)),
         _ => None,
     };

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::effect::Effect;
 use crate::ids::{QueueId, TaskId};
+use crate::kernel::memory::{Loc, Store};
 use crate::kernel::task::{Task, TaskState};
 use crate::kernel::Kernel;
 use crate::spec::Spec;
@@ -81,6 +82,18 @@ struct PageWatch {
     silent_unlock: Option<PageEvent>,
 }
 
+/// A store that waited in a store buffer (`tso`) [ref §6.1]: where it was issued, the first
+/// test its own task made while it waited, and when it reached memory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct Buffered {
+    store: Store,
+    step: u32,
+    pc: u16,
+    /// (step, instruction, value) of that test.
+    test: Option<(u32, u16, bool)>,
+    flushed: Option<u32>,
+}
+
 /// The oracle's memory of one run. Not part of a state's identity: two runs that reach the same
 /// kernel state have the same future, whatever the oracle remembers of their pasts.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
@@ -95,6 +108,9 @@ pub struct Oracle {
     /// of a queue's lock by one walk, in entries visited [ref §2.4].
     hold: u16,
     max_hold: u16,
+    /// Under `tso`: the stores still buffered, then those that reached memory after the step
+    /// that issued them. Empty under `sc`.
+    buffered: Vec<Buffered>,
 }
 
 /// Who did the current step, for the records.
@@ -114,6 +130,7 @@ impl Oracle {
             pages: Vec::new(),
             hold: 0,
             max_hold: 0,
+            buffered: Vec::new(),
         }
     }
 
@@ -125,6 +142,7 @@ impl Oracle {
         self.pages.clear();
         self.hold = 0;
         self.max_hold = 0;
+        self.buffered.clear();
     }
 
     /// Set the flags a page starts with (before any step).
@@ -199,11 +217,28 @@ impl Oracle {
                     self.idle_wakes[queue.index()] = Some(r);
                 }
             }
-            // The task itself stores a sleeping state while a wakeup's RUNNING is pending.
+            // The task itself stores a sleeping state while a wakeup's RUNNING is pending (under
+            // `tso`, into its store buffer: it reads its own store from there).
             Effect::State { task, to, .. } if to != TaskState::Running && cx.actor == Some(task) => {
-                let w = &mut self.watch[task.index()];
-                if w.woken.is_some() {
-                    w.rearmed = Some((cx.step, cx.pc));
+                self.rearm(task, cx);
+            }
+            Effect::Buffered { cpu, loc, value } => {
+                if loc == Loc::State && value != 0 {
+                    self.rearm(cpu, cx);
+                }
+                let store = Store { cpu, loc, value };
+                self.buffered.push(Buffered { store, step: cx.step, pc: cx.pc, test: None, flushed: None });
+            }
+            Effect::Flush { cpu, .. } => {
+                if let Some(b) = self.buffered.iter_mut().find(|b| b.flushed.is_none() && b.store.cpu == cpu) {
+                    b.flushed = Some(cx.step);
+                }
+            }
+            // A test by a task whose own store still waits in its buffer.
+            Effect::Check { task, at, value, over: None } if !self.buffered.is_empty() => {
+                let waiting = self.buffered.iter_mut().filter(|b| b.flushed.is_none() && b.store.cpu == task);
+                for b in waiting.filter(|b| b.test.is_none()) {
+                    b.test = Some((cx.step, at, value));
                 }
             }
             // A test of what the task waits for (`lang/waits.rs`).
@@ -238,6 +273,13 @@ impl Oracle {
             _ => {}
         }
         None
+    }
+
+    fn rearm(&mut self, task: TaskId, cx: StepCtx) {
+        let w = &mut self.watch[task.index()];
+        if w.woken.is_some() {
+            w.rearmed = Some((cx.step, cx.pc));
+        }
     }
 
     #[inline]
@@ -304,6 +346,10 @@ pub enum Account {
     FoundNobody { task: TaskId, wakeup: u32, test: u32, queue: QueueId },
     /// No wakeup reached `task` after its last test: the oracle names none.
     NoWakeup { task: TaskId },
+    /// Under `tso`: a store issued at step `store` waited in its CPU's buffer until step
+    /// `flush`, across `task`'s test at step `test`, so that a test or a wakeup read the old
+    /// value [ref §6.1].
+    Buffered { task: TaskId, store: u32, test: u32, flush: u32 },
     /// A walk cleared PG_waiters of the page `task` waits for at step `cleared`, while `task` was
     /// queued, so the unlock of step `unlock` (if any) woke nobody [ref §2.4].
     WaitersCleared { task: TaskId, cleared: u32, unlock: Option<u32> },
@@ -419,6 +465,9 @@ fn explain(world: &World, victim: TaskId) -> LostWakeup {
     if let Some(report) = waiters_cleared(world, victim) {
         return report;
     }
+    if let Some(report) = not_yet_visible(world, victim, last_check) {
+        return report;
+    }
     // The wakeup found the victim queued but still RUNNING, between its test and its state
     // store: `try_to_wake_up()` did nothing [ref §4.3].
     if let Some(w) = oracle.watch[victim.index()].passed_over {
@@ -467,6 +516,50 @@ fn explain(world: &World, victim: TaskId) -> LostWakeup {
             account: Account::NoWakeup { task: victim },
         },
     }
+}
+
+/// Under `tso`: a store that waited in its CPU's buffer across the victim's last test of its
+/// condition, so that the test (or a wakeup's read of the victim's state) saw the old value
+/// [ref §6.1, §6.3, §6.4]. The store of the victim's own state comes first: it is why a waker
+/// found the victim RUNNING.
+fn not_yet_visible(world: &World, victim: TaskId, last_check: u32) -> Option<LostWakeup> {
+    let spec = world.spec();
+    let across = |b: &&Buffered| b.step <= last_check && b.flushed.is_some_and(|f| f > last_check);
+    let late = world.oracle.buffered.iter().filter(across);
+    let own_state = |b: &&Buffered| b.store.cpu == victim && b.store.loc == Loc::State;
+    let b = late.clone().find(own_state).or_else(|| late.clone().find(|b| b.store.cpu != victim))?;
+    let flush = b.flushed?;
+    let name = spec.task_name(victim);
+    let writer = spec.task_name(b.store.cpu);
+    let store = format!(
+        "{writer}'s `{}` (step {}) was still in CPU{}'s store buffer",
+        spec.code(b.store.cpu, b.pc).trim_end_matches(';'),
+        b.step,
+        b.store.cpu.0
+    );
+    let reason = if b.store.cpu == victim {
+        format!(
+            "{store} when {name} tested its condition at step {last_check} and saw it unmet, and it reached memory only at step {flush}: a wakeup in between read {name}'s state as RUNNING and did nothing, and {name} then slept"
+        )
+    } else {
+        let read = b.test.map_or(String::new(), |(step, at, value)| {
+            format!(
+                " when it read `{}` as {value} at step {step}, and",
+                spec.test(b.store.cpu, at).unwrap_or_else(|| crate::describe::condition(spec.code(b.store.cpu, at)))
+            )
+        });
+        format!(
+            "{store}{read} when {name} tested its condition at step {last_check} and saw it unmet; it reached memory only at step {flush}, and no wakeup reached {name} after its test"
+        )
+    };
+    Some(LostWakeup {
+        waiter: name.into(),
+        waiter_task: victim,
+        lost_at_step: flush,
+        wakeup: None,
+        reason,
+        account: Account::Buffered { task: victim, store: b.step, test: last_check, flush },
+    })
 }
 
 /// Whether task `t` sleeps while what it waits for at its `schedule()` holds.

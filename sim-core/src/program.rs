@@ -90,6 +90,9 @@ pub enum Place {
     Var(VarId),
     /// `wait->flags`: one of the task's own wait entries.
     EntryFlags(EntryId),
+    /// A shared variable, by a plain store that enters the CPU's store buffer: compiled only
+    /// under `tso`, for a store outside a spinlock's critical section [ref §6.1].
+    Buffered(VarId),
 }
 
 /// A kernel primitive, with its operands resolved. Its atomic effect is in `kernel/`.
@@ -142,6 +145,14 @@ pub enum Prim {
         state: TaskState,
         barrier: bool,
     },
+    /// `__set_current_state()` under `tso`, outside a critical section: the plain store enters
+    /// the CPU's store buffer [ref §6.3].
+    StoreState {
+        state: TaskState,
+    },
+    /// Under `tso`: `smp_mb()`, and `spin_lock()` (a locked instruction): the CPU's buffer
+    /// drains [ref §6.2].
+    Fence,
     /// `schedule()` / `io_schedule()`. `sleep` indexes `Program::sleeps`: what the task waits
     /// for there.
     Schedule {
@@ -198,6 +209,11 @@ pub enum Prim {
     ClearBitUnlockIsNegativeByte {
         var: VarId,
         bit: u8,
+    },
+    /// `xchg(&v, value)`: store `value`, return the old value.
+    Xchg {
+        var: VarId,
+        value: i32,
     },
     /// `atomic_inc()` and its family: add `delta`, return what `ret` says.
     AtomicAdd {

@@ -83,7 +83,7 @@ impl Recording {
     /// Rebuild the run a share link names.
     pub fn from_link(link: &Link) -> Result<Recording, Error> {
         let scenario = library::find(&link.scenario)?;
-        let spec = scenario.spec(Some(&link.variant), &link.params)?;
+        let spec = scenario.spec_in(Some(&link.variant), &link.params, link.memory)?;
         let then = if link.manual {
             Then::Stop
         } else {

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use crate::error::{Diagnostics, Error};
 use crate::ids::TaskId;
+use crate::kernel::memory::Memory;
 use crate::lang::compile::{self, Role};
 use crate::lang::header::{self, Bound, Count, Header};
 use crate::lang::{self, Diagnostic, Source, Span};
@@ -74,7 +75,7 @@ impl Scenario {
         let mut all = Vec::new();
         let mut seen = HashSet::new();
         for v in &scenario.variants {
-            if let Err(diags) = scenario.compile(&v.id, &params) {
+            if let Err(diags) = scenario.compile(&v.id, &params, Memory::Sc) {
                 for d in diags {
                     if seen.insert((d.span, d.message.clone())) {
                         all.push(d);
@@ -151,7 +152,7 @@ impl Scenario {
     }
 
     /// Compile `variant` with `params`: the programs of every role and the shared objects.
-    fn compile(&self, variant: &str, params: &Params) -> Result<compile::Output, Vec<Diagnostic>> {
+    fn compile(&self, variant: &str, params: &Params, memory: Memory) -> Result<compile::Output, Vec<Diagnostic>> {
         let tasks = self.task_list(params).map_err(|e| {
             // At the count of the role that brings the tasks over the limit.
             let mut total = 0;
@@ -178,18 +179,31 @@ impl Scenario {
                 roles: &roles,
                 tasks: &names,
                 page_wake,
+                memory,
             };
             compile::compile(&input)
         })
     }
 
-    /// Build the world's spec for `variant` (the default when `None`) and parameter overrides.
+    /// Build the world's spec for `variant` (the default when `None`) and parameter overrides,
+    /// under sequential consistency.
     pub fn spec(&self, variant: Option<&str>, overrides: &[(String, i64)]) -> Result<Arc<Spec>, Error> {
+        self.spec_in(variant, overrides, Memory::Sc)
+    }
+
+    /// `spec` under the memory model `memory`.
+    pub fn spec_in(
+        &self,
+        variant: Option<&str>,
+        overrides: &[(String, i64)],
+        memory: Memory,
+    ) -> Result<Arc<Spec>, Error> {
         let variant = self.variant(variant.unwrap_or(&self.default_variant))?.id.clone();
         let params = self.params(overrides)?;
         let tasks = self.task_list(&params)?;
-        let out =
-            self.compile(&variant, &params).map_err(|d| Error::from(Diagnostics::new(&self.file, &self.text, d)))?;
+        let out = self
+            .compile(&variant, &params, memory)
+            .map_err(|d| Error::from(Diagnostics::new(&self.file, &self.text, d)))?;
         let mut initial = out.initial;
         let mut specs = Vec::new();
         for (role, name, signalable) in tasks {
@@ -216,6 +230,7 @@ impl Scenario {
             initial,
             step_limit: self.step_limit.unwrap_or(DEFAULT_STEP_LIMIT),
             timed: self.timed.clone(),
+            memory,
         }))
     }
 

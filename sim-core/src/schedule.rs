@@ -2,12 +2,14 @@
 //! shrinking, the CLI and the page all pass around.
 //!
 //! Text form: tokens separated by spaces or commas. A token names a task (`R`, `T1`, or its
-//! index `0`) for a step of that task, or `!T1` for a fatal signal to it; `*N` repeats it:
-//! `W*4 R*3 !T1 T1`.
+//! index `0`) for a step of that task, `!T1` for a fatal signal to it, or `~W` for the oldest
+//! store of W's CPU's store buffer reaching memory (under `tso`); `*N` repeats it:
+//! `W*4 R*3 !T1 T1 ~W`.
 
 use std::fmt::Write;
 
 use crate::error::Error;
+use crate::ids::TaskId;
 use crate::limits::MAX_SCHEDULE_LEN;
 use crate::spec::Spec;
 use crate::world::Choice;
@@ -26,15 +28,14 @@ impl Schedule {
                 }
                 None => (token, 1),
             };
-            let (signal, name) = match body.strip_prefix('!') {
-                Some(rest) => (true, rest),
-                None => (false, body),
+            let (kind, name): (fn(TaskId) -> Choice, &str) = match (body.strip_prefix('!'), body.strip_prefix('~')) {
+                (Some(rest), _) => (Choice::Signal, rest),
+                (_, Some(rest)) => (Choice::Flush, rest),
+                _ => (Choice::Step, body),
             };
             let task = spec
                 .task_by_name(name)
-                .or_else(|| {
-                    name.parse::<u8>().ok().filter(|&i| usize::from(i) < spec.tasks.len()).map(crate::ids::TaskId)
-                })
+                .or_else(|| name.parse::<u8>().ok().filter(|&i| usize::from(i) < spec.tasks.len()).map(TaskId))
                 .ok_or_else(|| {
                     let names: Vec<_> = spec.tasks.iter().map(|t| t.name.as_str()).collect();
                     err(format!("no task of that name (tasks: {})", names.join(", ")))
@@ -47,7 +48,7 @@ impl Schedule {
                     limit: MAX_SCHEDULE_LEN as u64,
                 });
             }
-            let choice = if signal { Choice::Signal(task) } else { Choice::Step(task) };
+            let choice = kind(task);
             out.extend(std::iter::repeat_n(choice, count));
         }
         Ok(Schedule(out))
@@ -63,8 +64,10 @@ impl Schedule {
             if !s.is_empty() {
                 s.push(' ');
             }
-            if let Choice::Signal(_) = c {
-                s.push('!');
+            match c {
+                Choice::Signal(_) => s.push('!'),
+                Choice::Flush(_) => s.push('~'),
+                Choice::Step(_) => {}
             }
             s.push_str(spec.task_name(c.task()));
             if run > 1 {

@@ -2,21 +2,29 @@
 //! strategy, seed, parameter overrides, the choices made by hand, and the step shown), so the
 //! CLI and the page rebuild the same run from it. Decoding never panics and says what is wrong.
 //!
-//! Form (the part after `#`): `wq1/<scenario>/<variant>/<strategy>/<seed>/<params>/<choices>/<step>`
+//! Form (the part after `#`): `wq1/<scenario>/<variant>/<strategy>/<seed>/<params>/<choices>/<step>`,
+//! then optionally `/memory=tso`
 //! - `params`: `name=value` pairs joined by `,` (or empty);
-//! - `choices`: the hand-made schedule, one byte per choice (task index, +128 for a signal),
-//!   base64url without padding (or empty);
-//! - `step`: the step on screen.
+//! - `choices`: the hand-made schedule, one byte per choice (task index, +128 for a signal, +64
+//!   for a flush of the task's store buffer), base64url without padding (or empty);
+//! - `step`: the step on screen;
+//! - `memory=tso`: the memory model, when it is not `sc`. A link without it is a run under
+//!   sequential consistency, so every link made before the field existed opens the same run.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 
 use crate::error::{clip, Error};
 use crate::ids::TaskId;
+use crate::kernel::memory::Memory;
 use crate::limits::{self, MAX_ID_CHARS, MAX_LINK_CHARS, MAX_SCHEDULE_LEN, MAX_TASKS};
 use crate::schedule::Schedule;
 use crate::strategy::StrategyKind;
 use crate::world::Choice;
+
+/// A choice's byte: the task's index, plus one of these for a signal or a flush.
+const SIGNAL: u8 = 128;
+const FLUSH: u8 = 64;
 
 /// The version tag: a link of another version is refused by name.
 pub const VERSION: &str = "wq1";
@@ -33,6 +41,7 @@ pub struct Link {
     pub params: Vec<(String, i64)>,
     pub choices: Schedule,
     pub step: u32,
+    pub memory: Memory,
 }
 
 fn bad(msg: impl Into<String>) -> Error {
@@ -57,11 +66,16 @@ impl Link {
             .iter()
             .map(|c| match *c {
                 Choice::Step(t) => t.0,
-                Choice::Signal(t) => 128 + t.0,
+                Choice::Signal(t) => SIGNAL + t.0,
+                Choice::Flush(t) => FLUSH + t.0,
             })
             .collect();
+        let memory = match self.memory {
+            Memory::Sc => String::new(),
+            m => format!("/memory={}", m.id()),
+        };
         format!(
-            "{VERSION}/{}/{}/{}/{}/{params}/{}/{}",
+            "{VERSION}/{}/{}/{}/{}/{params}/{}/{}{memory}",
             self.scenario,
             self.variant,
             if self.manual { "manual" } else { self.strategy.id() },
@@ -83,11 +97,20 @@ impl Link {
             }
             _ => return Err(bad("not a wqsim link (it should start with wq1/)")),
         }
-        let [_, scenario, variant, strategy, seed, params, choices, step] = parts[..] else {
-            return Err(bad(format!(
-                "{} parts where 8 were expected: wq1/scenario/variant/strategy/seed/params/choices/step",
-                parts.len()
-            )));
+        let ([_, scenario, variant, strategy, seed, params, choices, step], memory) = match parts[..] {
+            [a, b, c, d, e, f, g, h] => ([a, b, c, d, e, f, g, h], None),
+            [a, b, c, d, e, f, g, h, m] => ([a, b, c, d, e, f, g, h], Some(m)),
+            _ => {
+                return Err(bad(format!(
+                    "{} parts where 8 or 9 were expected: wq1/scenario/variant/strategy/seed/params/choices/step[/memory=tso]",
+                    parts.len()
+                )))
+            }
+        };
+        let memory = match memory.map(|m| m.strip_prefix("memory=").ok_or(m)) {
+            None => Memory::Sc,
+            Some(Ok(m)) => m.parse().map_err(|e: String| bad(clip(&e)))?,
+            Some(Err(m)) => return Err(bad(format!("the 9th part '{}' is not memory=sc or memory=tso", clip(m)))),
         };
         check_id("scenario", scenario)?;
         check_id("variant", variant)?;
@@ -118,11 +141,16 @@ impl Link {
         let choices = bytes
             .iter()
             .map(|&b| {
-                let (signal, t) = (b >= 128, b & 127);
-                if usize::from(t) >= MAX_TASKS {
-                    return Err(bad(format!("a choice names task {t}; there are at most {MAX_TASKS}")));
+                let (kind, t) = (b & (SIGNAL | FLUSH), TaskId(b & !(SIGNAL | FLUSH)));
+                if t.index() >= MAX_TASKS {
+                    return Err(bad(format!("a choice names task {}; there are at most {MAX_TASKS}", t.0)));
                 }
-                Ok(if signal { Choice::Signal(TaskId(t)) } else { Choice::Step(TaskId(t)) })
+                Ok(match kind {
+                    0 => Choice::Step(t),
+                    SIGNAL => Choice::Signal(t),
+                    FLUSH => Choice::Flush(t),
+                    _ => return Err(bad(format!("the choice byte {b} is both a signal and a flush"))),
+                })
             })
             .collect::<Result<_, Error>>()?;
         let step = step.parse().map_err(|_| bad(format!("the step '{}' is not a whole number", clip(step))))?;
@@ -135,6 +163,7 @@ impl Link {
             params,
             choices: Schedule(choices),
             step,
+            memory,
         })
     }
 }

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::ids::{MutexId, PageId, QueueId, TaskId, VarId};
+use crate::kernel::memory::Memory;
 use crate::kernel::read::PipeRef;
 use crate::kernel::Kernel;
 use crate::program::Program;
@@ -63,6 +64,8 @@ pub struct Spec {
     /// The scenario's own defaults for the timed strategy (`[timed]`), as `timed.NAME` values;
     /// the run's `timed.*` parameters override them.
     pub timed: Vec<(String, i64)>,
+    /// The memory model the programs were compiled for [ref §6].
+    pub memory: Memory,
 }
 
 impl Spec {

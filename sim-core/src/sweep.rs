@@ -3,6 +3,7 @@
 //! grow with the number of seeds: a tally keeps counts, histograms of step counts (one entry per
 //! distinct count, at most the step limit) and the few lowest failing seeds.
 
+use crate::kernel::memory::Memory;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -36,6 +37,13 @@ pub struct Record {
     /// The longest hold of a queue's lock by one walk, in entries (absent in older records).
     #[serde(default)]
     pub queue_lock_max_hold: u16,
+    /// The memory model (absent in records of `sc` runs, and in older records).
+    #[serde(default, skip_serializing_if = "is_sc")]
+    pub memory: Memory,
+}
+
+fn is_sc(m: &Memory) -> bool {
+    *m == Memory::Sc
 }
 
 /// What one seed came to: small and `Copy`, so a sweep allocates nothing per seed.
@@ -111,6 +119,7 @@ impl Record {
             trace_hash: format!("{:016x}", r.trace_hash),
             window_ns: r.window_ns,
             queue_lock_max_hold: r.queue_lock_max_hold,
+            memory: spec.memory,
         }
     }
 

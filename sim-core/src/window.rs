@@ -177,6 +177,12 @@ pub fn race_window(spec: &Spec, events: &[Event], lost: &LostWakeup) -> Result<R
                 spec.task_name(task)
             ))
         }
+        Account::Buffered { store, flush, .. } => {
+            return Err(format!(
+                "a store waited in a store buffer from step {store} to step {flush}: the loss is a store not yet \
+                 visible, not a wakeup landing between two steps, so there is no window to measure"
+            ))
+        }
         Account::NoWakeup { task } => {
             return Err(format!(
                 "no wakeup reached {} after its last test of its condition, so there is no window to measure",

@@ -16,19 +16,21 @@ use crate::oracle::{self, Oracle, StepCtx, Verdict};
 use crate::program::Instr;
 use crate::spec::{Spec, TaskSpec};
 
-/// One thing that may happen next: a task takes its next atomic step on its CPU, or a fatal
-/// signal is delivered to a task.
+/// One thing that may happen next: a task takes its next atomic step on its CPU, a fatal
+/// signal is delivered to a task, or (under `tso`) the oldest store in a task's CPU's store
+/// buffer reaches memory.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Choice {
     Step(TaskId),
     Signal(TaskId),
+    Flush(TaskId),
 }
 
 impl Choice {
     pub fn task(self) -> TaskId {
         match self {
-            Choice::Step(t) | Choice::Signal(t) => t,
+            Choice::Step(t) | Choice::Signal(t) | Choice::Flush(t) => t,
         }
     }
 }
@@ -114,8 +116,8 @@ impl World {
         self.spec.program(t).instrs.get(usize::from(task.pc))
     }
 
-    /// Whether any task can take a step. When none can, the run is over: signals are not
-    /// delivered into a world where nothing runs any more.
+    /// Whether any task can take a step or any store buffer flush. When nothing can, the run is
+    /// over: signals are not delivered into a world where no task runs any more.
     pub fn can_step(&self) -> bool {
         can_step(&self.spec, &self.kernel)
     }
@@ -124,7 +126,8 @@ impl World {
         is_enabled(&self.spec, &self.kernel, c)
     }
 
-    /// The enabled choices, in canonical order: task steps by task, then signals by task.
+    /// The enabled choices, in canonical order: task steps by task, then signals by task, then
+    /// flushes by CPU.
     pub fn choices(&self, out: &mut Vec<Choice>) {
         choices(&self.spec, &self.kernel, out);
     }
@@ -145,7 +148,7 @@ impl World {
         let step = self.steps;
         let pc = match c {
             Choice::Step(t) => Some(self.kernel.task(t).pc),
-            Choice::Signal(_) => None,
+            Choice::Signal(_) | Choice::Flush(_) => None,
         };
         sink.begin(step, c, pc);
         let World { spec, kernel, oracle, .. } = self;
@@ -182,10 +185,12 @@ impl World {
             }
             Choice::Signal(_) if task.fatal_signal => format!("{name} already has its signal"),
             Choice::Signal(_) => "no task can run any more".into(),
+            Choice::Flush(_) => format!("{name}'s CPU has no store in its buffer"),
         };
         let choice = match c {
             Choice::Step(_) => format!("a step of {name}"),
             Choice::Signal(_) => format!("a signal to {name}"),
+            Choice::Flush(_) => format!("a flush of {name}'s store buffer"),
         };
         Error::NotEnabled { step, choice, why }
     }
@@ -196,8 +201,13 @@ fn task_can_step(spec: &Spec, k: &Kernel, t: TaskId) -> bool {
     exec::enabled(k, spec.program(t), k.task(t))
 }
 
-/// Whether any task of `k` can take a step.
+/// Whether anything can happen in `k`: a task can take a step, or a store buffer can flush.
 pub fn can_step(spec: &Spec, k: &Kernel) -> bool {
+    tasks_can_step(spec, k) || !k.buffered.is_empty()
+}
+
+/// Whether any task of `k` can take a step.
+fn tasks_can_step(spec: &Spec, k: &Kernel) -> bool {
     spec.task_ids().any(|t| task_can_step(spec, k, t))
 }
 
@@ -214,12 +224,14 @@ pub fn is_enabled(spec: &Spec, k: &Kernel, c: Choice) -> bool {
     }
     match c {
         Choice::Step(t) => task_can_step(spec, k, t),
-        Choice::Signal(t) => signal_deliverable(&spec.tasks[t.index()], k.task(t)) && can_step(spec, k),
+        Choice::Signal(t) => signal_deliverable(&spec.tasks[t.index()], k.task(t)) && tasks_can_step(spec, k),
+        Choice::Flush(t) => k.has_buffered(t),
     }
 }
 
-/// The enabled choices of `k`, in canonical order: task steps by task, then signals by task.
-/// Runs before every step: the tasks are walked alongside their specs, with no lookups by id.
+/// The enabled choices of `k`, in canonical order: task steps by task, then signals by task, then
+/// flushes by CPU. Runs before every step: the tasks are walked alongside their specs, with no
+/// lookups by id.
 pub fn choices(spec: &Spec, k: &Kernel, out: &mut Vec<Choice>) {
     out.clear();
     let tasks = || spec.task_ids().zip(spec.tasks.iter().zip(&k.tasks));
@@ -235,6 +247,15 @@ pub fn choices(spec: &Spec, k: &Kernel, out: &mut Vec<Choice>) {
             }
         }
     }
+    if !k.buffered.is_empty() {
+        flushes(spec, k, out);
+    }
+}
+
+/// The flushes of `k`'s store buffers, by CPU.
+#[cold]
+fn flushes(spec: &Spec, k: &Kernel, out: &mut Vec<Choice>) {
+    out.extend(spec.task_ids().filter(|&t| k.has_buffered(t)).map(Choice::Flush));
 }
 
 /// Do `c` on `k` (which must be enabled), sending its effects to `sink`.
@@ -242,6 +263,7 @@ pub fn apply(spec: &Spec, k: &mut Kernel, c: Choice, sink: &mut impl Sink) {
     match c {
         Choice::Step(t) => exec::step(k, spec.program(t), t, sink),
         Choice::Signal(t) => k.send_fatal_signal(t, sink),
+        Choice::Flush(t) => k.flush(t, sink),
     }
 }
 

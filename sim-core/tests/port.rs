@@ -82,9 +82,13 @@ fn normalise(spec: &Spec, r: &Recording) -> String {
                     // The bookmark walk (§2.4) came after the port; no ported scenario has it.
                     Effect::WalkBreak { task, .. } => format!("walkbreak {}", name(task)),
                     Effect::WalkResume { task, .. } => format!("walkresume {}", name(task)),
-                    Effect::Flags { .. } | Effect::Store { .. } | Effect::Mutex { .. } | Effect::Page { .. } => {
-                        return None
-                    }
+                    // Store buffers (§6) came after the port; the ported scenarios run under sc.
+                    Effect::Flags { .. }
+                    | Effect::Store { .. }
+                    | Effect::Mutex { .. }
+                    | Effect::Page { .. }
+                    | Effect::Buffered { .. }
+                    | Effect::Flush { .. } => return None,
                 })
             })
             .collect();

@@ -13,6 +13,7 @@ use proptest::sample::{select, Index};
 use proptest::test_runner::Config;
 use sim_core::lang::header::Bound;
 
+use sim_core::kernel::memory::Memory;
 use sim_core::recording::{Recording, Then};
 use sim_core::schedule::Schedule;
 use sim_core::share::Link;
@@ -24,8 +25,8 @@ use sim_core::{library, run, Choice, Error, Scenario, Spec, TaskId, World};
 // Strategies
 
 fn choice() -> impl Strategy<Value = Choice> {
-    (0u8..8, any::<bool>())
-        .prop_map(|(t, signal)| if signal { Choice::Signal(TaskId(t)) } else { Choice::Step(TaskId(t)) })
+    let kind = select(vec![Choice::Step as fn(TaskId) -> Choice, Choice::Signal, Choice::Flush]);
+    (0u8..8, kind).prop_map(|(t, kind)| kind(TaskId(t)))
 }
 
 fn schedule() -> impl Strategy<Value = Vec<Choice>> {
@@ -54,8 +55,8 @@ fn schedule_text() -> impl Strategy<Value = String> {
         (usize::MAX - 3..=usize::MAX).prop_map(|n| format!("*{n}")),
         any::<u128>().prop_map(|n| format!("*{n}")),
     ];
-    let token = (any::<bool>(), select(names.to_vec()), count)
-        .prop_map(|(signal, name, count)| format!("{}{name}{count}", if signal { "!" } else { "" }));
+    let token = (select(vec!["", "!", "~"]), select(names.to_vec()), count)
+        .prop_map(|(kind, name, count)| format!("{kind}{name}{count}"));
     (prop::collection::vec(token, 0..6), select(vec![" ", ",", ", ", "\t"])).prop_map(|(t, sep)| t.join(sep))
 }
 
@@ -64,9 +65,9 @@ fn link() -> impl Strategy<Value = Link> {
         (id(), id(), select(StrategyKind::ALL.to_vec()), any::<bool>(), any::<u64>()),
         prop::collection::vec((id(), any::<i64>()), 0..4),
         schedule(),
-        any::<u32>(),
+        (any::<u32>(), select(Memory::ALL.to_vec())),
     )
-        .prop_map(|((scenario, variant, strategy, manual, seed), params, choices, step)| Link {
+        .prop_map(|((scenario, variant, strategy, manual, seed), params, choices, (step, memory))| Link {
             scenario,
             variant,
             // A manual link has no strategy; it decodes as `Random`.
@@ -76,6 +77,7 @@ fn link() -> impl Strategy<Value = Link> {
             params,
             choices: Schedule(choices),
             step,
+            memory,
         })
 }
 

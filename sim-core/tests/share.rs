@@ -1,5 +1,6 @@
 //! Share links round-trip, and every malformed link gets a clear error, never a panic.
 
+use sim_core::kernel::memory::Memory;
 use sim_core::share::Link;
 use sim_core::strategy::StrategyKind;
 use sim_core::{Choice, Schedule, TaskId};
@@ -14,6 +15,7 @@ fn link() -> Link {
         params: vec![("lockers".into(), 3), ("signals".into(), 1)],
         choices: Schedule(vec![Choice::Step(TaskId(1)), Choice::Signal(TaskId(1)), Choice::Step(TaskId(3))]),
         step: 7,
+        memory: Memory::Sc,
     }
 }
 
@@ -31,13 +33,31 @@ fn links_round_trip() {
     assert_eq!(Link::decode(&manual.encode()).unwrap(), manual);
 }
 
+/// The memory model is an optional 9th part: absent means sc, so every older link opens the same
+/// run; hand-made choices can hold flushes.
+#[test]
+fn tso_links_carry_their_model_and_flushes() {
+    let flush = Schedule(vec![Choice::Step(TaskId(1)), Choice::Flush(TaskId(1)), Choice::Step(TaskId(0))]);
+    let l = Link { memory: Memory::Tso, choices: flush, ..link() };
+    let text = l.encode();
+    assert_eq!(text, "wq1/page-lock-killable/v4.13/timed/185/lockers=3,signals=1/AUEA/7/memory=tso");
+    assert_eq!(Link::decode(&text).unwrap(), l);
+    let sc = "wq1/page-lock-killable/v4.13/timed/185/lockers=3,signals=1/AYED/7";
+    assert_eq!(Link::decode(&format!("{sc}/memory=sc")).unwrap(), link());
+    assert_eq!(link().encode(), sc, "an sc link has no 9th part");
+}
+
 #[test]
 fn broken_links_say_what_is_wrong() {
     let cases = [
         ("", "not a wqsim link"),
         ("garbage", "not a wqsim link"),
         ("wq9/a/b/random/1//AA/0", "version 'wq9' is not supported"),
-        ("wq1/a/b/random/1", "5 parts where 8 were expected"),
+        ("wq1/a/b/random/1", "5 parts where 8 or 9 were expected"),
+        ("wq1/a/v/random/1///0/memory=arm", "unknown memory model 'arm' (sc, tso)"),
+        ("wq1/a/v/random/1///0/tso", "the 9th part 'tso' is not memory=sc or memory=tso"),
+        ("wq1/a/v/random/1//wA/0", "the choice byte 192 is both a signal and a flush"),
+        ("wq1/a/v/random/1///0/memory=tso/x", "10 parts where 8 or 9 were expected"),
         ("wq1/a b/v/random/1///0", "the scenario 'a b' is not an id"),
         ("wq1/a/v/psychic/1///0", "unknown strategy 'psychic'"),
         ("wq1/a/v/random/-1///0", "the seed '-1' is not a whole number"),

@@ -133,7 +133,7 @@ pub fn prove(request: &str, now: &dyn Fn() -> f64, post: &mut dyn FnMut(&Report)
     let fail = |e: String| Report { id, done: true, error: Some(e), ..Report::default() };
     let spec = match Link::decode(target).and_then(|l| {
         let sc = library::find(&l.scenario)?;
-        Ok((sc.spec(Some(&l.variant), &l.params)?, l))
+        Ok((sc.spec_in(Some(&l.variant), &l.params, l.memory)?, l))
     }) {
         Ok(s) => s,
         Err(e) => return post(&fail(e.to_string())),

@@ -7,6 +7,7 @@ use std::rc::Rc;
 use sim_core::effect::Effect;
 use sim_core::explore::shortest::{shortest_lost_wakeup, Shortest};
 use sim_core::explore::Config;
+use sim_core::kernel::memory::Memory;
 use sim_core::recording::{Recording, Then};
 use sim_core::share::Link;
 use sim_core::strategy::{StrategyKind, TimedConfig};
@@ -55,11 +56,22 @@ pub struct Session {
     pub shortest_race: Option<usize>,
 }
 
+/// What a session runs: the variant, how its steps are chosen, and under which memory model.
+struct Run<'a> {
+    variant: &'a str,
+    mode: Mode,
+    seed: u64,
+    prefix: Vec<Choice>,
+    cursor: usize,
+    memory: Memory,
+}
+
 /// States the page's breadth-first search may visit for the shortest race (a few hundred
 /// milliseconds in the browser at worst).
 const SHORTEST_MAX_STATES: u64 = 200_000;
 
 impl Session {
+    /// A run under sequential consistency.
     pub fn open(
         scenario: &'static Scenario,
         variant: &str,
@@ -69,7 +81,14 @@ impl Session {
         prefix: Vec<Choice>,
         cursor: usize,
     ) -> Result<Session, Error> {
-        let spec = scenario.spec(Some(variant), &params)?;
+        let run = Run { variant, mode, seed, prefix, cursor, memory: Memory::Sc };
+        Session::open_run(scenario, params, run)
+    }
+
+    /// `open` of `run`.
+    fn open_run(scenario: &'static Scenario, params: Rc<[(String, i64)]>, run: Run) -> Result<Session, Error> {
+        let Run { variant, mode, seed, prefix, cursor, memory } = run;
+        let spec = scenario.spec_in(Some(variant), &params, memory)?;
         let then = match mode {
             // A link's `timed.*` parameters tune the timed strategy; the others ignore them.
             Mode::Strategy(kind) => Then::Strategy { kind, seed, timing: TimedConfig::for_spec(&spec, &params)? },
@@ -90,7 +109,22 @@ impl Session {
         prefix: Vec<Choice>,
         cursor: usize,
     ) -> Result<Session, Error> {
-        Session::open(self.scenario, variant, mode, seed, self.params.clone(), prefix, cursor)
+        let run = Run { variant, mode, seed, prefix, cursor, memory: self.rec.spec.memory };
+        Session::open_run(self.scenario, self.params.clone(), run)
+    }
+
+    /// The same run so far under the other memory model: its choices replayed leniently (a
+    /// flush is no choice under `sc`), at the same step.
+    fn with_memory(&self, memory: Memory) -> Result<Session, Error> {
+        let run = Run {
+            variant: self.variant(),
+            mode: self.mode,
+            seed: self.seed,
+            prefix: self.choices_so_far(),
+            cursor: self.cursor,
+            memory,
+        };
+        Session::open_run(self.scenario, self.params.clone(), run)
     }
 
     /// The scenario's default run.
@@ -138,6 +172,7 @@ impl Session {
             params: self.params.to_vec(),
             choices: Schedule(self.prefix.clone()),
             step: self.cursor as u32,
+            memory: self.rec.spec.memory,
         }
     }
 
@@ -157,6 +192,7 @@ impl Session {
             params: self.params.to_vec(),
             choices: Schedule(vec![]),
             step: 0,
+            memory: self.rec.spec.memory,
         }
         .encode()
     }
@@ -279,6 +315,8 @@ pub enum Msg {
     Open(String),
     Variant(String),
     Mode(String),
+    /// The memory model (`sc`, `tso`): the same schedule under the other model.
+    Memory(String),
     Seed(u64),
     /// A scenario parameter (e.g. `lockers`): a new run with the same variant and seed.
     Param(String, i64),
@@ -513,6 +551,10 @@ impl Reducible for Page {
             Msg::Variant(v) => match s {
                 Some(s) => self.with(s.reopen(&v, s.mode, s.seed, s.choices_so_far(), s.cursor)),
                 None => self.copy(),
+            },
+            Msg::Memory(id) => match (s, id.parse::<Memory>()) {
+                (Some(s), Ok(memory)) => self.with(s.with_memory(memory)),
+                _ => self.copy(),
             },
             Msg::Mode(id) => match (s, Mode::ALL.iter().find(|(_, i, _)| *i == id)) {
                 (Some(s), Some(&(Mode::Manual, _, _))) => {

@@ -83,7 +83,7 @@ impl Footprints {
         let t = match c {
             // Whether a signal can be delivered depends on whether any task can still run: a
             // global property, so a signal is dependent on every step.
-            Choice::Signal(_) => return Footprint::ALL,
+            Choice::Signal(_) | Choice::Flush(_) => return Footprint::ALL,
             Choice::Step(t) => t,
         };
         let Some(step) = self.steps[t.index()].get(usize::from(k.task(t).pc)) else {
@@ -241,7 +241,7 @@ fn instr(prog: &Program, k: &Kernel, t: TaskId, op: Op, fp: &mut Footprint) {
             fp.reads |= reads(prog, k, t, expr);
             fp.writes |= match dst {
                 Place::Local(_) => 0,
-                Place::Var(v) => var(v.index()),
+                Place::Var(v) | Place::Buffered(v) => var(v.index()),
                 Place::EntryFlags(_) => flags(own),
             };
         }
@@ -273,7 +273,8 @@ fn call(k: &Kernel, t: TaskId, prim: Prim, fp: &mut Footprint) {
         }
         Prim::Unlink { queue: q, entry } => fp.writes |= link(q, entry),
         Prim::AbortExclusiveWait { queue: q, entry, .. } => fp.writes |= link(Some(q), entry) | walk(k, q),
-        Prim::SetState { .. } => fp.writes |= state(own),
+        Prim::SetState { .. } | Prim::StoreState { .. } => fp.writes |= state(own),
+        Prim::Fence => {}
         Prim::Schedule { .. } => {
             fp.reads |= signal(own);
             fp.writes |= state(own);
@@ -291,6 +292,7 @@ fn call(k: &Kernel, t: TaskId, prim: Prim, fp: &mut Footprint) {
         | Prim::ClearBit { var: v, .. }
         | Prim::TestAndSetBit { var: v, .. }
         | Prim::ClearBitUnlockIsNegativeByte { var: v, .. }
+        | Prim::Xchg { var: v, .. }
         | Prim::AtomicAdd { var: v, .. } => fp.writes |= var(v.index()),
     }
 }

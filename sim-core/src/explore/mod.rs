@@ -27,6 +27,7 @@ use serde::Serialize;
 
 use crate::hash::{FingerprintMap, Fingerprinter};
 use crate::ids::TaskId;
+use crate::kernel::memory::Memory;
 use crate::kernel::Kernel;
 use crate::oracle::{classify, VerdictKind};
 use crate::schedule::Schedule;
@@ -81,19 +82,26 @@ impl Reductions {
     pub const ALL: Reductions = Reductions { sleep_sets: true, symmetry: true, lock_aware: true };
     pub const NONE: Reductions = Reductions { sleep_sets: false, symmetry: false, lock_aware: false };
 
-    /// The names of those in use, as the CLI prints them.
-    pub fn names(self, bounded: bool) -> Vec<&'static str> {
-        let mut out = Vec::new();
-        if self.sleep_sets && !bounded {
-            out.push("sleep-sets");
+    /// The names of those set, as the CLI prints them.
+    pub fn names(self) -> Vec<&'static str> {
+        [(self.sleep_sets, "sleep-sets"), (self.symmetry, "symmetry"), (self.lock_aware, "lock-aware")]
+            .into_iter()
+            .filter_map(|(on, name)| on.then_some(name))
+            .collect()
+    }
+}
+
+impl Config {
+    /// The reductions a search of `spec` really uses: sleep sets and movers are unsound under a
+    /// preemption bound, and under `tso`, where a flush writes memory outside every lock and
+    /// changes what its CPU's later loads read, which footprints do not model.
+    pub fn reductions_for(&self, spec: &Spec) -> Reductions {
+        let partial_order = self.max_preemptions.is_none() && spec.memory == Memory::Sc;
+        Reductions {
+            sleep_sets: self.reductions.sleep_sets && partial_order,
+            symmetry: self.reductions.symmetry,
+            lock_aware: self.reductions.lock_aware && partial_order,
         }
-        if self.symmetry {
-            out.push("symmetry");
-        }
-        if self.lock_aware && !bounded {
-            out.push("lock-aware");
-        }
-        out
     }
 }
 
@@ -137,39 +145,42 @@ pub struct Report {
     pub found: Option<Found>,
 }
 
-/// A choice as a bit: steps of task t are bit t, signals to t are bit 8 + t.
-fn bit(c: Choice) -> u16 {
+/// A choice as a bit: steps of task t are bit t, signals to t are bit 8 + t, flushes of t's
+/// store buffer bit 16 + t.
+fn bit(c: Choice) -> u32 {
     match c {
         Choice::Step(t) => 1 << t.0,
         Choice::Signal(t) => 1 << (8 + t.0),
+        Choice::Flush(t) => 1 << (16 + t.0),
     }
 }
 
 fn from_bit(i: u32) -> Choice {
-    if i < 8 {
-        Choice::Step(TaskId(i as u8))
-    } else {
-        Choice::Signal(TaskId((i - 8) as u8))
+    let t = TaskId((i % 8) as u8);
+    match i / 8 {
+        0 => Choice::Step(t),
+        1 => Choice::Signal(t),
+        _ => Choice::Flush(t),
     }
 }
 
 struct Frame {
     kernel: Kernel,
     /// Choices still to explore here.
-    todo: u16,
+    todo: u32,
     /// Choices that need not be explored here (the sleep set).
-    sleep: u16,
+    sleep: u32,
     /// Choices already explored here.
-    done: u16,
+    done: u32,
     /// The task of the last step, and preemptions so far (for the bound).
     last: Option<TaskId>,
     preemptions: u32,
     /// The choice that led here.
     via: Option<Choice>,
     /// The enabled choices.
-    enabled: u16,
+    enabled: u32,
     /// Footprints of the enabled choices, by choice bit, computed when a sleep set first needs
-    /// them.
+    /// them (steps and signals: there are no sleep sets under `tso`).
     footprints: [Footprint; 16],
     footprints_ready: bool,
     /// The state's fingerprint, and whether only a mover is explored here (`movers.rs`).
@@ -178,7 +189,7 @@ struct Frame {
 }
 
 impl Frame {
-    fn new(kernel: Kernel, sleep: u16, last: Option<TaskId>, preemptions: u32, via: Option<Choice>) -> Frame {
+    fn new(kernel: Kernel, sleep: u32, last: Option<TaskId>, preemptions: u32, via: Option<Choice>) -> Frame {
         let mut frame = Frame {
             kernel,
             todo: 0,
@@ -198,7 +209,7 @@ impl Frame {
     }
 
     /// Everything but the kernel, for a frame arriving with sleep set `sleep`.
-    fn reset(&mut self, sleep: u16, last: Option<TaskId>, preemptions: u32, via: Option<Choice>) {
+    fn reset(&mut self, sleep: u32, last: Option<TaskId>, preemptions: u32, via: Option<Choice>) {
         self.todo = 0;
         self.sleep = sleep;
         self.done = 0;
@@ -224,7 +235,7 @@ impl Stack {
     }
 
     /// Push a copy of the top frame's kernel, reached by `via`.
-    fn push_child(&mut self, sleep: u16, last: Option<TaskId>, preemptions: u32, via: Choice) {
+    fn push_child(&mut self, sleep: u32, last: Option<TaskId>, preemptions: u32, via: Choice) {
         let (parents, rest) = self.frames.split_at_mut(self.len);
         let parent = &parents[self.len - 1].kernel;
         match rest.first_mut() {
@@ -284,7 +295,7 @@ pub fn explore_with(
         on_end,
         footprints: Footprints::new(spec),
         symmetry: if cfg.reductions.symmetry { Symmetry::of(spec) } else { Symmetry::default() },
-        movers: (cfg.reductions.lock_aware && cfg.max_preemptions.is_none()).then(|| Movers::new(spec)),
+        movers: cfg.reductions_for(spec).lock_aware.then(|| Movers::new(spec)),
         fresh: true,
         last_key: 0,
         cfg,
@@ -301,8 +312,7 @@ pub fn explore_with(
         out_of_memory: false,
         choices: Vec::with_capacity(16),
     };
-    let bounded = cfg.max_preemptions.is_some();
-    let use_sleep = cfg.reductions.sleep_sets && !bounded;
+    let use_sleep = cfg.reductions_for(spec).sleep_sets;
     let mut stack = Stack { frames: vec![Frame::new(spec.initial.clone(), 0, None, 0, None)], len: 1 };
     if !s.visit(stack.live()) {
         stack.len = 0;
@@ -384,7 +394,7 @@ pub fn explore_with(
 const VISITED_ENTRY: usize = std::mem::size_of::<(u128, u32)>();
 
 /// In the visited set: only a mover was explored from the state.
-const MOVER_ONLY: u32 = 1 << 16;
+const MOVER_ONLY: u32 = 1 << 31;
 
 impl Search<'_> {
     fn progress(&mut self, progress: &mut dyn FnMut(&Stats) -> bool) -> bool {
@@ -404,8 +414,8 @@ impl Search<'_> {
         // The state is stored under its canonical names, and so are the sets of choices kept
         // with it: `renaming` maps between the two.
         let renaming = (!self.symmetry.is_trivial()).then(|| self.symmetry.canonical(&top.kernel));
-        let to_canonical = |mask: u16| renaming.map_or(mask, |r| r.rename_mask(mask));
-        let to_own = |mask: u16| renaming.map_or(mask, |r| r.restore_mask(mask));
+        let to_canonical = |mask: u32| renaming.map_or(mask, |r| r.rename_mask(mask));
+        let to_own = |mask: u32| renaming.map_or(mask, |r| r.restore_mask(mask));
         // Under a bound, the same state with more preemptions spent has fewer futures.
         let extra = match self.cfg.max_preemptions {
             Some(_) => {
@@ -450,11 +460,11 @@ impl Search<'_> {
                 self.fresh = false;
                 self.last_key = key;
                 let old = *e.get();
-                let asleep = old as u16;
+                let asleep = old & !MOVER_ONLY;
                 if asleep & !sleep == 0 {
                     return false;
                 }
-                e.insert(u32::from(asleep & sleep) | old & MOVER_ONLY);
+                e.insert(asleep & sleep | old & MOVER_ONLY);
                 top.mover_only = old & MOVER_ONLY != 0;
                 (if top.mover_only { mover } else { enabled }) & to_own(asleep & !sleep)
             }
@@ -464,7 +474,7 @@ impl Search<'_> {
             }
             Entry::Vacant(e) => {
                 top.mover_only = mover != 0;
-                e.insert(u32::from(sleep) | if top.mover_only { MOVER_ONLY } else { 0 });
+                e.insert(sleep | if top.mover_only { MOVER_ONLY } else { 0 });
                 self.stats.states += 1;
                 (if top.mover_only { mover } else { enabled }) & !top.sleep
             }
@@ -475,7 +485,7 @@ impl Search<'_> {
     }
 
     /// The first enabled step that is a mover, as a choice bit (0: none, or the reduction is off).
-    fn mover(&self, k: &Kernel, enabled: u16) -> u16 {
+    fn mover(&self, k: &Kernel, enabled: u32) -> u32 {
         let Some(movers) = &self.movers else { return 0 };
         self.spec
             .task_ids()

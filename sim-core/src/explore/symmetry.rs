@@ -53,18 +53,18 @@ impl Renaming {
         TaskId(self.name(t))
     }
 
-    /// A set of choices (bit `t`: a step of task `t`; bit `8 + t`: a signal to it) under the
-    /// new names.
-    pub fn rename_mask(&self, mask: u16) -> u16 {
+    /// A set of choices (bit `t`: a step of task `t`; bit `8 + t`: a signal to it; bit `16 + t`:
+    /// a flush of its CPU's store buffer) under the new names.
+    pub fn rename_mask(&self, mask: u32) -> u32 {
         self.permute(mask, &self.name)
     }
 
     /// A set of choices under the new names back under the tasks' own.
-    pub fn restore_mask(&self, mask: u16) -> u16 {
+    pub fn restore_mask(&self, mask: u32) -> u32 {
         self.permute(mask, &self.at)
     }
 
-    fn permute(&self, mask: u16, to: &[u8; MAX_TASKS]) -> u16 {
+    fn permute(&self, mask: u32, to: &[u8; MAX_TASKS]) -> u32 {
         let mut out = 0;
         let mut rest = mask;
         while rest != 0 {

@@ -19,6 +19,7 @@ use std::fmt::Write as _;
 
 use crate::error::Error;
 use crate::ids::{EntryId, MutexId, PageId, QueueId, TaskId, VarId};
+use crate::kernel::memory::Memory;
 use crate::kernel::promela::PRELUDE;
 use crate::kernel::Kernel;
 use crate::lowered::Code;
@@ -219,6 +220,12 @@ impl Names {
 /// The Promela model of `spec`.
 pub fn promela(spec: &Spec) -> Result<String, Error> {
     let k = &spec.initial;
+    if spec.memory != Memory::Sc {
+        return Err(Error::Invalid(format!(
+            "the Promela export models sequential consistency only (--memory sc), not {}",
+            spec.memory.id()
+        )));
+    }
     if k.queues.iter().any(|q| !q.list.is_empty()) {
         return Err(Error::Invalid("the export needs every wait queue empty at the start".into()));
     }
@@ -414,7 +421,7 @@ fn instr(spec: &Spec, n: &Names, t: TaskId, prog: &Program, pc: usize) -> Vec<St
             let value = expr(e);
             let store = match dst {
                 Place::Local(l) => format!("{} = {value}", n.local(t, l.0)),
-                Place::Var(v) => n.write_var(spec, v, &value, t),
+                Place::Var(v) | Place::Buffered(v) => n.write_var(spec, v, &value, t),
                 Place::EntryFlags(e) => format!("{} = {value}", n.entry(t, e)),
             };
             vec![store, goto(next.to_string())]

@@ -138,13 +138,20 @@ pub enum Builtin {
     WakeUpBitOn,
     AtomicRead,
     AtomicSet,
+    /// `xchg(&v, value)`, `atomic_xchg(&v, value)`: a locked exchange, the old value.
+    Xchg,
     /// `atomic_inc(&v)` and its family: add `delta` (or argument 0, negated for `atomic_sub`).
     AtomicAdd {
         delta: Delta,
         ret: AtomicRet,
     },
-    /// Barriers and hints: nothing happens under sequential consistency.
+    /// Barriers and hints: nothing happens under sequential consistency, nor on x86 (x86-TSO
+    /// keeps loads in order and stores in order, and its atomics are locked) [ref §6.2].
     Barrier,
+    /// `smp_mb()`: under `tso` the CPU's store buffer drains [ref §6.2].
+    Mb,
+    /// `wq_has_sleeper(q)`: `smp_mb(); waitqueue_active(q)` [ref §6.4].
+    WqHasSleeper,
     /// The task's own work that takes time: `copy_page_from_iter()` (ns).
     Work {
         ns: u16,
@@ -299,7 +306,7 @@ pub const DEFS: &[Def] = &[
     def("fatal_signal_pending", B::SignalPending, &[Task], true, "§0 table, row 30"),
     def("signal_pending_state", B::SignalPendingState, &[State, Task], true, "§0 table, row 30"),
     def("waitqueue_active", B::WaitqueueActive, &[Queue], true, "§0 table, row 11"),
-    def("wq_has_sleeper", B::WaitqueueActive, &[Queue], true, "§0 table, row 12"),
+    def("wq_has_sleeper", B::WqHasSleeper, &[Queue], true, "§6.4"),
     def("mutex_lock", B::MutexLock, &[Mutex], false, "§0 table, row 29"),
     def("mutex_unlock", B::MutexUnlock, &[Mutex], false, "§0 table, row 29"),
     def("pipe_lock", B::PipeLock { unlock: false }, &[Pipe], false, "§1.1"),
@@ -337,6 +344,8 @@ pub const DEFS: &[Def] = &[
     def("__wake_up_bit", B::WakeUpBitOn, &[Queue, Word, Const], false, "§0 table, row 27"),
     def("atomic_read", B::AtomicRead, &[Word], true, "§0"),
     def("atomic_set", B::AtomicSet, &[Word, Value], false, "§0"),
+    def("xchg", B::Xchg, &[Word, Const], true, "§6.2"),
+    def("atomic_xchg", B::Xchg, &[Word, Const], true, "§6.2"),
     def("atomic_inc", B::AtomicAdd { delta: Delta::Fixed(1), ret: AtomicRet::None }, &[Word], false, "§0"),
     def("atomic_dec", B::AtomicAdd { delta: Delta::Fixed(-1), ret: AtomicRet::None }, &[Word], false, "§0"),
     def("atomic_add", B::AtomicAdd { delta: Delta::Arg, ret: AtomicRet::None }, &[Const, Word], false, "§0"),
@@ -346,15 +355,15 @@ pub const DEFS: &[Def] = &[
     def("atomic_fetch_inc", B::AtomicAdd { delta: Delta::Fixed(1), ret: AtomicRet::Old }, &[Word], true, "§0"),
     def("atomic_dec_and_test", B::AtomicAdd { delta: Delta::Fixed(-1), ret: AtomicRet::IsZero }, &[Word], true, "§0"),
     def("atomic_inc_and_test", B::AtomicAdd { delta: Delta::Fixed(1), ret: AtomicRet::IsZero }, &[Word], true, "§0"),
-    def("smp_mb", B::Barrier, &[], false, "§3 C2"),
-    def("smp_rmb", B::Barrier, &[], false, "§3 C2"),
-    def("smp_wmb", B::Barrier, &[], false, "§3 C2"),
+    def("smp_mb", B::Mb, &[], false, "§6.2"),
+    def("smp_rmb", B::Barrier, &[], false, "§6.2"),
+    def("smp_wmb", B::Barrier, &[], false, "§6.2"),
     def("barrier", B::Barrier, &[], false, "§3 C2"),
     def("smp_mb__after_atomic", B::Barrier, &[], false, "§3 C2"),
     // Its name before 3.16, for scenarios of older kernels.
     def("smp_mb__after_clear_bit", B::Barrier, &[], false, "§3 C2"),
     def("smp_mb__before_atomic", B::Barrier, &[], false, "§3 C2"),
-    def("smp_mb__after_spinlock", B::Barrier, &[], false, "§3 C2"),
+    def("smp_mb__after_spinlock", B::Barrier, &[], false, "§6.5"),
     def("cpu_relax", B::Barrier, &[], false, "§2.4"),
     def("might_sleep", B::Barrier, &[], false, "§0 schedule()"),
     def("cond_resched", B::Barrier, &[], false, "§0 schedule()"),

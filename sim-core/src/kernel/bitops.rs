@@ -58,6 +58,13 @@ impl Kernel {
         test_bit(self.var(v), crate::kernel::page::PG_WAITERS)
     }
 
+    /// `xchg(&v, value)`, `atomic_xchg()`: a locked exchange on x86; the old value [ref §6.2].
+    pub fn xchg(&mut self, v: VarId, value: i32, actor: TaskId, out: &mut impl Sink) -> i32 {
+        let before = self.var(v);
+        self.write_var(v, value, actor, out);
+        before
+    }
+
     /// `atomic_add_return(delta, &v)` (or, with `old`, the value before the add).
     pub fn atomic_add(&mut self, v: VarId, delta: i32, old: bool, actor: TaskId, out: &mut impl Sink) -> i32 {
         let before = self.var(v);

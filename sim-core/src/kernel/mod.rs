@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod bitops;
+pub mod memory;
 pub mod mutex;
 pub mod page;
 pub mod pipe;
@@ -36,6 +37,8 @@ pub struct Kernel {
     /// Shared variables: plain shared ints and flags, struct fields, pages' flags words.
     pub vars: ArrayVec<[i32; MAX_VARS]>,
     pub pages: ArrayVec<[Page; MAX_PAGES]>,
+    /// The CPUs' store buffers under `tso` (`memory.rs`); always empty under `sc`.
+    pub buffered: memory::StoreBuffers,
 }
 
 impl Kernel {
@@ -94,6 +97,12 @@ impl Kernel {
         for p in &self.pages {
             w.byte(p.owner.map_or(0xff, |t| naming.name(t)));
         }
+        // Nothing under `sc`, so its fingerprints are those of a model without buffers.
+        for st in &self.buffered {
+            w.byte(naming.name(st.cpu));
+            w.byte(loc_byte(st.loc));
+            w.int(st.value);
+        }
         w.n
     }
 
@@ -119,7 +128,20 @@ impl Kernel {
                 w.byte(0xc0 | p as u8);
             }
         }
+        // Its stores in the store buffers, by position: under `sc`, none.
+        for (at, st) in self.buffered.iter().enumerate().filter(|(_, st)| st.cpu == t) {
+            w.bytes(&[0xe0, at as u8, loc_byte(st.loc)]);
+            w.int(st.value);
+        }
         w.n
+    }
+}
+
+/// A buffered store's location, as a byte of an encoding.
+fn loc_byte(loc: memory::Loc) -> u8 {
+    match loc {
+        memory::Loc::Var(v) => v.0,
+        memory::Loc::State => 0xff,
     }
 }
 
@@ -151,8 +173,8 @@ impl Naming for AsIs {
 const TASK_MAX: usize = 8 + 4 * MAX_LOCALS + MAX_ENTRIES;
 
 /// Room for the largest `Kernel::identity`: the task, a link per entry (3 bytes each), a byte
-/// per mutex and per page.
-pub const IDENTITY_MAX: usize = TASK_MAX + 3 * MAX_ENTRIES + MAX_MUTEXES + MAX_PAGES;
+/// per mutex and per page, 7 bytes per buffered store.
+pub const IDENTITY_MAX: usize = TASK_MAX + 3 * MAX_ENTRIES + MAX_MUTEXES + MAX_PAGES + 7 * memory::MAX_BUFFERED;
 
 /// Room for the largest encoding: per task `TASK_MAX`, per queue 1 + MAX_LINKS, per mutex 1,
 /// per variable 4, per page 1.

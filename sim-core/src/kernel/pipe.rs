@@ -3,6 +3,7 @@
 //! `wr_wait` wait queues (`wait` before 5.5). Here are its predicates, as in
 //! include/linux/pipe_fs_i.h. Indices are unsigned in the kernel: they compare as u32.
 
+use crate::ids::TaskId;
 use crate::kernel::read::PipeRef;
 use crate::kernel::Kernel;
 
@@ -21,14 +22,18 @@ pub fn pipe_full(head: i32, tail: i32, limit: i32) -> bool {
     pipe_occupancy(head, tail) as u32 >= limit as u32
 }
 
-/// `pipe_readable()`: !empty || !writers, read without the mutex [ref §1.1].
-pub fn pipe_readable(k: &Kernel, p: PipeRef) -> bool {
-    !pipe_empty(k.var(p.head), k.var(p.tail)) || k.var(p.writers) == 0
+/// `pipe_readable()` as task `t` reads it: !empty || !writers, read without the mutex
+/// [ref §1.1].
+pub fn pipe_readable(k: &Kernel, t: TaskId, p: PipeRef) -> bool {
+    let v = |v| k.load(t, v);
+    !pipe_empty(v(p.head), v(p.tail)) || v(p.writers) == 0
 }
 
-/// `pipe_writable()`: !full || !readers, read without the mutex [ref §1.1].
-pub fn pipe_writable(k: &Kernel, p: PipeRef) -> bool {
-    !pipe_full(k.var(p.head), k.var(p.tail), k.var(p.max_usage)) || k.var(p.readers) == 0
+/// `pipe_writable()` as task `t` reads it: !full || !readers, read without the mutex
+/// [ref §1.1].
+pub fn pipe_writable(k: &Kernel, t: TaskId, p: PipeRef) -> bool {
+    let v = |v| k.load(t, v);
+    !pipe_full(v(p.head), v(p.tail), v(p.max_usage)) || v(p.readers) == 0
 }
 
 /// Slot `i` of a ring of `capacity` slots holds a page: it lies between `tail`, the next page

@@ -356,9 +356,10 @@ impl Names {
                     .collect();
                 one(format!("if {} :: else -> skip fi", arms.join(" ")))
             }
-            // set_current_state() / __set_current_state(): the model is sequentially consistent
-            // [ref §0, the safety rule].
-            Prim::SetState { state: s, .. } => one(state(s)),
+            // set_current_state() / __set_current_state(): the export is sequentially consistent
+            // [ref §0, the safety rule], where a store is never buffered and a fence does nothing.
+            Prim::SetState { state: s, .. } | Prim::StoreState { state: s } => one(state(s)),
+            Prim::Fence => one("skip".into()),
             // schedule(): RUNNING → returns; a pending signal for the state → RUNNING; else
             // dequeue [ref §0 table].
             Prim::Schedule { sleep } => one(format!(
@@ -411,6 +412,10 @@ impl Names {
                 self.assign_bit(spec, var, bit, false, t),
                 self.var(var)
             )),
+            // xchg(): the old value, and the new one stored, in one atomic operation.
+            Prim::Xchg { var, value } => {
+                one(format!("sc_rv = {}; {}", self.var(var), self.write_var(spec, var, &value.to_string(), t)))
+            }
             Prim::AtomicAdd { var, delta, ret } => {
                 use crate::kernel::api::AtomicRet;
                 let v = self.var(var);

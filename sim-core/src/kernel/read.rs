@@ -50,13 +50,13 @@ impl Read {
             Read::PipeEmpty => i32::from(crate::kernel::pipe::pipe_empty(a, b)),
             Read::PipeFull => i32::from(crate::kernel::pipe::pipe_full(a, b, c)),
             Read::PipeOccupancy => crate::kernel::pipe::pipe_occupancy(a, b),
-            Read::PipeReadable(p) => i32::from(crate::kernel::pipe::pipe_readable(k, p)),
-            Read::PipeWritable(p) => i32::from(crate::kernel::pipe::pipe_writable(k, p)),
+            Read::PipeReadable(p) => i32::from(crate::kernel::pipe::pipe_readable(k, t, p)),
+            Read::PipeWritable(p) => i32::from(crate::kernel::pipe::pipe_writable(k, t, p)),
             Read::WaitqueueActive(q) => i32::from(k.waitqueue_active(q)),
             Read::ListEmpty(e) => i32::from(k.linked_on(t, e).is_none()),
             Read::SignalPending => i32::from(k.task(t).fatal_signal),
             Read::SignalPendingState(state) => i32::from(k.signal_pending_state(t, state)),
-            Read::TestBit { var, bit } => crate::kernel::bitops::test_bit(k.var(var), bit),
+            Read::TestBit { var, bit } => crate::kernel::bitops::test_bit(k.load(t, var), bit),
         }
     }
 

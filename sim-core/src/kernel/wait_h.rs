@@ -78,9 +78,16 @@ const WAIT_C: &str = r"
 	__wake_up_common(wq_head, mode, 1, 0, key, bookmark, WAITQUEUE_WALK_BREAK_CNT)
 ";
 
+/// include/asm-generic/barrier.h: `smp_store_mb()`, a store and a full barrier (x86 has an
+/// `xchg`, a locked store: the same effect) [ref §6.3].
+const BARRIER_H: &str = r"
+#define smp_store_mb(var, value) do { WRITE_ONCE(var, value); smp_mb(); } while (0)
+";
+
 pub const TEMPLATES: &[Template] = &[
     Template { name: "___wait_event", file: "include/linux/wait.h", text: WAIT_EVENT },
     Template { name: "wait_woken", file: "kernel/sched/wait.c", text: WAIT_WOKEN },
     Template { name: "compiler.h", file: "include/linux/compiler.h", text: COMPILER_H },
+    Template { name: "smp_store_mb", file: "include/asm-generic/barrier.h", text: BARRIER_H },
     Template { name: "__wake_up_locked_key_bookmark", file: "kernel/sched/wait.c", text: WAIT_C },
 ];

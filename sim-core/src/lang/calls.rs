@@ -4,6 +4,7 @@
 
 use crate::ids::{EntryId, MutexId, QueueId, TaskId, VarId};
 use crate::kernel::api::{Arg, Builtin, Def, Delta, InitEntry, Nr};
+use crate::kernel::memory::Memory;
 use crate::kernel::page::{PG_LOCKED, PG_WAITERS};
 use crate::kernel::read::{PipeRef, Read};
 use crate::kernel::task::TASK_NORMAL;
@@ -22,6 +23,7 @@ pub fn is_read(b: Builtin) -> bool {
             | Builtin::SignalPending
             | Builtin::SignalPendingState
             | Builtin::WaitqueueActive
+            | Builtin::WqHasSleeper
             | Builtin::PipeEmpty
             | Builtin::PipeFull
             | Builtin::PipeOccupancy
@@ -32,6 +34,14 @@ pub fn is_read(b: Builtin) -> bool {
             | Builtin::PageWaiters
             | Builtin::AtomicRead
     )
+}
+
+/// A full barrier: under `tso` the CPU's store buffer drains, as its own step; nothing under
+/// `sc`, whose programs stay as they always were [ref §6.2].
+fn fence(g: &mut Gen) {
+    if g.env.input.memory == Memory::Tso {
+        g.emit(Op::Call { prim: Prim::Fence, ret: Ret::Discard });
+    }
 }
 
 fn arity(g: &mut Gen, def: &Def, args: &[Expr], span: Span) -> R<()> {
@@ -59,6 +69,11 @@ pub fn read<'a>(g: &mut Gen<'_, 'a>, def: &Def, args: &'a [Expr], span: Span) ->
             Read::SignalPendingState(state)
         }
         Builtin::WaitqueueActive => Read::WaitqueueActive(queue(g, &args[0])?),
+        Builtin::WqHasSleeper => {
+            let q = queue(g, &args[0])?;
+            fence(g);
+            Read::WaitqueueActive(q)
+        }
         Builtin::PipeEmpty | Builtin::PipeFull | Builtin::PipeOccupancy => {
             let mut ids = [ExprId::default(); 3];
             for (i, a) in args.iter().enumerate() {
@@ -391,6 +406,10 @@ pub fn call<'a>(g: &mut Gen<'_, 'a>, def: &Def, args: &'a [Expr], span: Span, re
             g.emit(Op::Assign { dst: Place::Var(var), expr: v });
             return Ok(());
         }
+        Builtin::Xchg => {
+            let value = constant(g, &args[1])?;
+            Prim::Xchg { var: g.word(&args[0])?, value }
+        }
         Builtin::AtomicAdd { delta, ret: r } => {
             let (delta, word) = match delta {
                 Delta::Fixed(d) => (d, &args[0]),
@@ -401,6 +420,11 @@ pub fn call<'a>(g: &mut Gen<'_, 'a>, def: &Def, args: &'a [Expr], span: Span, re
         }
         Builtin::Barrier => {
             no_value(g, ret)?;
+            return Ok(());
+        }
+        Builtin::Mb => {
+            no_value(g, ret)?;
+            fence(g);
             return Ok(());
         }
         Builtin::Work { ns } => {

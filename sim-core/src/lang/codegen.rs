@@ -8,13 +8,14 @@ use std::collections::HashMap;
 
 use crate::ids::EntryId;
 use crate::kernel::api;
+use crate::kernel::memory::Memory;
 use crate::kernel::task::TaskState;
 use crate::kernel::waitqueue::{EntryKey, WakeFn};
 use crate::lang::ast::{self, Block, Expr, ExprKind, Function, Init, Stmt, StmtKind, Toks, UnaryOp};
 use crate::lang::compile::{to_binop, Env, Node, Role, StructKind, TaskRef, TypeKind};
 use crate::lang::diag::{suggest, Diagnostic, Reported, Span};
 use crate::limits::{MAX_ENTRIES, MAX_INLINE, MAX_INSTRS, MAX_LOCALS};
-use crate::program::{BinOp, EntryDecl, Expr as IExpr, ExprId, LocalId, Op, Place, Program, Ret, Target, UnOp};
+use crate::program::{BinOp, EntryDecl, Expr as IExpr, ExprId, LocalId, Op, Place, Prim, Program, Ret, Target, UnOp};
 
 pub type R<T> = Result<T, Reported>;
 
@@ -116,6 +117,21 @@ struct EntryStatics {
     key_bit: Option<u8>,
 }
 
+/// An instruction outside a critical section, as it runs under `tso` [ref §6]: a plain store to
+/// a shared variable and `__set_current_state()` enter the store buffer; `spin_lock()` is a
+/// locked instruction that drains it. (Inside the section, which is one step that began with
+/// that drain, stores reach memory at once: a TSO execution whose buffer drains at the unlock.)
+fn tso(op: Op) -> Op {
+    match op {
+        Op::Assign { dst: Place::Var(v), expr } => Op::Assign { dst: Place::Buffered(v), expr },
+        Op::Call { prim: Prim::SetState { state, barrier: false }, ret } => {
+            Op::Call { prim: Prim::StoreState { state }, ret }
+        }
+        Op::Nop => Op::Call { prim: Prim::Fence, ret: Ret::Discard },
+        op => op,
+    }
+}
+
 /// Compile `role`: its program, or `None` after diagnostics.
 pub fn role(env: &mut Env, role: &Role) -> Option<Program> {
     let Some(f) = env.functions.get(&role.run).copied() else {
@@ -174,6 +190,7 @@ impl<'e, 'a> Gen<'e, 'a> {
 
     pub fn emit_cond(&mut self, op: Op, cond: Option<Toks>) {
         let critical = !self.held.is_empty();
+        let op = if self.env.input.memory == Memory::Tso && !critical { tso(op) } else { op };
         self.code.push(Emitted { op, critical, origin: self.origin, cond });
     }
 
@@ -1300,7 +1317,7 @@ impl<'e, 'a> Gen<'e, 'a> {
     pub fn read_place(&mut self, place: Place) -> ExprId {
         self.expr(match place {
             Place::Local(l) => IExpr::Local(l),
-            Place::Var(v) => IExpr::Var(v),
+            Place::Var(v) | Place::Buffered(v) => IExpr::Var(v),
             Place::EntryFlags(e) => IExpr::EntryFlags(e),
         })
     }
@@ -1429,7 +1446,7 @@ impl<'e, 'a> Gen<'e, 'a> {
         let mut prog = self.prog;
         crate::lang::waits::infer(&mut prog, &mut code, self.env.input.tokens);
         crate::lang::listing::build(&mut prog, &code, &self.funcs, self.env.input);
-        crate::lowered::lower(&mut prog);
+        crate::lowered::lower(&mut prog, self.env.input.memory);
         Some(prog)
     }
 }

@@ -10,6 +10,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use crate::ids::{MutexId, PageId, QueueId, TaskId, VarId};
+use crate::kernel::memory::Memory;
 use crate::kernel::page::Page;
 use crate::kernel::read::PipeRef;
 use crate::kernel::task::Task;
@@ -42,6 +43,9 @@ pub struct Input<'a> {
     pub tasks: &'a [String],
     /// Which `wake_page_function` the variant's kernel has.
     pub page_wake: PageWake,
+    /// The memory model the programs run under: under `tso` plain stores are buffered and
+    /// barriers drain (`codegen::Gen::emit_cond`) [ref §6].
+    pub memory: Memory,
 }
 
 /// What a variant compiles to.

@@ -283,10 +283,11 @@ pub fn read(text: &str) -> Result<Header, Vec<Diagnostic>> {
             (v.required_string("id", &mut d), v.required_string("label", &mut d), v.required_bool("buggy", &mut d));
         let (about, kernel) = (v.string("about", &mut d), v.string("kernel", &mut d));
         let (Some(id), Some(label), Some(buggy)) = (id, label, buggy) else { continue };
-        if !id_ok(&id.value) {
+        // '_' too: a variant may be named after a kernel function (`__set_current_state`).
+        if !id_ok(&id.value.replace('_', "-")) {
             d.push(Diagnostic::error(
                 id.span,
-                format!("a variant id is 1 to {MAX_ID_CHARS} characters of a-z, 0-9, '-' and '.'"),
+                format!("a variant id is 1 to {MAX_ID_CHARS} characters of a-z, 0-9, '-', '_' and '.'"),
             ));
         }
         if variants.iter().any(|o| o.id == id.value) {

@@ -20,7 +20,7 @@ pub fn reads_shared(prog: &Program, e: ExprId) -> bool {
 fn yields(prog: &Program, op: Op) -> Yield {
     let shared = |e: ExprId| if reads_shared(prog, e) { Yield::Always } else { Yield::Never };
     match op {
-        Op::Assign { dst: Place::Var(_), .. } | Op::Call { .. } => Yield::Always,
+        Op::Assign { dst: Place::Var(_) | Place::Buffered(_), .. } | Op::Call { .. } => Yield::Always,
         // `spin_lock()`: the critical section it begins is one step. (`spin_unlock()` is inside.)
         Op::Nop => Yield::Always,
         Op::Assign { dst: Place::Local(_), expr } | Op::Branch { cond: expr, .. } | Op::Exit { value: expr } => {

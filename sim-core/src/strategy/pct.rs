@@ -23,7 +23,7 @@ pub struct Pct {
 fn slot(c: Choice) -> usize {
     match c {
         Choice::Step(t) => t.index(),
-        Choice::Signal(t) => 8 + t.index(),
+        Choice::Signal(t) | Choice::Flush(t) => 8 + t.index(),
     }
 }
 
@@ -57,16 +57,27 @@ pub fn expected_steps(world: &World) -> u32 {
     w.steps.max(1)
 }
 
+impl Pct {
+    /// A flush has the lowest priority of all: a store stays in its buffer until nothing else
+    /// can run, the weakest behaviour TSO allows, where its bugs show.
+    fn priority(&self, c: Choice) -> u32 {
+        match c {
+            Choice::Flush(_) => 0,
+            _ => self.priority[slot(c)],
+        }
+    }
+}
+
 impl Strategy for Pct {
     fn pick(&mut self, _: &World, choices: &[Choice]) -> Result<usize, Error> {
         self.step += 1;
         let (i, &c) = choices
             .iter()
             .enumerate()
-            .max_by_key(|(_, &c)| self.priority[slot(c)])
+            .max_by_key(|(_, &c)| self.priority(c))
             .ok_or_else(|| Error::Schedule("no choice to pick".into()))?;
         for &(at, low) in &self.change_points {
-            if at == self.step {
+            if at == self.step && !matches!(c, Choice::Flush(_)) {
                 self.priority[slot(c)] = low;
             }
         }

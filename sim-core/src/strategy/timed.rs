@@ -141,12 +141,16 @@ fn base_cost(op: Op) -> u64 {
         Op::Nop => 40,
         Op::Call { prim, .. } => match prim {
             Prim::SetState { .. }
+            | Prim::StoreState { .. }
             | Prim::SetBit { .. }
             | Prim::ClearBit { .. }
             | Prim::TestAndSetBit { .. }
             | Prim::ClearBitUnlockIsNegativeByte { .. }
+            | Prim::Xchg { .. }
             | Prim::AtomicAdd { .. } => 10,
             Prim::MutexLock(_) | Prim::MutexUnlock(_) => 30,
+            // `spin_lock()` under `tso`, and `smp_mb()`: a locked round trip.
+            Prim::Fence => 40,
             Prim::PrepareToWait { .. }
             | Prim::PrepareToWaitEvent { .. }
             | Prim::FinishWait { .. }
@@ -227,6 +231,9 @@ impl Strategy for Timed {
         let at = |c: &Choice| match *c {
             Choice::Step(t) => self.ready[t.index()],
             Choice::Signal(t) => self.signal_at[t.index()],
+            // A buffered store reaches memory just before its CPU's next step: other CPUs may
+            // run in between, for as long as this CPU's last step lasted.
+            Choice::Flush(t) => self.ready[t.index()].saturating_sub(1),
         };
         let (i, &c) = choices
             .iter()

@@ -107,6 +107,7 @@ fn kernel_with(func: WakeFn) -> Kernel {
         mutexes: [None, None].into_iter().collect(),
         vars: [0; 9].into_iter().collect(),
         pages: [Page { flags: P0_FLAGS, owner: None }, Page { flags: P1_FLAGS, owner: None }].into_iter().collect(),
+        buffered: Default::default(),
     }
 }
 

@@ -43,7 +43,7 @@ fn pipe_predicates_empty_full_readable_writable() {
         set_pipe(&mut k, head, tail, max_usage, readers, writers);
         let (h, t, m) = (head as i32, tail as i32, max_usage as i32);
         assert_eq!(
-            (pipe_empty(h, t), pipe_full(h, t, m), pipe_readable(&k, PIPE), pipe_writable(&k, PIPE)),
+            (pipe_empty(h, t), pipe_full(h, t, m), pipe_readable(&k, T0, PIPE), pipe_writable(&k, T0, PIPE)),
             (empty, full, readable, writable),
             "{p:?}"
         );
@@ -96,10 +96,10 @@ fn pipe_push_and_pop_are_stores_of_head_and_tail() {
     k.write_var(HEAD, k.var(HEAD).wrapping_add(1), T0, &mut fx);
     assert_eq!((k.var(HEAD) as u32, k.var(TAIL) as u32), (0, u32::MAX));
     assert!(!pipe_empty(k.var(HEAD), k.var(TAIL)));
-    assert!(pipe_readable(&k, PIPE));
+    assert!(pipe_readable(&k, T0, PIPE));
     k.write_var(TAIL, k.var(TAIL).wrapping_add(1), T1, &mut fx);
     assert_eq!((k.var(HEAD), k.var(TAIL)), (0, 0));
     assert!(pipe_empty(k.var(HEAD), k.var(TAIL)));
-    assert!(!pipe_readable(&k, PIPE));
+    assert!(!pipe_readable(&k, T0, PIPE));
     assert_eq!(fx, vec![store(HEAD, 0), store(TAIL, 0)]);
 }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use sim_core::describe::thousands;
 use sim_core::effect::{entries_walked, Effect};
 use sim_core::ids::PageId;
+use sim_core::kernel::memory::Memory;
 use sim_core::kernel::pipe::slot_used;
 use sim_core::kernel::task::TaskState;
 use sim_core::kernel::waitqueue::{EntryFlags, EntryRef};
@@ -103,6 +104,9 @@ pub fn lanes(p: &SessionProps) -> Html {
             let ran_line = ran_at.and_then(line_of);
             let can_step = world.is_enabled(Choice::Step(t));
             let can_signal = world.is_enabled(Choice::Signal(t));
+            let can_flush = world.is_enabled(Choice::Flush(t));
+            let tso = spec.memory == Memory::Tso;
+            let buffered: Vec<String> = world.kernel.buffered_by(t).map(|b| describe::stored(spec, *b)).collect();
             let manual = s.mode == Mode::Manual && !p.readonly;
             let d = p.dispatch.clone();
             let d2 = p.dispatch.clone();
@@ -114,6 +118,14 @@ pub fn lanes(p: &SessionProps) -> Html {
                         <span class={classes!("state", class)} data-state={task.state.name()}>{ label }</span>
                         if task.fatal_signal { <span class="signal" title="a fatal signal is pending">{ "SIGKILL" }</span> }
                     </header>
+                    if tso {
+                        // Oldest first: the order in which the stores will reach memory.
+                        <ol class={classes!("store-buffer", buffered.is_empty().then_some("empty"))}
+                            aria-label={format!("CPU{}'s store buffer, oldest first", t.0)}>
+                            if buffered.is_empty() { <li>{ "empty" }</li> }
+                            { for buffered.iter().map(|b| html! { <li>{ b }</li> }) }
+                        </ol>
+                    }
                     <div class="func">{ format!("{func}()") }</div>
                     <ol class="listing">
                     { for rows.into_iter().map(|row| {
@@ -147,6 +159,10 @@ pub fn lanes(p: &SessionProps) -> Html {
                                 <button disabled={!can_signal} aria-label={format!("deliver a fatal signal to {}", ts.name)}
                                     title={(!can_signal).then(|| why_not(world, Choice::Signal(t)))}
                                     onclick={Callback::from(move |_| d2.emit(Msg::Choose(Choice::Signal(t))))}>{ "send SIGKILL" }</button>
+                            }
+                            if tso {
+                                <button disabled={!can_flush} aria-label={format!("flush the oldest store of CPU{}'s buffer", t.0)}
+                                    onclick={{ let d = p.dispatch.clone(); Callback::from(move |_| d.emit(Msg::Choose(Choice::Flush(t)))) }}>{ "flush" }</button>
                             }
                             if !can_step && !exited { <span class="why-not">{ why_not(world, Choice::Step(t)) }</span> }
                         </div>
@@ -567,6 +583,7 @@ pub fn narration(p: &SessionProps) -> Html {
                         prog.func(pc)
                     )
                 }
+                (Choice::Flush(_), _) => format!("The oldest store in CPU{}'s store buffer reaches memory.", t.0),
                 _ => format!("A fatal signal (SIGKILL) is delivered to {}.", spec.task_name(t)),
             };
             // A step with no effect (a woken task's schedule() that returns at once) still

@@ -1,5 +1,6 @@
 //! The header (scenario, variant, strategy, seed), the step controls, and the gallery.
 
+use sim_core::kernel::memory::Memory;
 use sim_core::lang::header::Bound;
 use sim_core::library;
 use wasm_bindgen::JsCast;
@@ -66,6 +67,8 @@ pub fn header(p: &HeaderProps) -> Html {
     let on_variant = Callback::from(move |e: Event| d.emit(Msg::Variant(select_value(&e))));
     let d = p.dispatch.clone();
     let on_mode = Callback::from(move |e: Event| d.emit(Msg::Mode(select_value(&e))));
+    let d = p.dispatch.clone();
+    let on_memory = Callback::from(move |e: Event| d.emit(Msg::Memory(select_value(&e))));
     let d = p.dispatch.clone();
     let on_seed = Callback::from(move |e: Event| {
         if let Ok(seed) = input_value(&e).trim().parse() {
@@ -173,6 +176,13 @@ pub fn header(p: &HeaderProps) -> Html {
                 <select id="strategy" aria-label="strategy" onchange={on_mode}>
                 { for Mode::ALL.iter().map(|(m, id, label)| html! {
                     <option value={*id} selected={*m == s.mode}>{ *label }</option>
+                }) }
+                </select>
+            </label>
+            <label title="the same schedule under sequential consistency or x86-TSO's store buffers">{ "memory " }
+                <select id="memory" aria-label="memory model" onchange={on_memory}>
+                { for Memory::ALL.iter().map(|m| html! {
+                    <option value={m.id()} selected={*m == s.rec.spec.memory}>{ m.label() }</option>
                 }) }
                 </select>
             </label>

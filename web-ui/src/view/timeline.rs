@@ -13,6 +13,7 @@ use std::fmt::Write;
 use std::rc::Rc;
 
 use sim_core::effect::Effect;
+use sim_core::kernel::memory::Memory;
 use sim_core::recording::Recording;
 use sim_core::{Choice, Verdict};
 use wasm_bindgen::closure::Closure;
@@ -74,15 +75,18 @@ enum Kind {
     WokeNobody,
     Signal,
     Lost,
+    /// Under `tso`: a buffered store reached memory.
+    Flush,
 }
 
 impl Kind {
-    const ALL: [(Kind, &'static str); 5] = [
+    const ALL: [(Kind, &'static str); 6] = [
         (Kind::Step, "mark"),
         (Kind::Wake, "mark wake"),
         (Kind::WokeNobody, "mark nobody"),
         (Kind::Signal, "mark sig"),
         (Kind::Lost, "mark lost"),
+        (Kind::Flush, "mark flush"),
     ];
 }
 
@@ -106,19 +110,19 @@ fn lost_mark(rec: &Recording) -> Option<(usize, usize)> {
 }
 
 /// The path data of every kind of mark and of the wakeup arrows, and the signals.
-fn paths(rec: &Recording, step_w: usize) -> ([String; 5], String, Vec<SignalMark>) {
+fn paths(rec: &Recording, step_w: usize) -> ([String; 6], String, Vec<SignalMark>) {
     let mark_w = (step_w - 2).min(MAX_MARK_W);
     let pad = (step_w - mark_w) / 2;
     let signals = rec.spec.tasks.len();
     let lost = lost_mark(rec);
-    let mut marks: [String; 5] = Default::default();
+    let mut marks: [String; 6] = Default::default();
     let mut arrows = String::new();
     let mut named = Vec::new();
     for (i, e) in rec.events.iter().enumerate() {
         let step = i + 1;
         let x = step * step_w + pad;
         let lane = match e.choice {
-            Choice::Step(t) => t.index(),
+            Choice::Step(t) | Choice::Flush(t) => t.index(),
             Choice::Signal(_) => signals,
         };
         let walked = e.effects.iter().any(|f| matches!(f, Effect::WakeBegin { .. }));
@@ -139,6 +143,7 @@ fn paths(rec: &Recording, step_w: usize) -> ([String; 5], String, Vec<SignalMark
             (_, true, ..) => Kind::Wake,
             (_, _, true, _) => Kind::WokeNobody,
             (.., Choice::Signal(_)) => Kind::Signal,
+            (.., Choice::Flush(_)) => Kind::Flush,
             _ => Kind::Step,
         };
         let _ = write!(marks[kind as usize], "M{x} {}h{mark_w}v{MARK_H}h-{mark_w}z", lane * LANE_H + 3);
@@ -262,7 +267,7 @@ fn gantt_marks(p: &GanttProps) -> Html {
     let tasks = rec.spec.tasks.len();
     let lanes = tasks + 1;
     let lost = lost_mark(rec);
-    let mut marks: [String; 5] = Default::default();
+    let mut marks: [String; 6] = Default::default();
     let mut arrows = String::new();
     let mut sleeps = String::new();
     let mut asleep_since: Vec<Option<f64>> = vec![None; tasks];
@@ -275,7 +280,7 @@ fn gantt_marks(p: &GanttProps) -> Html {
         let Some(t) = e.time else { continue };
         let (x0, x1) = (clock.x(t.start_ns), clock.x(t.end_ns));
         let lane = match e.choice {
-            Choice::Step(t) => t.index(),
+            Choice::Step(t) | Choice::Flush(t) => t.index(),
             Choice::Signal(_) => tasks,
         };
         if let Some(from) = asleep_since.get_mut(lane).and_then(Option::take) {
@@ -311,6 +316,7 @@ fn gantt_marks(p: &GanttProps) -> Html {
             (_, true, ..) => Kind::Wake,
             (_, _, true, _) => Kind::WokeNobody,
             (.., Choice::Signal(_)) => Kind::Signal,
+            (.., Choice::Flush(_)) => Kind::Flush,
             _ => Kind::Step,
         };
         bar(&mut marks[kind as usize], x0, x1, lane);
@@ -512,6 +518,9 @@ pub fn timeline(p: &TimelineProps) -> Html {
                 <span class="key nobody"></span>{ "wake_up() that woke nobody" }
                 <span class="key sig"></span>{ "signal (→ to whom)" }
                 <span class="key lost"></span>{ "the wakeup is lost (on the lane of the task left asleep)" }
+                if rec.spec.memory == Memory::Tso {
+                    <span class="key flush"></span>{ "a buffered store reaches memory" }
+                }
                 if clock.is_some() {
                     <span class="key sleep"></span>{ "asleep" }
                     <span class="key window"></span>{ "race window" }
