@@ -4,6 +4,7 @@
 mod check;
 mod diagnostics;
 mod explore;
+mod export;
 mod load;
 mod output;
 mod plot;
@@ -49,6 +50,8 @@ enum Command {
     Merge(sweep::MergeArgs),
     /// Draw the plots of saved sweep JSON lines.
     Plot(sweep::PlotArgs),
+    /// Write out what a share link holds: `export scenario LINK` writes its scenario file.
+    Export(export::Args),
 }
 
 #[derive(clap::Args)]
@@ -100,6 +103,7 @@ fn main() -> ExitCode {
         Command::Sweep(args) => sweep::sweep(&args),
         Command::Merge(args) => sweep::merge(&args),
         Command::Plot(args) => sweep::plot(&args),
+        Command::Export(args) => export::export(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

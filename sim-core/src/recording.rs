@@ -6,7 +6,6 @@ use std::sync::Arc;
 
 use crate::effect::Sink;
 use crate::error::Error;
-use crate::library;
 use crate::oracle::{self, Verdict};
 use crate::schedule::Schedule;
 use crate::share::Link;
@@ -82,7 +81,7 @@ impl Recording {
 
     /// Rebuild the run a share link names.
     pub fn from_link(link: &Link) -> Result<Recording, Error> {
-        let scenario = library::find(&link.scenario)?;
+        let scenario = link.scenario.load()?;
         let spec = scenario.spec(Some(&link.variant), &link.params)?;
         let then = if link.manual {
             Then::Stop

@@ -20,7 +20,7 @@ use sim_core::explore::shortest::{shortest_lost_wakeup, Shortest};
 use sim_core::explore::{explore, Config};
 use sim_core::oracle::VerdictKind;
 use sim_core::share::Link;
-use sim_core::{library, Schedule};
+use sim_core::Schedule;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -132,7 +132,7 @@ pub fn prove(request: &str, now: &dyn Fn() -> f64, post: &mut dyn FnMut(&Report)
     let id = id.parse().unwrap_or(0);
     let fail = |e: String| Report { id, done: true, error: Some(e), ..Report::default() };
     let spec = match Link::decode(target).and_then(|l| {
-        let sc = library::find(&l.scenario)?;
+        let sc = l.scenario.load()?;
         Ok((sc.spec(Some(&l.variant), &l.params)?, l))
     }) {
         Ok(s) => s,

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use sim_core::effect::Effect;
 use sim_core::explore::shortest::{shortest_lost_wakeup, Shortest};
 use sim_core::recording::{Recording, Then};
-use sim_core::share::Link;
+use sim_core::share::{Link, ScenarioRef};
 use sim_core::strategy::{StrategyKind, TimedConfig};
 use sim_core::{describe, library, Choice, Error, Scenario, Schedule, TaskId, Verdict, World};
 use yew::prelude::*;
@@ -107,7 +107,7 @@ impl Session {
 
     pub fn from_link(text: &str) -> Result<Session, Error> {
         let link = Link::decode(text)?;
-        let scenario = library::find(&link.scenario)?;
+        let scenario = builtin(&link.scenario)?;
         let rec = Recording::from_link(&link)?;
         let mode = if link.manual { Mode::Manual } else { Mode::Strategy(link.strategy) };
         let shortest_race = link.manual.then(|| shortest_race(&rec)).flatten();
@@ -129,7 +129,7 @@ impl Session {
             Mode::Manual => (StrategyKind::Random, true),
         };
         Link {
-            scenario: self.scenario.id.clone(),
+            scenario: ScenarioRef::Id(self.scenario.id.clone()),
             variant: self.rec.spec.variant.clone(),
             strategy,
             manual,
@@ -148,7 +148,7 @@ impl Session {
     /// with no choices (the worker reads it with `Link::decode`).
     pub fn proof_target(&self) -> String {
         Link {
-            scenario: self.scenario.id.clone(),
+            scenario: ScenarioRef::Id(self.scenario.id.clone()),
             variant: self.variant().to_string(),
             strategy: StrategyKind::Random,
             manual: true,
@@ -190,6 +190,14 @@ impl Session {
             Some(Verdict::LostWakeup(l)) => Some(l.lost_at_step as usize),
             _ => None,
         }
+    }
+}
+
+/// The built-in scenario a link names. The page does not open scenarios that links carry yet.
+fn builtin(scenario: &ScenarioRef) -> Result<&'static Scenario, Error> {
+    match scenario {
+        ScenarioRef::Id(id) => library::find(id),
+        ScenarioRef::Carried(_) => Err(Error::Link("this page opens built-in scenarios only".into())),
     }
 }
 
