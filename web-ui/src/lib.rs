@@ -107,7 +107,26 @@ pub fn app() -> Html {
                     Ok(r) => d.emit(Msg::ProofHeard(r)),
                     Err(e) => d.emit(Msg::ProofFailed(e)),
                 };
-                prove::Runner::start(*id, target, heard).map_err(|e| dispatch.emit(Msg::ProofFailed(e))).ok()
+                prove::Runner::start(*id, prove::Task::Prove, target, heard)
+                    .map_err(|e| dispatch.emit(Msg::ProofFailed(e)))
+                    .ok()
+            });
+            move || drop(runner)
+        });
+    }
+    // The shortest race, for a race made by hand: the same worker, asked for that search only.
+    // A failed search leaves the race unscored.
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with(page.shortest.job.clone(), move |job| {
+            let runner = job.as_ref().and_then(|target| {
+                let (d, t) = (dispatch.clone(), target.clone());
+                let heard = move |r: Result<prove::Report, String>| match r {
+                    Ok(r) if r.done => d.emit(Msg::ShortestHeard(t.clone(), r.found.map(|f| f.steps))),
+                    Ok(_) => {}
+                    Err(_) => d.emit(Msg::ShortestHeard(t.clone(), None)),
+                };
+                prove::Runner::start(0, prove::Task::Shortest, target, heard).ok()
             });
             move || drop(runner)
         });

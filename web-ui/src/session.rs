@@ -5,7 +5,6 @@
 use std::rc::Rc;
 
 use sim_core::effect::Effect;
-use sim_core::explore::shortest::{shortest_lost_wakeup, Shortest};
 use sim_core::recording::{Recording, Then};
 use sim_core::share::{Link, ScenarioRef};
 use sim_core::strategy::{StrategyKind, TimedConfig};
@@ -50,13 +49,10 @@ pub struct Session {
     pub rec: Rc<Recording>,
     /// The step on screen: the world after `cursor` steps.
     pub cursor: usize,
-    /// When the user, scheduling by hand, has produced the race: the fewest steps that can.
+    /// When the user, scheduling by hand, has produced the race: the fewest steps that can
+    /// (the proof worker's search, `Page::shortest`).
     pub shortest_race: Option<usize>,
 }
-
-/// States the page's breadth-first search may visit for the shortest race (a few hundred
-/// milliseconds in the browser at worst).
-const SHORTEST_MAX_STATES: u64 = 200_000;
 
 impl Session {
     pub fn open(
@@ -76,8 +72,7 @@ impl Session {
         };
         let rec = Rc::new(Recording::record(spec, &prefix, true, then)?);
         let cursor = cursor.min(rec.steps());
-        let shortest_race = (mode == Mode::Manual).then(|| shortest_race(&rec)).flatten();
-        Ok(Session { scenario, mode, seed, params, prefix, rec, cursor, shortest_race })
+        Ok(Session { scenario, mode, seed, params, prefix, rec, cursor, shortest_race: None })
     }
 
     /// The same scenario and parameters, run another way.
@@ -110,9 +105,8 @@ impl Session {
         let scenario = builtin(&link.scenario)?;
         let rec = Recording::from_link(&link)?;
         let mode = if link.manual { Mode::Manual } else { Mode::Strategy(link.strategy) };
-        let shortest_race = link.manual.then(|| shortest_race(&rec)).flatten();
         Ok(Session {
-            shortest_race,
+            shortest_race: None,
             scenario,
             mode,
             seed: link.seed,
@@ -267,15 +261,16 @@ fn beside(s: &Session) -> Option<Beside> {
     Some(Beside { of: s.rec.clone(), session: Rc::new(session), differ })
 }
 
-/// If `rec` lost a wakeup: the length of a shortest schedule that does (breadth-first search).
-fn shortest_race(rec: &Recording) -> Option<usize> {
-    if !matches!(rec.verdict, Some(Verdict::LostWakeup(_))) {
-        return None;
-    }
-    match shortest_lost_wakeup(&rec.spec, SHORTEST_MAX_STATES, &mut |_| true).0 {
-        Shortest::Found(schedule) => Some(schedule.0.len()),
-        Shortest::None | Shortest::Incomplete => None,
-    }
+/// A race made by hand, and how short one can be: the proof worker's breadth-first search
+/// (`prove::Task::Shortest`), asked once per scenario, variant and parameters.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ShortestRace {
+    /// The search under way: the `Session::proof_target` it was asked for. The App runs a
+    /// worker while this is set.
+    pub job: Option<String>,
+    /// The last answer: for which target, and the fewest steps (none when the search found no
+    /// race within its limit).
+    pub known: Option<(String, Option<usize>)>,
 }
 
 pub enum Msg {
@@ -320,6 +315,8 @@ pub enum Msg {
     ProofHeard(prove::Report),
     /// The proof worker could not run.
     ProofFailed(String),
+    /// The shortest race of a target (`Session::proof_target`), from the proof worker.
+    ShortestHeard(String, Option<usize>),
     /// Open the counterexample the proof found, at its race.
     OpenCounterexample,
     /// Open one seed of a sweep, from the start: its scenario, variant, strategy, seed and
@@ -422,6 +419,7 @@ pub struct Page {
     /// The lessons done, kept in the browser.
     pub progress: Progress,
     pub proof: Proof,
+    pub shortest: ShortestRace,
 }
 
 impl Page {
@@ -471,6 +469,19 @@ impl Page {
                 && matches!(s.rec.verdict, Some(Verdict::LostWakeup(_)))
             {
                 self.progress = self.progress.raced(i, s.rec.steps() as u32);
+            }
+        }
+        // A race made by hand is scored against the shortest: asked of the worker once.
+        let raced = s.mode == Mode::Manual && matches!(s.rec.verdict, Some(Verdict::LostWakeup(_)));
+        if raced {
+            let target = s.proof_target();
+            match &self.shortest.known {
+                Some((t, n)) if *t == target => {
+                    if s.shortest_race != *n {
+                        self.session = Some(Rc::new(Session { shortest_race: *n, ..s.at(s.cursor) }));
+                    }
+                }
+                _ => self.shortest.job = Some(target),
             }
         }
         self.beside = match (&self.view.compare, &self.beside) {
@@ -642,6 +653,9 @@ impl Reducible for Page {
                     ..prove::Report::default()
                 };
                 Page { proof: Proof { job: None, heard: Some(heard), ..self.proof.clone() }, ..self.copy() }
+            }
+            Msg::ShortestHeard(target, steps) => {
+                Page { shortest: ShortestRace { job: None, known: Some((target, steps)) }, ..self.copy() }
             }
             Msg::OpenCounterexample => match self.proof.heard.as_ref().and_then(|r| r.found.as_ref()) {
                 Some(found) => {
