@@ -91,14 +91,16 @@ impl ScenarioRef {
         }
     }
 
-    fn encode(&self) -> String {
+    /// The link's field: the id, or `~1.` and the packed file.
+    pub fn encode(&self) -> String {
         match self {
             ScenarioRef::Id(id) => id.clone(),
             ScenarioRef::Carried(packed) => format!("{CARRIED}{packed}"),
         }
     }
 
-    fn decode(field: &str) -> Result<ScenarioRef, Error> {
+    /// Read the link's field.
+    pub fn decode(field: &str) -> Result<ScenarioRef, Error> {
         let Some(rest) = field.strip_prefix('~') else {
             check_id("scenario", field)?;
             return Ok(ScenarioRef::Id(field.into()));

@@ -2,15 +2,17 @@
 //! after what the user does. Every rule of the kernel comes from sim-core; this decides only
 //! what to show.
 
+use std::borrow::Cow;
 use std::rc::Rc;
 
 use sim_core::effect::Effect;
 use sim_core::recording::{Recording, Then};
 use sim_core::share::{Link, ScenarioRef};
 use sim_core::strategy::{StrategyKind, TimedConfig};
-use sim_core::{describe, library, Choice, Error, Scenario, Schedule, TaskId, Verdict, World};
+use sim_core::{describe, Choice, Error, Scenario, Schedule, TaskId, Verdict, World};
 use yew::prelude::*;
 
+use crate::editor::Editor;
 use crate::lesson::{Progress, LESSONS};
 use crate::predict::{self, Predict};
 use crate::prove;
@@ -36,9 +38,33 @@ impl Mode {
     }
 }
 
+/// A scenario on screen, and how its links name it: a built-in one by id, one written in the
+/// editor or opened from a link or a file carried in its links.
+pub struct Loaded {
+    pub scenario: Cow<'static, Scenario>,
+    pub named: ScenarioRef,
+}
+
+impl std::ops::Deref for Loaded {
+    type Target = Scenario;
+    fn deref(&self) -> &Scenario {
+        &self.scenario
+    }
+}
+
+/// The scenario a link names, for a session.
+pub fn loaded(named: ScenarioRef) -> Result<Rc<Loaded>, Error> {
+    Ok(Rc::new(Loaded { scenario: named.load()?, named }))
+}
+
+/// A built-in scenario, for a session.
+pub fn builtin(id: &str) -> Result<Rc<Loaded>, Error> {
+    loaded(ScenarioRef::Id(id.into()))
+}
+
 /// A run on screen.
 pub struct Session {
-    pub scenario: &'static Scenario,
+    pub scenario: Rc<Loaded>,
     pub mode: Mode,
     pub seed: u64,
     /// The scenario's parameters that differ from its defaults (from a link), kept across
@@ -56,7 +82,7 @@ pub struct Session {
 
 impl Session {
     pub fn open(
-        scenario: &'static Scenario,
+        scenario: Rc<Loaded>,
         variant: &str,
         mode: Mode,
         seed: u64,
@@ -84,25 +110,19 @@ impl Session {
         prefix: Vec<Choice>,
         cursor: usize,
     ) -> Result<Session, Error> {
-        Session::open(self.scenario, variant, mode, seed, self.params.clone(), prefix, cursor)
+        Session::open(self.scenario.clone(), variant, mode, seed, self.params.clone(), prefix, cursor)
     }
 
     /// The scenario's default run.
-    pub fn default_of(scenario: &'static Scenario) -> Result<Session, Error> {
-        Session::open(
-            scenario,
-            &scenario.default_variant,
-            Mode::Strategy(StrategyKind::Random),
-            scenario.default_seed,
-            Rc::new([]),
-            vec![],
-            0,
-        )
+    pub fn default_of(scenario: Rc<Loaded>) -> Result<Session, Error> {
+        let variant = scenario.default_variant.clone();
+        let seed = scenario.default_seed;
+        Session::open(scenario, &variant, Mode::Strategy(StrategyKind::Random), seed, Rc::new([]), vec![], 0)
     }
 
     pub fn from_link(text: &str) -> Result<Session, Error> {
         let link = Link::decode(text)?;
-        let scenario = builtin(&link.scenario)?;
+        let scenario = loaded(link.scenario.clone())?;
         let rec = Recording::from_link(&link)?;
         let mode = if link.manual { Mode::Manual } else { Mode::Strategy(link.strategy) };
         Ok(Session {
@@ -123,7 +143,7 @@ impl Session {
             Mode::Manual => (StrategyKind::Random, true),
         };
         Link {
-            scenario: ScenarioRef::Id(self.scenario.id.clone()),
+            scenario: self.scenario.named.clone(),
             variant: self.rec.spec.variant.clone(),
             strategy,
             manual,
@@ -142,7 +162,7 @@ impl Session {
     /// with no choices (the worker reads it with `Link::decode`).
     pub fn proof_target(&self) -> String {
         Link {
-            scenario: ScenarioRef::Id(self.scenario.id.clone()),
+            scenario: self.scenario.named.clone(),
             variant: self.variant().to_string(),
             strategy: StrategyKind::Random,
             manual: true,
@@ -157,13 +177,20 @@ impl Session {
     /// The same run at another step.
     fn at(&self, cursor: usize) -> Session {
         let cursor = cursor.min(self.rec.steps());
-        Session { params: self.params.clone(), prefix: self.prefix.clone(), rec: self.rec.clone(), cursor, ..*self }
+        Session {
+            scenario: self.scenario.clone(),
+            params: self.params.clone(),
+            prefix: self.prefix.clone(),
+            rec: self.rec.clone(),
+            cursor,
+            ..*self
+        }
     }
 
     /// The variant to show beside this one: the first fix of a buggy variant, the scenario's
     /// default (buggy) variant beside a fix.
-    pub fn other_variant(&self) -> Option<&'static str> {
-        let sc = self.scenario;
+    pub fn other_variant(&self) -> Option<&str> {
+        let sc = &self.scenario;
         let buggy = sc.variant(self.variant()).is_ok_and(|v| v.buggy);
         let other = if buggy {
             sc.variants.iter().find(|v| !v.buggy).map(|v| v.id.as_str())
@@ -187,20 +214,12 @@ impl Session {
     }
 }
 
-/// The built-in scenario a link names. The page does not open scenarios that links carry yet.
-fn builtin(scenario: &ScenarioRef) -> Result<&'static Scenario, Error> {
-    match scenario {
-        ScenarioRef::Id(id) => library::find(id),
-        ScenarioRef::Carried(_) => Err(Error::Link("this page opens built-in scenarios only".into())),
-    }
-}
-
 /// The other variant on `s`'s whole schedule (leniently: a choice it cannot take is skipped),
 /// going on as `s` does after it; and the first step where the two differ.
 fn beside(s: &Session) -> Option<Beside> {
-    let other = s.other_variant()?;
+    let other = s.other_variant()?.to_string();
     let choices: Vec<Choice> = s.rec.events.iter().map(|e| e.choice).collect();
-    let spec = s.scenario.spec(Some(other), &s.params).ok()?;
+    let spec = s.scenario.spec(Some(&other), &s.params).ok()?;
     let then = match s.mode {
         Mode::Strategy(kind) => {
             Then::Strategy { kind, seed: s.seed, timing: TimedConfig::for_spec(&spec, &s.params).ok()? }
@@ -249,7 +268,7 @@ fn beside(s: &Session) -> Option<Beside> {
             })
         });
     let session = Session {
-        scenario: s.scenario,
+        scenario: s.scenario.clone(),
         mode: s.mode,
         seed: s.seed,
         params: s.params.clone(),
@@ -319,8 +338,25 @@ pub enum Msg {
     ShortestHeard(String, Option<usize>),
     /// Open the counterexample the proof found, at its race.
     OpenCounterexample,
-    /// Open one seed of a sweep, from the start: its scenario, variant, strategy, seed and
-    /// parameters.
+    /// Open the editor on the scenario on screen.
+    Edit,
+    /// Open the editor on the template of a new scenario.
+    New,
+    /// The editor's text, as typed.
+    Type(String),
+    /// Typing paused: check the editor's text.
+    CheckEdit,
+    /// Run a scenario file from its start (the editor's "run", or a file picked or dropped),
+    /// named as its links will name it (`editor::run`), or why it cannot be.
+    Run {
+        text: Rc<str>,
+        named: Result<ScenarioRef, String>,
+    },
+    CloseEditor,
+    /// Something the user gave cannot be used: say why.
+    Refused(String),
+    /// Open one seed of a sweep, from the start: its scenario (as a link names it), variant,
+    /// strategy, seed and parameters.
     Watch {
         scenario: String,
         variant: String,
@@ -420,6 +456,7 @@ pub struct Page {
     pub progress: Progress,
     pub proof: Proof,
     pub shortest: ShortestRace,
+    pub editor: Editor,
 }
 
 impl Page {
@@ -448,8 +485,8 @@ impl Page {
     /// Lesson `i` from its start: "you schedule" on its buggy variant.
     fn lesson(&self, i: usize) -> Page {
         let l = &LESSONS[i.min(LESSONS.len() - 1)];
-        let opened = library::find(l.scenario)
-            .and_then(|sc| Session::open(sc, l.bug, Mode::Manual, 0, l.params().into(), vec![], 0));
+        let opened =
+            builtin(l.scenario).and_then(|sc| Session::open(sc, l.bug, Mode::Manual, 0, l.params().into(), vec![], 0));
         let page = self.with(opened);
         Page { view: View { lesson: Some(i.min(LESSONS.len() - 1)), ..page.view.clone() }, ..page }
     }
@@ -496,6 +533,21 @@ impl Page {
         self
     }
 
+    /// A scenario file in the editor, checked and run from its start; or its mistakes, in the
+    /// editor and in one line above it.
+    fn run(&self, text: Rc<str>, named: Result<ScenarioRef, String>) -> Page {
+        let editor = Editor { open: true, text: text.clone(), ..self.editor.clone() }.checked();
+        let opened = crate::editor::check(&text)
+            .map_err(|problems| problems.first().map_or(String::new(), |p| p.message.clone()));
+        match opened.and_then(|scenario| Ok((scenario, named?))) {
+            Ok((scenario, named)) => {
+                let loaded = Rc::new(Loaded { scenario: Cow::Owned(scenario), named });
+                Page { editor, ..self.with(Session::default_of(loaded)) }
+            }
+            Err(why) => Page { notice: Some(format!("This scenario cannot run: {why}")), editor, ..self.copy() },
+        }
+    }
+
     /// One step on, unless predict mode first asks about it (and pauses play).
     fn forward(&self) -> Page {
         let Some(s) = &self.session else { return self.copy() };
@@ -518,7 +570,7 @@ impl Reducible for Page {
         let s = self.session.as_deref();
         let cursor = s.map_or(0, |s| s.cursor);
         let page = match msg {
-            Msg::Open(id) => match library::find(&id) {
+            Msg::Open(id) => match builtin(&id) {
                 Ok(scenario) => self.with(Session::default_of(scenario)),
                 Err(e) => Page { notice: Some(e.to_string()), ..self.copy() },
             },
@@ -543,7 +595,8 @@ impl Reducible for Page {
                 Some(s) => {
                     let mut params: Vec<(String, i64)> = s.params.iter().filter(|(n, _)| *n != name).cloned().collect();
                     params.push((name, value));
-                    let reopened = Session::open(s.scenario, s.variant(), s.mode, s.seed, params.into(), vec![], 0);
+                    let reopened =
+                        Session::open(s.scenario.clone(), s.variant(), s.mode, s.seed, params.into(), vec![], 0);
                     self.with(reopened)
                 }
                 None => self.copy(),
@@ -600,7 +653,8 @@ impl Reducible for Page {
             Msg::Lessons => self.lesson(self.progress.next()),
             Msg::BreakTheFix => match (s, self.view.lesson) {
                 (Some(s), Some(i)) => {
-                    self.with(Session::open(s.scenario, LESSONS[i].fix, Mode::Manual, 0, s.params.clone(), vec![], 0))
+                    let fix = LESSONS[i].fix;
+                    self.with(Session::open(s.scenario.clone(), fix, Mode::Manual, 0, s.params.clone(), vec![], 0))
                 }
                 _ => self.copy(),
             },
@@ -668,10 +722,24 @@ impl Reducible for Page {
                 }
                 None => self.copy(),
             },
-            Msg::Watch { scenario, variant, strategy, seed, params } => match library::find(&scenario) {
-                Ok(sc) => self.with(Session::open(sc, &variant, Mode::Strategy(strategy), seed, params, vec![], 0)),
-                Err(e) => Page { notice: Some(e.to_string()), ..self.copy() },
+            Msg::Edit => match s {
+                Some(s) => Page { editor: Editor::of(&s.scenario.text), ..self.copy() },
+                None => self.copy(),
             },
+            Msg::New => Page { editor: Editor::of(crate::editor::TEMPLATE), ..self.copy() },
+            Msg::Type(text) => {
+                Page { editor: Editor { text: text.into(), problems: None, ..self.editor.clone() }, ..self.copy() }
+            }
+            Msg::CheckEdit => Page { editor: self.editor.checked(), ..self.copy() },
+            Msg::Run { text, named } => self.run(text, named),
+            Msg::CloseEditor => Page { editor: Editor { open: false, ..self.editor.clone() }, ..self.copy() },
+            Msg::Refused(why) => Page { notice: Some(why), ..self.copy() },
+            Msg::Watch { scenario, variant, strategy, seed, params } => {
+                match ScenarioRef::decode(&scenario).and_then(loaded) {
+                    Ok(sc) => self.with(Session::open(sc, &variant, Mode::Strategy(strategy), seed, params, vec![], 0)),
+                    Err(e) => Page { notice: Some(e.to_string()), ..self.copy() },
+                }
+            }
         };
         Rc::new(page.settle())
     }
@@ -713,7 +781,7 @@ mod tests {
     /// reason that names the line each runs.
     #[wasm_bindgen_test]
     fn the_fix_beside_the_bug_names_the_first_difference() {
-        let sc = library::find("pipe-splice").unwrap();
+        let sc = builtin("pipe-splice").unwrap();
         let s = Session::open(sc, "v5.8", Mode::Strategy(StrategyKind::Random), 3005, Rc::new([]), vec![], 0).unwrap();
         assert_eq!(s.other_variant(), Some("v5.9"));
         let b = beside(&s).unwrap();
