@@ -172,3 +172,27 @@ test('a scenario too long for a link: a clear message and its file to download; 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('Prove it, the sweep and a failing seed run on a scenario written in the page', async () => {
+  const { page, errors } = await open('#wq1/check-then-sleep/naive/random/2///0');
+  await page.click('#edit');
+  await page.waitForSelector('#editor[data-state="ok"]');
+  const text = (await page.inputValue('#editor-text')).replace('name = "A"', 'name = "Ann"');
+  await page.fill('#editor-text', text);
+  await page.waitForSelector('#editor[data-state="ok"]');
+  await page.click('#editor-run');
+  await page.waitForSelector('.lane:has-text("Ann")');
+  await page.click('#prove');
+  await page.waitForFunction(() => ['found', 'proved', 'failed'].includes(document.querySelector('#prove-status')?.dataset.state));
+  assert.match(await page.textContent('#prove-status'), /lost wakeup: a shortest counterexample of 5 steps/);
+  await page.fill('#sweep-to', '500');
+  await page.click('#sweep-start');
+  await page.waitForFunction(() => ['done', 'failed'].includes(document.querySelector('#sweep')?.dataset.state));
+  assert.match(await page.textContent('#sweep-status'), /^done/);
+  assert.match(await page.textContent('.sweep-cli code'), /^wqsim sweep check-then-sleep\.toml --variant naive/);
+  await page.locator('button.seed').first().click();
+  await page.waitForFunction(() => location.hash.startsWith('#wq1/~1.'));
+  await page.waitForSelector('.lane:has-text("Ann")');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
