@@ -95,7 +95,7 @@ test('edit a scenario: a typo underlined where wqsim check puts it, a renamed ta
   await page.close();
 });
 
-test('new scenario from the template, and hostile links: a one-line notice and the gallery, no script run, no console error', async () => {
+test('a new scenario from the template runs; script-bearing text typed in the editor stays text', async () => {
   const { page, errors } = await open('');
   await page.click('#gallery');
   await page.click('#new-scenario');
@@ -106,31 +106,8 @@ test('new scenario from the template, and hostile links: a one-line notice and t
   await page.close();
   assert.deepEqual(errors, []);
 
-  // Script-bearing text is shown as text, never run; a broken scenario, a deflate bomb and an
-  // unknown form each get one line and the gallery.
+  // Script-bearing text typed in the editor is text: no element, no script run.
   const script = 'id = "x"\ntitle = "<img src=x onerror=window.pwned=1><script>window.pwned=1</script>"\n';
-  const carried = execFileSync('python3', ['-c', `
-import base64, sys, zlib
-def pack(b):
-    c = zlib.compressobj(9, zlib.DEFLATED, -15)
-    return base64.urlsafe_b64encode(c.compress(b) + c.flush()).decode().rstrip('=')
-print(pack(sys.argv[1].encode()))
-print(pack(b'\\0' * 10_000_000))`, script], { encoding: 'utf8' }).trim().split('\n');
-  for (const [link, want] of [
-    [`#wq1/~1.${carried[0]}/v/random/0///0`, /This link cannot be opened: link\.toml:\d+:\d+: /],
-    [`#wq1/~1.${carried[1]}/v/random/0///0`, /inflates to more than 65536 bytes/],
-    ['#wq1/~9.AAAA/v/random/0///0', /form '~9' is not supported/],
-  ]) {
-    const { page, errors } = await open(link);
-    await page.waitForSelector('#notice');
-    assert.match(await page.textContent('#notice'), want);
-    assert.equal((await page.textContent('#notice')).includes('\n'), false);
-    await page.waitForSelector('.gallery');
-    assert.equal(await page.evaluate(() => window.pwned), undefined);
-    assert.deepEqual(errors, []);
-    await page.close();
-  }
-  // In the editor too, the text is text.
   const { page: typed, errors: typedErrors } = await open('');
   await typed.click('#gallery');
   await typed.click('#new-scenario');
@@ -169,30 +146,6 @@ test('a scenario too long for a link: a clear message and its file to download; 
   await page.setInputFiles('#open-file', file);
   await page.waitForSelector('.lane:has-text("Bob")');
   assert.match(await page.inputValue('#editor-text'), /name = "Bob"/);
-  assert.deepEqual(errors, []);
-  await page.close();
-});
-
-test('Prove it, the sweep and a failing seed run on a scenario written in the page', async () => {
-  const { page, errors } = await open('#wq1/check-then-sleep/naive/random/2///0');
-  await page.click('#edit');
-  await page.waitForSelector('#editor[data-state="ok"]');
-  const text = (await page.inputValue('#editor-text')).replace('name = "A"', 'name = "Ann"');
-  await page.fill('#editor-text', text);
-  await page.waitForSelector('#editor[data-state="ok"]');
-  await page.click('#editor-run');
-  await page.waitForSelector('.lane:has-text("Ann")');
-  await page.click('#prove');
-  await page.waitForFunction(() => ['found', 'proved', 'failed'].includes(document.querySelector('#prove-status')?.dataset.state));
-  assert.match(await page.textContent('#prove-status'), /lost wakeup: a shortest counterexample of 5 steps/);
-  await page.fill('#sweep-to', '500');
-  await page.click('#sweep-start');
-  await page.waitForFunction(() => ['done', 'failed'].includes(document.querySelector('#sweep')?.dataset.state));
-  assert.match(await page.textContent('#sweep-status'), /^done/);
-  assert.match(await page.textContent('.sweep-cli code'), /^wqsim sweep check-then-sleep\.toml --variant naive/);
-  await page.locator('button.seed').first().click();
-  await page.waitForFunction(() => location.hash.startsWith('#wq1/~1.'));
-  await page.waitForSelector('.lane:has-text("Ann")');
   assert.deepEqual(errors, []);
   await page.close();
 });
