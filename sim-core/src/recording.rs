@@ -7,6 +7,7 @@ use std::sync::Arc;
 use crate::effect::Sink;
 use crate::error::Error;
 use crate::oracle::{self, Verdict};
+use crate::scenario::Scenario;
 use crate::schedule::Schedule;
 use crate::share::Link;
 use crate::spec::Spec;
@@ -81,7 +82,12 @@ impl Recording {
 
     /// Rebuild the run a share link names.
     pub fn from_link(link: &Link) -> Result<Recording, Error> {
-        let scenario = link.scenario.load()?;
+        Recording::of_link(link, &*link.scenario.load()?)
+    }
+
+    /// The same, with the link's scenario already loaded (a carried one is inflated and
+    /// compiled once).
+    pub fn of_link(link: &Link, scenario: &Scenario) -> Result<Recording, Error> {
         let spec = scenario.spec(Some(&link.variant), &link.params)?;
         let then = if link.manual {
             Then::Stop

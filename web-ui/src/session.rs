@@ -123,7 +123,7 @@ impl Session {
     pub fn from_link(text: &str) -> Result<Session, Error> {
         let link = Link::decode(text)?;
         let scenario = loaded(link.scenario.clone())?;
-        let rec = Recording::from_link(&link)?;
+        let rec = Recording::of_link(&link, &scenario)?;
         let mode = if link.manual { Mode::Manual } else { Mode::Strategy(link.strategy) };
         Ok(Session {
             shortest_race: None,
