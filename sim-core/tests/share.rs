@@ -90,8 +90,8 @@ fn a_link_rebuilds_the_exact_run() {
     assert!(Recording::from_link(&bad).is_err());
 }
 
-/// Links made before links could carry a scenario (by the page and the CLI at 134847f) open the
-/// same runs: the steps and trace hashes the `wqsim replay` of that commit printed.
+/// Links made before links could carry a scenario (by the page and the CLI before c226e11) open the
+/// same runs: the steps and trace hashes that a `wqsim replay` built before this change printed.
 #[test]
 fn links_made_before_open_the_same_runs() {
     use sim_core::recording::Recording;
