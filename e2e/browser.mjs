@@ -2,7 +2,8 @@
 // the `playwright` package, which downloads a browser of its own), and pages that record every
 // console error and uncaught exception, the sweep worker's included.
 import { before, after } from 'node:test';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 export const APP_URL = process.env.APP_URL ?? 'http://127.0.0.1:8080/';
@@ -33,4 +34,13 @@ export async function open(hash = '') {
   page.on('worker', (w) => w.on('console', (m) => { if (m.type() === 'error') errors.push(`worker: ${m.text()}`); }));
   await page.goto(APP_URL + hash);
   return { page, errors };
+}
+
+/** The newest `wqsim` built in this checkout (release or debug), or undefined. */
+export function wqsimBinary() {
+  const builds = ['release', 'debug']
+    .map((p) => fileURLToPath(new URL(`../target/${p}/wqsim`, import.meta.url)))
+    .filter((p) => existsSync(p));
+  builds.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+  return builds[0];
 }

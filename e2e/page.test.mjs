@@ -225,6 +225,8 @@ test('you schedule: the page says when you produced the race', async () => {
   }
   await page.waitForSelector('.banner.lost');
   assert.match(await page.textContent('#verdict'), /You produced the race! Lost wakeup: A sleeps forever/);
+  // The shortest race comes from the proof worker's search, a moment later.
+  await page.waitForSelector('#verdict .shortest');
   assert.match(await page.textContent('#verdict'), /Your schedule took 5 steps; the shortest race takes 5\./);
   // The URL follows once the moves pause.
   await page.waitForFunction(() => location.hash.endsWith('/5'));

@@ -4,9 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { open as openPage, useBrowser } from './browser.mjs';
+import { open as openPage, useBrowser, wqsimBinary } from './browser.mjs';
 
 useBrowser();
 
@@ -24,15 +22,8 @@ const MEASURED = {
   'v5.8-handoff': { seeds: 2000, hits: 0, ci95: null, first: [] },
   'v4.13 lockers=3 signals=2': { seeds: 2000, hits: 15, ci95: null, first: [134, 248, 316, 467, 1015] },
 };
-function wqsim() {
-  const builds = ['release', 'debug']
-    .map((p) => fileURLToPath(new URL(`../target/${p}/wqsim`, import.meta.url)))
-    .filter((p) => existsSync(p));
-  builds.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
-  return builds[0];
-}
 function cliSweep(scenario, variant, seeds, params = []) {
-  const bin = wqsim();
+  const bin = wqsimBinary();
   const key = [variant, ...params].join(' ');
   if (!bin) return { ...MEASURED[key], from: 'hard-coded (no target/*/wqsim)' };
   const args = ['sweep', scenario, '--variant', variant, '--seeds', seeds, ...params.flatMap((p) => ['--param', p]), '--json'];
@@ -48,7 +39,7 @@ const MEASURED_ALL = {
   'page-lock-killable timed': { 'v4.13': [45, [6, 22, 55, 75, 114]], 'a8b169afbf06': [0, []], 'v5.8-handoff': [0, []] },
 };
 function cliAll(scenario, strategy, seeds) {
-  const bin = wqsim();
+  const bin = wqsimBinary();
   if (!bin) return MEASURED_ALL[`${scenario} ${strategy}`];
   const out = JSON.parse(execFileSync(bin, ['sweep', scenario, '--all-variants', '--strategy', strategy, '--seeds', seeds, '--json'], { encoding: 'utf8' }));
   return Object.fromEntries(out.groups.map((g) => [g.variant, [g.verdicts.lost_wakeup, g.first_failing.map((f) => f.seed)]]));

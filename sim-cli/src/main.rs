@@ -46,7 +46,7 @@ enum Command {
     /// Make a failing run smaller, to a run that loses the same wakeup and from which no single
     /// step can be removed: fewer steps, then fewer preemptions.
     Shrink(shrink::Args),
-    /// Write a scenario in another tool's language (Promela for SPIN).
+    /// Write a scenario in another form: a share link's scenario file, or Promela for SPIN.
     Export(export::Args),
     /// Run many seeds on every core: verdict counts, hit rates, JSON lines, plots.
     Sweep(sweep::Args),

@@ -1,7 +1,7 @@
 //! `wqsim run`: one run, its trace and its verdict.
 
 use serde_json::json;
-use sim_core::share::Link;
+use sim_core::share::{Link, ScenarioRef};
 use sim_core::strategy::{Replay, Strategy, StrategyKind};
 use sim_core::trace::Trace;
 use sim_core::{Schedule, World};
@@ -42,13 +42,13 @@ pub fn run(args: &Args) -> Result<(), sim_core::Error> {
     let outcome = sim_core::run::run(&mut world, &mut *strategy, &mut trace)?;
     let timed_seed = (args.strategy == StrategyKind::Timed && args.schedule.is_none()).then_some(seed);
     let run = Run { named: args.target.named(), timed_seed, spec: &spec, trace: &trace, outcome: &outcome };
-    // The page's link to this run, at its last step.
+    // The page's link to this run, at its last step; it carries the file unless it is built in.
     let prefix = match &args.schedule {
         Some(text) => Schedule::parse(text, &spec)?,
         None => Schedule::default(),
     };
     let link = Link {
-        scenario: spec.scenario.clone(),
+        scenario: ScenarioRef::of(&scenario),
         variant: spec.variant.clone(),
         strategy: args.strategy,
         manual: false,

@@ -12,7 +12,7 @@ use std::time::Instant;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use serde_json::{json, Value};
-use sim_core::share::Link;
+use sim_core::share::{Link, ScenarioRef};
 use std::collections::BTreeMap;
 
 use sim_core::kernel::memory::Memory;
@@ -413,7 +413,7 @@ fn replay(sweep: &Sweep, variant: &str, params: &str, seed: u64) -> (String, Str
         .filter_map(|p| p.split_once('=').and_then(|(k, v)| Some((k.to_string(), v.parse().ok()?))))
         .collect();
     let link = Link {
-        scenario: scenario.into(),
+        scenario: ScenarioRef::Id(scenario.into()),
         variant: variant.into(),
         strategy: strategy.parse().unwrap_or(StrategyKind::Random),
         manual: false,

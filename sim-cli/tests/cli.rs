@@ -408,3 +408,42 @@ fn litmus_reports_like_herd7_and_names_what_it_cannot_run() {
     assert!(err.contains("`rcu_read_lock` is not supported") && err.contains(":5:2"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
 }
+
+/// A scenario file that is not built in travels in the link `wqsim run` prints: `replay` rebuilds
+/// the run with the same trace hash and `export scenario` writes the file back out, byte for
+/// byte. A built-in file keeps its short link.
+#[test]
+fn a_link_carries_a_file_that_is_not_built_in() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    let builtin = format!("{root}/scenarios/check-then-sleep.toml");
+    let text = std::fs::read_to_string(&builtin).unwrap().replace("name = \"A\"", "name = \"Ann\"");
+    let dir = std::env::temp_dir().join(format!("wqsim-carry-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("mine.toml");
+    std::fs::write(&file, &text).unwrap();
+    let json = |o: Output| serde_json::from_str::<serde_json::Value>(&stdout(&o)).unwrap();
+
+    let short = json(wqsim(&["run", &builtin, "--json"]));
+    assert_eq!(short["link"], "#wq1/check-then-sleep/naive/random/2///5");
+    let run = json(wqsim(&["run", file.to_str().unwrap(), "--seed", "7", "--json"]));
+    let link = run["link"].as_str().unwrap();
+    assert!(link.starts_with("#wq1/~1.") && link.ends_with("/naive/random/7///7"), "{link}");
+    let replay = json(wqsim(&["replay", link, "--json"]));
+    assert_eq!((&replay["trace_hash"], &replay["steps"]), (&run["trace_hash"], &run["steps"]));
+    assert_eq!(replay["carried"], true);
+    let text_replay = stdout(&wqsim(&["replay", link]));
+    assert!(text_replay.contains("wqsim export scenario LINK --out check-then-sleep.toml"), "{text_replay}");
+
+    let exported = wqsim(&["export", "scenario", link]);
+    assert_eq!(exported.status.code(), Some(0), "{}", stderr(&exported));
+    assert_eq!(stdout(&exported), text);
+    let out = dir.join("back.toml");
+    assert_eq!(wqsim(&["export", "scenario", link, "--out", out.to_str().unwrap()]).status.code(), Some(0));
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), text);
+    let exported = stdout(&wqsim(&["export", "scenario", "#wq1/pipe-splice/v5.8/random/3005///19"]));
+    assert_eq!(exported, std::fs::read_to_string(format!("{root}/scenarios/pipe-splice.toml")).unwrap());
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    assert_error(&["export", "scenario", "#wq1/~1.AAAA/naive/random/2///0"], "not valid deflate data");
+    assert_error(&["export", "scenario", "#wq1/~3.AAAA/naive/random/2///0"], "form '~3' is not supported");
+}

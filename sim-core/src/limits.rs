@@ -12,7 +12,8 @@
 //! - schedule length: `Schedule::parse` and `Link::decode`;
 //! - share link length: `Link::decode`;
 //! - scenario file size, ids, names and texts: `Scenario::parse` (and the CLI's loader checks
-//!   the file's size with `check_scenario_bytes` before it reads it);
+//!   the file's size with `check_scenario_bytes` before it reads it; a scenario carried in a link
+//!   is inflated to at most `MAX_SCENARIO_BYTES`, `share::ScenarioRef::text`);
 //! - the scenario language: statements (`lang::compile`), nesting (`lang::parser`), inlining,
 //!   locals, entries, instructions (`lang::codegen`), shared objects (`lang::compile`), macro
 //!   expansion (`lang::preprocess`), each a diagnostic at the place that crosses it.

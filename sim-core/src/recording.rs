@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use crate::effect::Sink;
 use crate::error::Error;
-use crate::library;
 use crate::oracle::{self, Verdict};
+use crate::scenario::Scenario;
 use crate::schedule::Schedule;
 use crate::share::Link;
 use crate::spec::Spec;
@@ -82,7 +82,12 @@ impl Recording {
 
     /// Rebuild the run a share link names.
     pub fn from_link(link: &Link) -> Result<Recording, Error> {
-        let scenario = library::find(&link.scenario)?;
+        Recording::of_link(link, &*link.scenario.load()?)
+    }
+
+    /// The same, with the link's scenario already loaded (a carried one is inflated and
+    /// compiled once).
+    pub fn of_link(link: &Link, scenario: &Scenario) -> Result<Recording, Error> {
         let spec = scenario.spec_in(Some(&link.variant), &link.params, link.memory)?;
         let then = if link.manual {
             Then::Stop

@@ -37,7 +37,9 @@ fn exhaustive(spec: &Arc<Spec>) -> Report {
 fn shortest_loss(spec: &Arc<Spec>) -> (Schedule, String) {
     let r = exhaustive(spec);
     assert_eq!(r.found.as_ref().map(|f| f.kind), Some(VerdictKind::LostWakeup), "{} {}", spec.scenario, spec.variant);
-    let Shortest::Found(schedule) = shortest_lost_wakeup(spec, &Config { max_states: 1_000_000, ..Config::default() }, &mut |_| true).0 else {
+    let Shortest::Found(schedule) =
+        shortest_lost_wakeup(spec, &Config { max_states: 1_000_000, ..Config::default() }, &mut |_| true).0
+    else {
         panic!("{} {}: no shortest lost wakeup", spec.scenario, spec.variant)
     };
     let (_, outcome, _) = drive(spec, &mut Replay::strict(schedule.clone(), None));
@@ -173,7 +175,7 @@ fn a_tso_link_rebuilds_the_same_run() {
     let schedule = Schedule::parse("W*2 R*3 ~W", &spec).unwrap();
     assert_eq!(schedule.display(&spec), "W*2 R*3 ~W");
     let link = Link {
-        scenario: spec.scenario.clone(),
+        scenario: sim_core::share::ScenarioRef::Id(spec.scenario.clone()),
         variant: spec.variant.clone(),
         strategy: StrategyKind::Random,
         manual: true,

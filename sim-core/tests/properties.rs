@@ -16,7 +16,7 @@ use sim_core::lang::header::Bound;
 use sim_core::kernel::memory::Memory;
 use sim_core::recording::{Recording, Then};
 use sim_core::schedule::Schedule;
-use sim_core::share::Link;
+use sim_core::share::{Link, ScenarioRef};
 use sim_core::strategy::{Random, Replay, StrategyKind};
 use sim_core::trace::TraceHash;
 use sim_core::{library, run, Choice, Error, Scenario, Spec, TaskId, World};
@@ -61,8 +61,10 @@ fn schedule_text() -> impl Strategy<Value = String> {
 }
 
 fn link() -> impl Strategy<Value = Link> {
+    // A built-in's id, or any text carried as a scenario file.
+    let scenario = prop_oneof![id().prop_map(ScenarioRef::Id), ".{0,200}".prop_map(|t| ScenarioRef::carry(&t))];
     (
-        (id(), id(), select(StrategyKind::ALL.to_vec()), any::<bool>(), any::<u64>()),
+        (scenario, id(), select(StrategyKind::ALL.to_vec()), any::<bool>(), any::<u64>()),
         prop::collection::vec((id(), any::<i64>()), 0..4),
         schedule(),
         (any::<u32>(), select(Memory::ALL.to_vec())),

@@ -1,13 +1,13 @@
 //! Share links round-trip, and every malformed link gets a clear error, never a panic.
 
 use sim_core::kernel::memory::Memory;
-use sim_core::share::Link;
+use sim_core::share::{Link, ScenarioRef};
 use sim_core::strategy::StrategyKind;
 use sim_core::{Choice, Schedule, TaskId};
 
 fn link() -> Link {
     Link {
-        scenario: "page-lock-killable".into(),
+        scenario: ScenarioRef::Id("page-lock-killable".into()),
         variant: "v4.13".into(),
         strategy: StrategyKind::Timed,
         manual: false,
@@ -108,4 +108,90 @@ fn a_link_rebuilds_the_exact_run() {
         .contains("step 9 is past the end of the run (3 steps)"));
     let bad = Link::decode("wq1/check-then-sleep/naive/manual/0//BQ/0").unwrap();
     assert!(Recording::from_link(&bad).is_err());
+}
+
+/// Links made before links could carry a scenario (by the page and the CLI before c226e11) open the
+/// same runs: the steps and trace hashes that a `wqsim replay` built before this change printed.
+#[test]
+fn links_made_before_open_the_same_runs() {
+    use sim_core::recording::Recording;
+    let old = [
+        ("wq1/pipe-splice/v5.8/random/3005///19", 41, 0x9895bb4c646df6e2),
+        ("wq1/page-lock-killable/v4.13/timed/185/lockers=3,signals=1/AYED/7", 24, 0x5955a7575c9a79f5),
+        ("wq1/check-then-sleep/naive/manual/0//AAEB/2", 3, 0xc6f4be02424e9b8c),
+        ("wq1/page-wake-bookmark/bookmark-head-order/random/4594///28", 28, 0x9cf538e29800f609),
+        ("wq1/exclusive-event/777c6c5f1f6e/pct/7/lockers=3//0", 29, 0xa61b17192fafc08a),
+        ("http://127.0.0.1:8080/?present#wq1/wait-woken/nested-sleep/random/11///5", 11, 0xfaf67c2fa9c40ec7),
+    ];
+    for (text, steps, hash) in old {
+        let link = Link::decode(text).unwrap();
+        assert!(matches!(link.scenario, ScenarioRef::Id(_)), "{text}");
+        let rec = Recording::from_link(&link).unwrap();
+        assert_eq!((rec.steps(), rec.trace_hash), (steps, hash), "{text}");
+        assert_eq!(Link::decode(&link.encode()).unwrap(), link, "{text}");
+    }
+}
+
+/// A scenario of one's own travels in the link: the link is short for a built-in file, carries
+/// any other text, round-trips, and rebuilds the same run as the file itself.
+#[test]
+fn a_link_carries_a_scenario_that_is_not_built_in() {
+    use sim_core::recording::Recording;
+    use sim_core::{library, Scenario};
+    let builtin = library::find("check-then-sleep").unwrap();
+    assert_eq!(ScenarioRef::of(builtin), ScenarioRef::Id("check-then-sleep".into()));
+    let text = builtin.text.replace("name = \"A\"", "name = \"Ann\"");
+    let own = Scenario::parse(&text).unwrap();
+    assert_eq!(ScenarioRef::of(&own), ScenarioRef::carry(&text));
+    assert_eq!(ScenarioRef::of(&own).text().unwrap(), text);
+    let link = Link { scenario: ScenarioRef::of(&own), variant: "naive".into(), seed: 2, step: 4, ..link() };
+    let link = Link { strategy: StrategyKind::Random, params: vec![], choices: Schedule(vec![]), ..link };
+    let encoded = link.encode();
+    assert!(encoded.starts_with("wq1/~1."), "{encoded}");
+    assert!(encoded.len() < text.len() * 2 / 3, "compressed: {} of {} bytes", encoded.len(), text.len());
+    assert!(encoded.bytes().all(|b| b.is_ascii_alphanumeric() || b"/~.-_=,".contains(&b)), "URL-safe: {encoded}");
+    let back = Link::decode(&encoded).unwrap();
+    assert_eq!(back, link);
+    let rec = Recording::from_link(&back).unwrap();
+    assert_eq!(rec.spec.task_name(TaskId(0)), "Ann");
+    let mut world = sim_core::World::new(own.spec(Some("naive"), &[]).unwrap());
+    let outcome = sim_core::run::run(&mut world, &mut sim_core::strategy::Random::new(2), &mut ()).unwrap();
+    assert_eq!((rec.trace_hash, rec.steps() as u32), (outcome.trace_hash, outcome.steps));
+}
+
+/// A carried scenario that is broken, of another form, or that inflates past the size of a
+/// scenario file (a deflate bomb: 10 MB of zeros in a 14 KB link) is refused with one line
+/// that says why, before anything large is allocated.
+#[test]
+fn hostile_carried_scenarios_are_refused() {
+    use base64::Engine;
+    use sim_core::recording::Recording;
+    let pack = |bytes: &[u8]| {
+        let packed = miniz_oxide::deflate::compress_to_vec(bytes, 10);
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(packed)
+    };
+    let at = |packed: &str| format!("wq1/~1.{packed}/v/random/0///0");
+    for (text, want) in [
+        ("wq1/~2.AAAA/v/random/0///0".to_string(), "the carried scenario's form '~2' is not supported (this is ~1)"),
+        ("wq1/~1.a+b/v/random/0///0".to_string(), "the carried scenario is not valid base64url"),
+    ] {
+        let e = Link::decode(&text).unwrap_err().to_string();
+        assert!(e.contains(want), "{text}: {e}");
+    }
+    let bomb = at(&pack(&vec![0u8; 10_000_000]));
+    assert!(bomb.len() <= sim_core::limits::MAX_LINK_CHARS, "{}", bomb.len());
+    let cases = [
+        (bomb, "inflates to more than 65536 bytes"),
+        (at("A"), "the carried scenario is not valid base64url"),
+        (at("AAAA"), "the carried scenario is not valid deflate data"),
+        (at(&pack(&[0xff, 0xfe])), "not UTF-8"),
+        // It unpacks, but the scenario in it does not compile: its diagnostics name the link's file.
+        (at(&pack(b"id = \"x\"\n<script>alert(1)</script>")), "link.toml:2:"),
+    ];
+    for (text, want) in &cases {
+        let link = Link::decode(text).unwrap();
+        assert_eq!(Link::decode(&link.encode()).as_ref(), Ok(&link));
+        let e = Recording::from_link(&link).err().unwrap().to_string();
+        assert!(e.contains(want) && !e.contains('\n'), "{}: {e}", &text[..text.len().min(60)]);
+    }
 }

@@ -2,6 +2,8 @@
 //! the wakeups and the moment a wakeup is lost. The URL holds the exact run and step.
 
 pub mod charts;
+mod editor;
+mod files;
 mod lesson;
 mod predict;
 pub mod prove;
@@ -20,6 +22,7 @@ use yew::prelude::*;
 pub use session::{Msg, Page, Session, View};
 use view::board::{Banner, Lanes, Narration, Queues};
 use view::chrome::{Controls, Gallery, Header};
+use view::editor::EditorPanel;
 use view::lesson::{LessonPanel, LessonPath};
 use view::predict::PredictPanel;
 use view::prove::ProvePanel;
@@ -107,7 +110,26 @@ pub fn app() -> Html {
                     Ok(r) => d.emit(Msg::ProofHeard(r)),
                     Err(e) => d.emit(Msg::ProofFailed(e)),
                 };
-                prove::Runner::start(*id, target, heard).map_err(|e| dispatch.emit(Msg::ProofFailed(e))).ok()
+                prove::Runner::start(*id, prove::Task::Prove, target, heard)
+                    .map_err(|e| dispatch.emit(Msg::ProofFailed(e)))
+                    .ok()
+            });
+            move || drop(runner)
+        });
+    }
+    // The shortest race, for a race made by hand: the same worker, asked for that search only.
+    // A failed search leaves the race unscored.
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with(page.shortest.job.clone(), move |job| {
+            let runner = job.as_ref().and_then(|target| {
+                let (d, t) = (dispatch.clone(), target.clone());
+                let heard = move |r: Result<prove::Report, String>| match r {
+                    Ok(r) if r.done => d.emit(Msg::ShortestHeard(t.clone(), r.found.map(|f| f.steps))),
+                    Ok(_) => {}
+                    Err(_) => d.emit(Msg::ShortestHeard(t.clone(), None)),
+                };
+                prove::Runner::start(0, prove::Task::Shortest, target, heard).ok()
             });
             move || drop(runner)
         });
@@ -126,7 +148,8 @@ pub fn app() -> Html {
                     let typing = |i: &web_sys::HtmlInputElement| !matches!(i.type_().as_str(), "checkbox" | "radio");
                     let in_field =
                         target.as_ref().and_then(|t| t.dyn_ref::<web_sys::HtmlInputElement>()).is_some_and(typing)
-                            || target.as_ref().and_then(|t| t.dyn_ref::<web_sys::HtmlSelectElement>()).is_some();
+                            || target.as_ref().and_then(|t| t.dyn_ref::<web_sys::HtmlSelectElement>()).is_some()
+                            || target.as_ref().and_then(|t| t.dyn_ref::<web_sys::HtmlTextAreaElement>()).is_some();
                     if in_field {
                         return;
                     }
@@ -176,11 +199,26 @@ pub fn app() -> Html {
         page.beside.is_some().then_some("compare")
     );
     let compact = v.present || v.embed;
+    let editor =
+        page.editor.open.then(|| html! { <EditorPanel editor={page.editor.clone()} dispatch={dispatch.clone()} /> });
+    // A scenario file dropped anywhere on the page opens in the editor.
+    let on_drop = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            if let Some(file) = e.data_transfer().and_then(|t| t.files()).and_then(|f| f.get(0)) {
+                files::read(file, dispatch.clone());
+            }
+        })
+    };
+    let on_drag_over = Callback::from(|e: DragEvent| e.prevent_default());
     match &page.session {
         Some(s) => html! {
-            <main class={class}>
+            // The run's trace hash, as `wqsim replay` prints it: the end-to-end tests compare them.
+            <main class={class} ondrop={on_drop} ondragover={on_drag_over} data-trace-hash={format!("{:016x}", s.rec.trace_hash)}>
                 <Header session={s.clone()} view={v.clone()} dispatch={dispatch.clone()} />
                 { for notice }
+                { for editor }
                 if let Some(i) = v.lesson.filter(|_| !v.embed) {
                     <LessonPanel index={i} session={s.clone()} progress={page.progress.clone()} present={v.present} dispatch={dispatch.clone()} />
                 }
@@ -205,15 +243,16 @@ pub fn app() -> Html {
                     <ProvePanel proof={page.proof.clone()} target={s.proof_target()} dispatch={dispatch.clone()} />
                 }
                 if !compact {
-                    <view::sweep::SweepPanel scenario={s.scenario.id.clone()} variant={s.variant().to_string()} mode={s.mode} params={s.params.clone()} dispatch={dispatch.clone()} />
+                    <view::sweep::SweepPanel scenario={s.scenario.clone()} variant={s.variant().to_string()} mode={s.mode} params={s.params.clone()} dispatch={dispatch.clone()} />
                 }
             </main>
         },
         None => html! {
-            <main class="app">
+            <main class="app" ondrop={on_drop} ondragover={on_drag_over}>
                 <header class="bar"><span class="brand">{ "wqsim" }</span>
                     <span class="title">{ "Lost wakeups in the Linux wait-queue API, step by step" }</span></header>
                 { for notice }
+                { for editor }
                 <LessonPath progress={page.progress.clone()} dispatch={dispatch.clone()} />
                 <Gallery dispatch={dispatch.clone()} />
             </main>

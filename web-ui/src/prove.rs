@@ -11,8 +11,11 @@
 //! A worker's messages sent before its wasm has loaded would find no listener: the worker says
 //! `{ready: true}` once it listens, and the page sends the request then.
 //!
-//! Messages are plain: the request is `"<id> <link>"`, where the link (`Session::proof_target`)
-//! names the scenario, variant and parameters; reports are JS objects with the fields of
+//! The same worker answers the page's other search: how short a race made by hand can be (the
+//! breadth-first `shortest_lost_wakeup` alone), so that the explorer is not in the page's wasm.
+//!
+//! Messages are plain: the request is `"<id> <task> <link>"`, where the task is `prove` or
+//! `shortest` and the link (`Session::proof_target`) names the scenario, variant and parameters; reports are JS objects with the fields of
 //! [`Report`]. Anything unreadable becomes an error on screen, never a panic.
 
 use js_sys::{Object, Reflect};
@@ -20,7 +23,7 @@ use sim_core::explore::shortest::{shortest_lost_wakeup, Shortest};
 use sim_core::explore::{explore, Config};
 use sim_core::oracle::VerdictKind;
 use sim_core::share::Link;
-use sim_core::{library, Schedule};
+use sim_core::Schedule;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -29,6 +32,27 @@ pub const LOADER: &str = "prove_worker_loader.js";
 
 /// The most states one proof in the page may visit (the CLI's default too).
 pub const MAX_STATES: u64 = 5_000_000;
+
+/// States the search for the shortest race made by hand may visit (a few hundred milliseconds).
+pub const SHORTEST_MAX_STATES: u64 = 200_000;
+
+/// What the worker is asked to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Task {
+    /// "Prove it": explore every schedule, then find the shortest counterexample.
+    Prove,
+    /// The shortest lost wakeup only: what a race made by hand is scored against.
+    Shortest,
+}
+
+impl Task {
+    fn word(self) -> &'static str {
+        match self {
+            Task::Prove => "prove",
+            Task::Shortest => "shortest",
+        }
+    }
+}
 
 /// Milliseconds between progress reports.
 const REPORT_MS: f64 = 100.0;
@@ -120,19 +144,23 @@ impl Report {
     }
 }
 
-/// The request for proof `id` of `target` (a `Session::proof_target` link).
-pub fn request(id: u32, target: &str) -> String {
-    format!("{id} {target}")
+/// The request for job `id`, `task` on `target` (a `Session::proof_target` link).
+pub fn request(id: u32, task: Task, target: &str) -> String {
+    format!("{id} {} {target}", task.word())
 }
 
 /// Run one proof, reporting through `post`.
 pub fn prove(request: &str, now: &dyn Fn() -> f64, post: &mut dyn FnMut(&Report)) {
     let start = now();
-    let (id, target) = request.split_once(' ').unwrap_or(("0", request));
+    let mut words = request.splitn(3, ' ');
+    let (id, task, target) = (words.next().unwrap_or(""), words.next().unwrap_or(""), words.next().unwrap_or(""));
     let id = id.parse().unwrap_or(0);
     let fail = |e: String| Report { id, done: true, error: Some(e), ..Report::default() };
+    let Some(task) = [Task::Prove, Task::Shortest].into_iter().find(|t| t.word() == task) else {
+        return post(&fail(format!("the proof worker has no task '{task}'")));
+    };
     let spec = match Link::decode(target).and_then(|l| {
-        let sc = library::find(&l.scenario)?;
+        let sc = l.scenario.load()?;
         Ok((sc.spec_in(Some(&l.variant), &l.params, l.memory)?, l))
     }) {
         Ok(s) => s,
@@ -155,6 +183,35 @@ pub fn prove(request: &str, now: &dyn Fn() -> f64, post: &mut dyn FnMut(&Report)
         }
         true
     };
+    let as_found = |schedule: Schedule, kind: &str, shortest: bool| {
+        let steps = schedule.0.len();
+        let run = Link { manual: true, choices: schedule, step: steps as u32, ..link.clone() };
+        Found { kind: kind.into(), link: run.encode(), steps, shortest }
+    };
+    if task == Task::Shortest {
+        let (shortest, stats) =
+            shortest_lost_wakeup(&spec, &Config { max_states: SHORTEST_MAX_STATES, ..Config::default() }, &mut |s| {
+                progress("shortest", s, post)
+            });
+        let (complete, found) = match shortest {
+            Shortest::Found(s) => (true, Some(as_found(s, "lost wakeup", true))),
+            Shortest::None => (true, None),
+            Shortest::Incomplete => (false, None),
+        };
+        let (states, transitions) = (stats.states, stats.transitions);
+        let phase = "shortest".into();
+        return post(&Report {
+            id,
+            done: true,
+            phase,
+            states,
+            transitions,
+            ms: now() - start,
+            complete,
+            found,
+            error: None,
+        });
+    }
     post(&Report { id, phase: "explore".into(), ..Report::default() });
     let cfg = Config { max_states: MAX_STATES, ..Config::default() };
     let report = explore(&spec, cfg, &mut |s| progress("explore", s, post));
@@ -171,9 +228,7 @@ pub fn prove(request: &str, now: &dyn Fn() -> f64, post: &mut dyn FnMut(&Report)
         };
         let is_shortest = shortest.is_some();
         let schedule: Schedule = shortest.unwrap_or(found.schedule);
-        let steps = schedule.0.len();
-        let run = Link { manual: true, choices: schedule, step: steps as u32, ..link.clone() };
-        Found { kind: found.kind.name().replace('_', " "), link: run.encode(), steps, shortest: is_shortest }
+        as_found(schedule, &found.kind.name().replace('_', " "), is_shortest)
     });
     post(&Report {
         id,
@@ -213,12 +268,18 @@ pub struct Runner {
 }
 
 impl Runner {
-    /// Start a worker on proof `id` of `target`; `heard` gets its reports, or why it failed.
-    pub fn start(id: u32, target: &str, heard: impl Fn(Result<Report, String>) + 'static) -> Result<Runner, String> {
+    /// Start a worker on job `id`, `task` on `target`; `heard` gets its reports, or why it
+    /// failed.
+    pub fn start(
+        id: u32,
+        task: Task,
+        target: &str,
+        heard: impl Fn(Result<Report, String>) + 'static,
+    ) -> Result<Runner, String> {
         let worker = web_sys::Worker::new(LOADER).map_err(|e| format!("the proof worker could not start: {e:?}"))?;
         let heard = std::rc::Rc::new(heard);
         let h = heard.clone();
-        let (w, request) = (worker.clone(), request(id, target));
+        let (w, request) = (worker.clone(), request(id, task, target));
         let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
             let data = e.data();
             if get(&data, "ready").as_bool() == Some(true) {
@@ -263,7 +324,7 @@ mod tests {
             t.set(t.get() + 50.0);
             t.get()
         };
-        prove(&request(3, target), &now, &mut |r| out.push(r.clone()));
+        prove(&request(3, Task::Prove, target), &now, &mut |r| out.push(r.clone()));
         out
     }
 
@@ -281,6 +342,22 @@ mod tests {
         let rec = sim_core::recording::Recording::from_link(&Link::decode(&found.link).unwrap()).unwrap();
         assert!(matches!(rec.verdict, Some(sim_core::Verdict::LostWakeup(_))));
         assert!(reports.iter().all(|r| r.id == 3));
+    }
+
+    /// The search for the shortest race alone: pipe v5.8 with 3 writes races in 34 steps at
+    /// the shortest, and a fix has no race.
+    #[wasm_bindgen_test]
+    fn the_shortest_race_is_found_alone() {
+        let shortest = |target: &str| {
+            let mut out = vec![];
+            prove(&request(4, Task::Shortest, target), &|| 0.0, &mut |r| out.push(r.clone()));
+            out.pop().unwrap()
+        };
+        let last = shortest("wq1/pipe-splice/v5.8/manual/0/writes=3//0");
+        assert!(last.done && last.complete, "{last:?}");
+        assert_eq!(last.found.map(|f| f.steps), Some(34));
+        let last = shortest("wq1/check-then-sleep/set-state-first/manual/0///0");
+        assert!(last.done && last.complete && last.found.is_none(), "{last:?}");
     }
 
     #[wasm_bindgen_test]

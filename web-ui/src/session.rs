@@ -2,18 +2,18 @@
 //! after what the user does. Every rule of the kernel comes from sim-core; this decides only
 //! what to show.
 
+use std::borrow::Cow;
 use std::rc::Rc;
 
 use sim_core::effect::Effect;
-use sim_core::explore::shortest::{shortest_lost_wakeup, Shortest};
-use sim_core::explore::Config;
 use sim_core::kernel::memory::Memory;
 use sim_core::recording::{Recording, Then};
-use sim_core::share::Link;
+use sim_core::share::{Link, ScenarioRef};
 use sim_core::strategy::{StrategyKind, TimedConfig};
-use sim_core::{describe, library, Choice, Error, Scenario, Schedule, TaskId, Verdict, World};
+use sim_core::{describe, Choice, Error, Scenario, Schedule, TaskId, Verdict, World};
 use yew::prelude::*;
 
+use crate::editor::Editor;
 use crate::lesson::{Progress, LESSONS};
 use crate::predict::{self, Predict};
 use crate::prove;
@@ -39,9 +39,33 @@ impl Mode {
     }
 }
 
+/// A scenario on screen, and how its links name it: a built-in one by id, one written in the
+/// editor or opened from a link or a file carried in its links.
+pub struct Loaded {
+    pub scenario: Cow<'static, Scenario>,
+    pub named: ScenarioRef,
+}
+
+impl std::ops::Deref for Loaded {
+    type Target = Scenario;
+    fn deref(&self) -> &Scenario {
+        &self.scenario
+    }
+}
+
+/// The scenario a link names, for a session.
+pub fn loaded(named: ScenarioRef) -> Result<Rc<Loaded>, Error> {
+    Ok(Rc::new(Loaded { scenario: named.load()?, named }))
+}
+
+/// A built-in scenario, for a session.
+pub fn builtin(id: &str) -> Result<Rc<Loaded>, Error> {
+    loaded(ScenarioRef::Id(id.into()))
+}
+
 /// A run on screen.
 pub struct Session {
-    pub scenario: &'static Scenario,
+    pub scenario: Rc<Loaded>,
     pub mode: Mode,
     pub seed: u64,
     /// The scenario's parameters that differ from its defaults (from a link), kept across
@@ -52,7 +76,8 @@ pub struct Session {
     pub rec: Rc<Recording>,
     /// The step on screen: the world after `cursor` steps.
     pub cursor: usize,
-    /// When the user, scheduling by hand, has produced the race: the fewest steps that can.
+    /// When the user, scheduling by hand, has produced the race: the fewest steps that can
+    /// (the proof worker's search, `Page::shortest`).
     pub shortest_race: Option<usize>,
 }
 
@@ -66,14 +91,10 @@ struct Run<'a> {
     memory: Memory,
 }
 
-/// States the page's breadth-first search may visit for the shortest race (a few hundred
-/// milliseconds in the browser at worst).
-const SHORTEST_MAX_STATES: u64 = 200_000;
-
 impl Session {
     /// A run under sequential consistency.
     pub fn open(
-        scenario: &'static Scenario,
+        scenario: Rc<Loaded>,
         variant: &str,
         mode: Mode,
         seed: u64,
@@ -86,7 +107,7 @@ impl Session {
     }
 
     /// `open` of `run`.
-    fn open_run(scenario: &'static Scenario, params: Rc<[(String, i64)]>, run: Run) -> Result<Session, Error> {
+    fn open_run(scenario: Rc<Loaded>, params: Rc<[(String, i64)]>, run: Run) -> Result<Session, Error> {
         let Run { variant, mode, seed, prefix, cursor, memory } = run;
         let spec = scenario.spec_in(Some(variant), &params, memory)?;
         let then = match mode {
@@ -96,8 +117,7 @@ impl Session {
         };
         let rec = Rc::new(Recording::record(spec, &prefix, true, then)?);
         let cursor = cursor.min(rec.steps());
-        let shortest_race = (mode == Mode::Manual).then(|| shortest_race(&rec)).flatten();
-        Ok(Session { scenario, mode, seed, params, prefix, rec, cursor, shortest_race })
+        Ok(Session { scenario, mode, seed, params, prefix, rec, cursor, shortest_race: None })
     }
 
     /// The same scenario and parameters, run another way.
@@ -110,7 +130,7 @@ impl Session {
         cursor: usize,
     ) -> Result<Session, Error> {
         let run = Run { variant, mode, seed, prefix, cursor, memory: self.rec.spec.memory };
-        Session::open_run(self.scenario, self.params.clone(), run)
+        Session::open_run(self.scenario.clone(), self.params.clone(), run)
     }
 
     /// The same run so far under the other memory model: its choices replayed leniently (a
@@ -124,30 +144,23 @@ impl Session {
             cursor: self.cursor,
             memory,
         };
-        Session::open_run(self.scenario, self.params.clone(), run)
+        Session::open_run(self.scenario.clone(), self.params.clone(), run)
     }
 
     /// The scenario's default run.
-    pub fn default_of(scenario: &'static Scenario) -> Result<Session, Error> {
-        Session::open(
-            scenario,
-            &scenario.default_variant,
-            Mode::Strategy(StrategyKind::Random),
-            scenario.default_seed,
-            Rc::new([]),
-            vec![],
-            0,
-        )
+    pub fn default_of(scenario: Rc<Loaded>) -> Result<Session, Error> {
+        let variant = scenario.default_variant.clone();
+        let seed = scenario.default_seed;
+        Session::open(scenario, &variant, Mode::Strategy(StrategyKind::Random), seed, Rc::new([]), vec![], 0)
     }
 
     pub fn from_link(text: &str) -> Result<Session, Error> {
         let link = Link::decode(text)?;
-        let scenario = library::find(&link.scenario)?;
-        let rec = Recording::from_link(&link)?;
+        let scenario = loaded(link.scenario.clone())?;
+        let rec = Recording::of_link(&link, &scenario)?;
         let mode = if link.manual { Mode::Manual } else { Mode::Strategy(link.strategy) };
-        let shortest_race = link.manual.then(|| shortest_race(&rec)).flatten();
         Ok(Session {
-            shortest_race,
+            shortest_race: None,
             scenario,
             mode,
             seed: link.seed,
@@ -164,7 +177,7 @@ impl Session {
             Mode::Manual => (StrategyKind::Random, true),
         };
         Link {
-            scenario: self.scenario.id.clone(),
+            scenario: self.scenario.named.clone(),
             variant: self.rec.spec.variant.clone(),
             strategy,
             manual,
@@ -184,7 +197,7 @@ impl Session {
     /// with no choices (the worker reads it with `Link::decode`).
     pub fn proof_target(&self) -> String {
         Link {
-            scenario: self.scenario.id.clone(),
+            scenario: self.scenario.named.clone(),
             variant: self.variant().to_string(),
             strategy: StrategyKind::Random,
             manual: true,
@@ -200,13 +213,20 @@ impl Session {
     /// The same run at another step.
     fn at(&self, cursor: usize) -> Session {
         let cursor = cursor.min(self.rec.steps());
-        Session { params: self.params.clone(), prefix: self.prefix.clone(), rec: self.rec.clone(), cursor, ..*self }
+        Session {
+            scenario: self.scenario.clone(),
+            params: self.params.clone(),
+            prefix: self.prefix.clone(),
+            rec: self.rec.clone(),
+            cursor,
+            ..*self
+        }
     }
 
     /// The variant to show beside this one: the first fix of a buggy variant, the scenario's
     /// default (buggy) variant beside a fix.
-    pub fn other_variant(&self) -> Option<&'static str> {
-        let sc = self.scenario;
+    pub fn other_variant(&self) -> Option<&str> {
+        let sc = &self.scenario;
         let buggy = sc.variant(self.variant()).is_ok_and(|v| v.buggy);
         let other = if buggy {
             sc.variants.iter().find(|v| !v.buggy).map(|v| v.id.as_str())
@@ -233,9 +253,9 @@ impl Session {
 /// The other variant on `s`'s whole schedule (leniently: a choice it cannot take is skipped),
 /// going on as `s` does after it; and the first step where the two differ.
 fn beside(s: &Session) -> Option<Beside> {
-    let other = s.other_variant()?;
+    let other = s.other_variant()?.to_string();
     let choices: Vec<Choice> = s.rec.events.iter().map(|e| e.choice).collect();
-    let spec = s.scenario.spec(Some(other), &s.params).ok()?;
+    let spec = s.scenario.spec(Some(&other), &s.params).ok()?;
     let then = match s.mode {
         Mode::Strategy(kind) => {
             Then::Strategy { kind, seed: s.seed, timing: TimedConfig::for_spec(&spec, &s.params).ok()? }
@@ -284,7 +304,7 @@ fn beside(s: &Session) -> Option<Beside> {
             })
         });
     let session = Session {
-        scenario: s.scenario,
+        scenario: s.scenario.clone(),
         mode: s.mode,
         seed: s.seed,
         params: s.params.clone(),
@@ -296,19 +316,16 @@ fn beside(s: &Session) -> Option<Beside> {
     Some(Beside { of: s.rec.clone(), session: Rc::new(session), differ })
 }
 
-/// If `rec` lost a wakeup: the length of a shortest schedule that does (breadth-first search).
-fn shortest_race(rec: &Recording) -> Option<usize> {
-    if !matches!(rec.verdict, Some(Verdict::LostWakeup(_))) {
-        return None;
-    }
-    match shortest_lost_wakeup(&rec.spec, &Config { max_states: SHORTEST_MAX_STATES, ..Config::default() }, &mut |_| {
-        true
-    })
-    .0
-    {
-        Shortest::Found(schedule) => Some(schedule.0.len()),
-        Shortest::None | Shortest::Incomplete => None,
-    }
+/// A race made by hand, and how short one can be: the proof worker's breadth-first search
+/// (`prove::Task::Shortest`), asked once per scenario, variant and parameters.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ShortestRace {
+    /// The search under way: the `Session::proof_target` it was asked for. The App runs a
+    /// worker while this is set.
+    pub job: Option<String>,
+    /// The last answer: for which target, and the fewest steps (none when the search found no
+    /// race within its limit).
+    pub known: Option<(String, Option<usize>)>,
 }
 
 pub enum Msg {
@@ -355,10 +372,29 @@ pub enum Msg {
     ProofHeard(prove::Report),
     /// The proof worker could not run.
     ProofFailed(String),
+    /// The shortest race of a target (`Session::proof_target`), from the proof worker.
+    ShortestHeard(String, Option<usize>),
     /// Open the counterexample the proof found, at its race.
     OpenCounterexample,
-    /// Open one seed of a sweep, from the start: its scenario, variant, strategy, seed and
-    /// parameters.
+    /// Open the editor on the scenario on screen.
+    Edit,
+    /// Open the editor on the template of a new scenario.
+    New,
+    /// The editor's text, as typed.
+    Type(String),
+    /// Typing paused: check the editor's text.
+    CheckEdit,
+    /// Run a scenario file from its start (the editor's "run", or a file picked or dropped),
+    /// named as its links will name it (`editor::run`), or why it cannot be.
+    Run {
+        text: Rc<str>,
+        named: Result<ScenarioRef, String>,
+    },
+    CloseEditor,
+    /// Something the user gave cannot be used: say why.
+    Refused(String),
+    /// Open one seed of a sweep, from the start: its scenario (as a link names it), variant,
+    /// strategy, seed and parameters.
     Watch {
         scenario: String,
         variant: String,
@@ -457,6 +493,8 @@ pub struct Page {
     /// The lessons done, kept in the browser.
     pub progress: Progress,
     pub proof: Proof,
+    pub shortest: ShortestRace,
+    pub editor: Editor,
 }
 
 impl Page {
@@ -485,8 +523,8 @@ impl Page {
     /// Lesson `i` from its start: "you schedule" on its buggy variant.
     fn lesson(&self, i: usize) -> Page {
         let l = &LESSONS[i.min(LESSONS.len() - 1)];
-        let opened = library::find(l.scenario)
-            .and_then(|sc| Session::open(sc, l.bug, Mode::Manual, 0, l.params().into(), vec![], 0));
+        let opened =
+            builtin(l.scenario).and_then(|sc| Session::open(sc, l.bug, Mode::Manual, 0, l.params().into(), vec![], 0));
         let page = self.with(opened);
         Page { view: View { lesson: Some(i.min(LESSONS.len() - 1)), ..page.view.clone() }, ..page }
     }
@@ -508,6 +546,19 @@ impl Page {
                 self.progress = self.progress.raced(i, s.rec.steps() as u32);
             }
         }
+        // A race made by hand is scored against the shortest: asked of the worker once.
+        let raced = s.mode == Mode::Manual && matches!(s.rec.verdict, Some(Verdict::LostWakeup(_)));
+        if raced {
+            let target = s.proof_target();
+            match &self.shortest.known {
+                Some((t, n)) if *t == target => {
+                    if s.shortest_race != *n {
+                        self.session = Some(Rc::new(Session { shortest_race: *n, ..s.at(s.cursor) }));
+                    }
+                }
+                _ => self.shortest.job = Some(target),
+            }
+        }
         self.beside = match (&self.view.compare, &self.beside) {
             (false, _) => None,
             (true, Some(b)) if Rc::ptr_eq(&b.of, &s.rec) => Some(Rc::new(Beside {
@@ -518,6 +569,21 @@ impl Page {
             (true, _) => beside(&s).map(Rc::new),
         };
         self
+    }
+
+    /// A scenario file in the editor, checked and run from its start; or its mistakes, in the
+    /// editor and in one line above it.
+    fn run(&self, text: Rc<str>, named: Result<ScenarioRef, String>) -> Page {
+        let editor = Editor { open: true, text: text.clone(), ..self.editor.clone() }.checked();
+        let opened = crate::editor::check(&text)
+            .map_err(|problems| problems.first().map_or(String::new(), |p| p.message.clone()));
+        match opened.and_then(|scenario| Ok((scenario, named?))) {
+            Ok((scenario, named)) => {
+                let loaded = Rc::new(Loaded { scenario: Cow::Owned(scenario), named });
+                Page { editor, ..self.with(Session::default_of(loaded)) }
+            }
+            Err(why) => Page { notice: Some(format!("This scenario cannot run: {why}")), editor, ..self.copy() },
+        }
     }
 
     /// One step on, unless predict mode first asks about it (and pauses play).
@@ -542,7 +608,7 @@ impl Reducible for Page {
         let s = self.session.as_deref();
         let cursor = s.map_or(0, |s| s.cursor);
         let page = match msg {
-            Msg::Open(id) => match library::find(&id) {
+            Msg::Open(id) => match builtin(&id) {
                 Ok(scenario) => self.with(Session::default_of(scenario)),
                 Err(e) => Page { notice: Some(e.to_string()), ..self.copy() },
             },
@@ -571,7 +637,8 @@ impl Reducible for Page {
                 Some(s) => {
                     let mut params: Vec<(String, i64)> = s.params.iter().filter(|(n, _)| *n != name).cloned().collect();
                     params.push((name, value));
-                    let reopened = Session::open(s.scenario, s.variant(), s.mode, s.seed, params.into(), vec![], 0);
+                    let reopened =
+                        Session::open(s.scenario.clone(), s.variant(), s.mode, s.seed, params.into(), vec![], 0);
                     self.with(reopened)
                 }
                 None => self.copy(),
@@ -628,7 +695,8 @@ impl Reducible for Page {
             Msg::Lessons => self.lesson(self.progress.next()),
             Msg::BreakTheFix => match (s, self.view.lesson) {
                 (Some(s), Some(i)) => {
-                    self.with(Session::open(s.scenario, LESSONS[i].fix, Mode::Manual, 0, s.params.clone(), vec![], 0))
+                    let fix = LESSONS[i].fix;
+                    self.with(Session::open(s.scenario.clone(), fix, Mode::Manual, 0, s.params.clone(), vec![], 0))
                 }
                 _ => self.copy(),
             },
@@ -682,6 +750,9 @@ impl Reducible for Page {
                 };
                 Page { proof: Proof { job: None, heard: Some(heard), ..self.proof.clone() }, ..self.copy() }
             }
+            Msg::ShortestHeard(target, steps) => {
+                Page { shortest: ShortestRace { job: None, known: Some((target, steps)) }, ..self.copy() }
+            }
             Msg::OpenCounterexample => match self.proof.heard.as_ref().and_then(|r| r.found.as_ref()) {
                 Some(found) => {
                     let page = self.with(Session::from_link(&found.link));
@@ -693,10 +764,24 @@ impl Reducible for Page {
                 }
                 None => self.copy(),
             },
-            Msg::Watch { scenario, variant, strategy, seed, params } => match library::find(&scenario) {
-                Ok(sc) => self.with(Session::open(sc, &variant, Mode::Strategy(strategy), seed, params, vec![], 0)),
-                Err(e) => Page { notice: Some(e.to_string()), ..self.copy() },
+            Msg::Edit => match s {
+                Some(s) => Page { editor: Editor::of(&s.scenario.text), ..self.copy() },
+                None => self.copy(),
             },
+            Msg::New => Page { editor: Editor::of(crate::editor::TEMPLATE), ..self.copy() },
+            Msg::Type(text) => {
+                Page { editor: Editor { text: text.into(), problems: None, ..self.editor.clone() }, ..self.copy() }
+            }
+            Msg::CheckEdit => Page { editor: self.editor.checked(), ..self.copy() },
+            Msg::Run { text, named } => self.run(text, named),
+            Msg::CloseEditor => Page { editor: Editor { open: false, ..self.editor.clone() }, ..self.copy() },
+            Msg::Refused(why) => Page { notice: Some(why), ..self.copy() },
+            Msg::Watch { scenario, variant, strategy, seed, params } => {
+                match ScenarioRef::decode(&scenario).and_then(loaded) {
+                    Ok(sc) => self.with(Session::open(sc, &variant, Mode::Strategy(strategy), seed, params, vec![], 0)),
+                    Err(e) => Page { notice: Some(e.to_string()), ..self.copy() },
+                }
+            }
         };
         Rc::new(page.settle())
     }
@@ -738,7 +823,7 @@ mod tests {
     /// reason that names the line each runs.
     #[wasm_bindgen_test]
     fn the_fix_beside_the_bug_names_the_first_difference() {
-        let sc = library::find("pipe-splice").unwrap();
+        let sc = builtin("pipe-splice").unwrap();
         let s = Session::open(sc, "v5.8", Mode::Strategy(StrategyKind::Random), 3005, Rc::new([]), vec![], 0).unwrap();
         assert_eq!(s.other_variant(), Some("v5.9"));
         let b = beside(&s).unwrap();

@@ -9,6 +9,7 @@
 //! cannot read is an error to show, never a panic. (gloo-worker frames the `Packet` itself with
 //! its own codec, bincode 1; none of our types go through it but this one.)
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use gloo::timers::callback::Timeout;
@@ -16,9 +17,10 @@ use gloo::worker::{HandlerId, Worker, WorkerScope};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use sim_core::describe::thousands;
+use sim_core::share::ScenarioRef;
 use sim_core::strategy::{StrategyKind, TimedConfig};
 use sim_core::sweep::{run_seed_in, Tally};
-use sim_core::{library, Spec, World};
+use sim_core::{Scenario, Spec, World};
 
 use crate::charts::Series;
 
@@ -76,7 +78,11 @@ pub enum Request {
 pub struct Job {
     /// Chosen by the page, never 0: reports name it, so late ones of an old sweep are ignored.
     pub id: u32,
+    /// The scenario as links name it (`ScenarioRef::encode`): a built-in's id, or a file that
+    /// the page runs from the editor, carried whole.
     pub scenario: String,
+    /// The scenario's id, for the command and the charts.
+    pub name: String,
     pub variants: Vec<String>,
     pub strategy: StrategyKind,
     /// The scenario's parameters that differ from its defaults (the session's, from its link).
@@ -95,7 +101,8 @@ impl Job {
         let params: String = self.params.iter().map(|(k, v)| format!(" --param {k}={v}")).collect();
         format!(
             "wqsim sweep {}{variants} --strategy {} --seeds {}..{}{params}",
-            self.scenario,
+            // A carried file is swept from the file that `wqsim export scenario` writes.
+            if self.scenario.starts_with('~') { format!("{}.toml", self.name) } else { self.name.clone() },
             self.strategy.id(),
             self.from,
             self.to
@@ -187,6 +194,7 @@ fn now_ms() -> f64 {
 /// A sweep under way in the worker.
 struct Running {
     job: Job,
+    scenario: Cow<'static, Scenario>,
     specs: Vec<Arc<Spec>>,
     timing: TimedConfig,
     tallies: Vec<Tally>,
@@ -199,7 +207,7 @@ struct Running {
 impl Running {
     fn new(job: Job) -> Result<Running, String> {
         check_range(job.from, job.to)?;
-        let scenario = library::find(&job.scenario).map_err(|e| e.to_string())?;
+        let scenario = ScenarioRef::decode(&job.scenario).and_then(|s| s.load()).map_err(|e| e.to_string())?;
         if job.variants.is_empty() || job.variants.len() > scenario.variants.len() {
             return Err(format!("a sweep of {} variants of {} cannot run", job.variants.len(), scenario.id));
         }
@@ -212,7 +220,7 @@ impl Running {
         let timing = job.strategy.timing(&specs[0], &job.params).map_err(|e| e.to_string())?;
         let tallies = vec![Tally::default(); specs.len()];
         let next = job.from;
-        Ok(Running { job, specs, timing, tallies, next, chunk: FIRST_CHUNK, started_ms: now_ms() })
+        Ok(Running { job, scenario, specs, timing, tallies, next, chunk: FIRST_CHUNK, started_ms: now_ms() })
     }
 
     /// Run the next chunk of seeds of every variant; true when the sweep is done.
@@ -235,7 +243,7 @@ impl Running {
     }
 
     fn report(&self, state: State, error: Option<String>) -> Report {
-        let scenario = library::find(&self.job.scenario).ok();
+        let scenario = Some(&*self.scenario);
         let series: Vec<Series> = self
             .job
             .variants
@@ -250,7 +258,7 @@ impl Running {
             done: self.next - self.job.from,
             elapsed_ms: now_ms() - self.started_ms,
             groups: self.job.variants.iter().cloned().zip(self.tallies.iter().cloned()).collect(),
-            charts: crate::charts::both(&self.job.scenario, self.job.strategy.id(), &series),
+            charts: crate::charts::both(&self.job.name, self.job.strategy.id(), &series),
         }
     }
 }
@@ -361,6 +369,7 @@ mod tests {
         Job {
             id: 7,
             scenario: "page-lock-killable".into(),
+            name: "page-lock-killable".into(),
             variants: variants.iter().map(|v| v.to_string()).collect(),
             strategy: StrategyKind::Random,
             params: vec![],
@@ -381,7 +390,7 @@ mod tests {
             chunks += 1;
         }
         assert!(chunks > 3, "{chunks} chunks");
-        let scenario = library::find("page-lock-killable").unwrap();
+        let scenario = sim_core::library::find("page-lock-killable").unwrap();
         let report: Report = Packet::pack(&run.report(State::Done, None)).open().unwrap();
         assert_eq!(report.done, 3_000);
         for (v, (name, got)) in variants.iter().zip(report.groups) {

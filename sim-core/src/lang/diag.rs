@@ -70,6 +70,22 @@ impl Diagnostic {
         self.notes.push(Label { span, message: message.into() });
         self
     }
+
+    /// Where it is in `text`: the place `wqsim check` prints and the page's editor underlines.
+    pub fn place(&self, text: &str) -> Place {
+        let (line, col) = line_col(text, self.span.start);
+        let (end_line, end_col) = line_col(text, self.span.end);
+        Place { line, col, end_line, end_col }
+    }
+}
+
+/// A span as lines and columns (from 1, columns in characters); the end is exclusive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Place {
+    pub line: usize,
+    pub col: usize,
+    pub end_line: usize,
+    pub end_col: usize,
 }
 
 /// The error of the compiler's steps: a diagnostic saying what went wrong has been recorded
@@ -102,7 +118,7 @@ pub struct Located<'a> {
 
 impl fmt::Display for Located<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (line, col) = line_col(self.text, self.diagnostic.span.start);
+        let Place { line, col, .. } = self.diagnostic.place(self.text);
         write!(f, "{}:{line}:{col}: {}", self.file, self.diagnostic.message)?;
         if let Some(help) = &self.diagnostic.help {
             write!(f, " ({help})")?;

@@ -3,6 +3,8 @@
 use sim_core::kernel::memory::Memory;
 use sim_core::lang::header::Bound;
 use sim_core::library;
+use sim_core::limits::MAX_LINK_CHARS;
+use sim_core::share::ScenarioRef;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -62,7 +64,13 @@ pub fn header(p: &HeaderProps) -> Html {
     let s = &p.session;
     let view = &p.view;
     let d = p.dispatch.clone();
-    let on_scenario = Callback::from(move |e: Event| d.emit(Msg::Open(select_value(&e))));
+    let on_scenario = Callback::from(move |e: Event| {
+        let id = select_value(&e);
+        // The empty value is the scenario on screen when it is not built in.
+        if !id.is_empty() {
+            d.emit(Msg::Open(id))
+        }
+    });
     let d = p.dispatch.clone();
     let on_variant = Callback::from(move |e: Event| d.emit(Msg::Variant(select_value(&e))));
     let d = p.dispatch.clone();
@@ -86,8 +94,9 @@ pub fn header(p: &HeaderProps) -> Html {
     let present = Callback::from(move |_| d.emit(Msg::TogglePresent));
     let d = p.dispatch.clone();
     let compare = Callback::from(move |_| d.emit(Msg::ToggleCompare));
-    // "share link": the whole URL of this run and step, copied and shown until the next move.
-    let shared = use_state(|| None::<String>);
+    // "share link": the whole URL of this run and step, copied and shown until the next move;
+    // or, when it is too long for a URL, its length.
+    let shared = use_state(|| None::<Result<String, usize>>);
     let embed = use_state(|| false);
     let fragment = s.link().encode();
     {
@@ -125,6 +134,9 @@ pub fn header(p: &HeaderProps) -> Html {
         let view = view.clone();
         Callback::from(move |_| {
             let Some(window) = web_sys::window() else { return };
+            if fragment.len() > MAX_LINK_CHARS {
+                return shared.set(Some(Err(fragment.len())));
+            }
             let url = full_url(&view, &fragment);
             // Where the clipboard is refused (no secure context, no permission), the field below
             // shows the link; the refusal is awaited so that it is not an uncaught rejection.
@@ -132,7 +144,7 @@ pub fn header(p: &HeaderProps) -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 let _ = copied.await;
             });
-            shared.set(Some(url));
+            shared.set(Some(Ok(url)));
         })
     };
     let select_all = Callback::from(|e: FocusEvent| {
@@ -150,6 +162,8 @@ pub fn header(p: &HeaderProps) -> Html {
             <a class="brand" href="#" onclick={home} title="all scenarios">{ "wqsim" }</a>
             <nav class="views" aria-label="views">
                 <button id="lessons" onclick={lessons} title="the lesson path">{ "lessons" }</button>
+                <button id="edit" onclick={{ let d = p.dispatch.clone(); Callback::from(move |_| d.emit(Msg::Edit)) }}
+                    title="this scenario's file: change it and run it">{ "edit" }</button>
                 <button id="gallery" onclick={{ let d = p.dispatch.clone(); Callback::from(move |_| d.emit(Msg::Gallery)) }} title="every scenario and its story">{ "all scenarios" }</button>
                 <button id="present" aria-pressed={view.present.to_string()} onclick={present}
                     title="presentation mode: the whole race on one screen (P)">{ if view.present { "leave presentation (P)" } else { "present (P)" } }</button>
@@ -160,6 +174,9 @@ pub fn header(p: &HeaderProps) -> Html {
             </nav>
             <label>{ "scenario " }
                 <select id="scenario" aria-label="scenario" onchange={on_scenario}>
+                if matches!(s.scenario.named, ScenarioRef::Carried(_)) {
+                    <option value="" selected=true>{ format!("{} (yours)", s.scenario.id) }</option>
+                }
                 { for library::scenarios().iter().map(|sc| html! {
                     <option value={sc.id.clone()} selected={sc.id == s.scenario.id}>{ &sc.id }</option>
                 }) }
@@ -215,11 +232,21 @@ pub fn header(p: &HeaderProps) -> Html {
             }) }
             <button id="share" onclick={on_share} title="copy a link to this run at this step">{ "share link" }</button>
             <button id="embed" aria-expanded={(*embed).to_string()} onclick={on_embed} title="HTML to put this run on a course page">{ "embed" }</button>
-            if let Some(url) = &*shared {
-                <label class="shared">{ "copied: " }
-                    <input id="share-url" readonly=true value={url.clone()} aria-label="link to this run at this step" onfocus={select_all.clone()} />
-                </label>
-            }
+            { match &*shared {
+                Some(Ok(url)) => html! {
+                    <label class="shared">{ "copied: " }
+                        <input id="share-url" readonly=true value={url.clone()} aria-label="link to this run at this step" onfocus={select_all.clone()} />
+                    </label>
+                },
+                Some(Err(len)) => html! {
+                    <span class="shared" id="share-too-long">
+                        { format!("This scenario makes a link of {len} characters, over the {MAX_LINK_CHARS} a link may have. Share the file instead: ") }
+                        <a id="share-download" href={super::editor::download_href(&s.scenario.text)} download={format!("{}.toml", s.scenario.id)}>{ "download it" }</a>
+                        { " (it opens with \"open a file\" or by dropping it on the page)." }
+                    </span>
+                },
+                None => html! {},
+            } }
             if *embed {
                 <label class="shared embed-code">{ "paste into a course page: " }
                     <textarea id="embed-code" readonly=true rows="3" value={snippet} aria-label="HTML that embeds this run" onfocus={select_all_text} />
@@ -285,9 +312,18 @@ pub struct GalleryProps {
 /// Every scenario, with its story and a button to open it.
 #[function_component(Gallery)]
 pub fn gallery(p: &GalleryProps) -> Html {
+    let d = p.dispatch.clone();
+    let on_file = Callback::from(move |e: Event| crate::files::picked(&e, d.clone()));
     html! {
         <section class="gallery" aria-label="scenarios">
             <h2 class="gallery-title">{ "Every scenario" }</h2>
+            <p class="own">
+                <button id="new-scenario" onclick={{ let d = p.dispatch.clone(); Callback::from(move |_| d.emit(Msg::New)) }}>{ "write a new scenario" }</button>
+                <label class="button">{ "open a file" }
+                    <input id="open-file" type="file" accept=".toml,text/plain" onchange={on_file} />
+                </label>
+                <span class="muted">{ " or drop a scenario file on the page" }</span>
+            </p>
         { for library::scenarios().iter().map(|s| {
             let d = p.dispatch.clone();
             let id = s.id.clone();

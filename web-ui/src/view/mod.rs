@@ -3,6 +3,7 @@
 pub mod board;
 pub mod chrome;
 pub mod compare;
+pub mod editor;
 pub mod lesson;
 pub mod predict;
 pub mod prove;

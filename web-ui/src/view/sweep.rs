@@ -7,14 +7,13 @@ use std::rc::Rc;
 
 use gloo::timers::callback::Timeout;
 use gloo::worker::{Spawnable, WorkerBridge};
-use sim_core::library;
 use sim_core::strategy::StrategyKind;
 use sim_core::sweep::Tally;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::session::{Mode, Msg};
+use crate::session::{Loaded, Mode, Msg};
 use sim_core::describe::thousands;
 
 use crate::sweep::{colour_of, seed_range, Job, Packet, Report, Request, State, SweepWorker, LOADER};
@@ -171,7 +170,7 @@ fn input_value(e: &InputEvent) -> String {
 #[derive(Properties)]
 pub struct SweepProps {
     /// The session's scenario, variant and strategy: what Start sweeps.
-    pub scenario: AttrValue,
+    pub scenario: Rc<Loaded>,
     pub variant: AttrValue,
     pub mode: Mode,
     /// The session's parameters that differ from the scenario's defaults.
@@ -184,8 +183,8 @@ pub struct SweepProps {
 /// page, so it is left out.
 impl PartialEq for SweepProps {
     fn eq(&self, other: &Self) -> bool {
-        (&self.scenario, &self.variant, self.mode, &self.params)
-            == (&other.scenario, &other.variant, other.mode, &other.params)
+        Rc::ptr_eq(&self.scenario, &other.scenario)
+            && (&self.variant, self.mode, &self.params) == (&other.variant, other.mode, &other.params)
     }
 }
 
@@ -217,13 +216,13 @@ pub fn sweep_panel(p: &SweepProps) -> Html {
         });
     }
 
-    let scenario = library::find(&p.scenario).ok();
-    let variants: Vec<String> = scenario.map(|s| s.variants.iter().map(|v| v.id.clone()).collect()).unwrap_or_default();
+    let variants: Vec<String> = p.scenario.variants.iter().map(|v| v.id.clone()).collect();
     let kind = strategy_of(p.mode);
 
     let on_start = {
         let (panel, bridge, last_id) = (panel.clone(), bridge.clone(), last_id.clone());
-        let (scenario, variant, variants) = (p.scenario.to_string(), p.variant.to_string(), variants.clone());
+        let (scenario, name) = (p.scenario.named.encode(), p.scenario.id.clone());
+        let (variant, variants) = (p.variant.to_string(), variants.clone());
         let params = p.params.to_vec();
         Callback::from(move |_: MouseEvent| {
             let (from, to) = match seed_range(&panel.from, &panel.to) {
@@ -236,8 +235,16 @@ pub fn sweep_panel(p: &SweepProps) -> Html {
                 *last
             };
             let variants = if panel.all_variants { variants.clone() } else { vec![variant.clone()] };
-            let job =
-                Job { id, scenario: scenario.clone(), variants, strategy: kind, params: params.clone(), from, to };
+            let job = Job {
+                id,
+                scenario: scenario.clone(),
+                name: name.clone(),
+                variants,
+                strategy: kind,
+                params: params.clone(),
+                from,
+                to,
+            };
             let mut bridge = bridge.borrow_mut();
             let bridge = bridge.get_or_insert_with(|| {
                 let d = panel.dispatcher();
@@ -318,7 +325,7 @@ pub fn sweep_panel(p: &SweepProps) -> Html {
                 <p class="sweep-problem" role="alert" id="sweep-problem">{ problem }</p>
             }
             if let Some(run) = &panel.run {
-                <RunView run={run.clone()} dispatch={p.dispatch.clone()} />
+                <RunView run={run.clone()} scenario={p.scenario.clone()} dispatch={p.dispatch.clone()} />
             }
         </section>
     }
@@ -337,12 +344,14 @@ fn state_name(run: &Run) -> &'static str {
 #[derive(Properties)]
 struct RunProps {
     run: Run,
+    /// The session's scenario: the variants' colours, when the run is of it.
+    scenario: Rc<Loaded>,
     dispatch: Callback<Msg>,
 }
 
 impl PartialEq for RunProps {
     fn eq(&self, other: &Self) -> bool {
-        self.run == other.run
+        self.run == other.run && Rc::ptr_eq(&self.scenario, &other.scenario)
     }
 }
 
@@ -351,7 +360,7 @@ impl PartialEq for RunProps {
 fn run_view(p: &RunProps) -> Html {
     let run = &p.run;
     let job = &run.job;
-    let scenario = library::find(&job.scenario).ok();
+    let scenario = (p.scenario.named.encode() == job.scenario).then_some(&**p.scenario);
     let charts = &run.charts;
     let total = run.total();
     let status = match (run.state, run.stopping) {
