@@ -16,8 +16,8 @@ pub struct Args {
     /// The seed (default: the scenario's).
     #[arg(long)]
     seed: Option<u64>,
-    /// How to pick the next step: seeded uniform random, the timed discrete-event clock, or PCT
-    /// (depth 3).
+    /// How to pick the next step: `random` (seeded, uniform), `timed` (the discrete-event clock)
+    /// or `pct` (probabilistic concurrency testing, depth 3).
     #[arg(long, default_value = "random", value_parser = crate::parse_strategy)]
     strategy: StrategyKind,
     /// Follow this schedule first (e.g. "W*6 R*11 W R*3", "!T1" for a signal), then the strategy.

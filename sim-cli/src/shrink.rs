@@ -19,6 +19,7 @@ pub struct Args {
     /// Or the seed of a failing run (with --strategy).
     #[arg(long)]
     seed: Option<u64>,
+    /// How to pick each step: `random`, `timed` or `pct` (see `wqsim run --help`).
     #[arg(long, default_value = "random", value_parser = crate::parse_strategy)]
     strategy: StrategyKind,
     /// Print one JSON object instead of text.

@@ -42,6 +42,7 @@ pub struct Args {
     /// Sweep every variant of the scenario.
     #[arg(long)]
     all_variants: bool,
+    /// How to pick each step: `random`, `timed` or `pct` (see `wqsim run --help`).
     #[arg(long, default_value = "random", value_parser = crate::parse_strategy)]
     strategy: StrategyKind,
     /// Seeds A..B (B excluded) or A..=B.
