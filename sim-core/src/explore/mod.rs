@@ -1,15 +1,18 @@
 //! Exhaustive exploration: every interleaving of the tasks' steps and of signal deliveries, from
 //! the scenario's start, with a visited set of state fingerprints, sleep sets for partial-order
-//! reduction and symmetry reduction (`symmetry.rs`: interchangeable tasks' permutations of a
-//! state are stored once); optionally bounded in preemptions (CHESS's iterative context
-//! bounding).
+//! reduction, symmetry reduction (`symmetry.rs`: interchangeable tasks' permutations of a state
+//! are stored once) and lock-aware reduction (`movers.rs`: a step nobody else can observe while
+//! its task holds a mutex is taken alone); optionally bounded in preemptions (CHESS's iterative
+//! context bounding).
 //!
 //! What it checks is the oracle's terminal judgement: every state where no task can step is
 //! classified (finished, lost wakeup, deadlock). Sleep sets with state caching preserve every
 //! reachable terminal state (Godefroid 1996, "Partial-Order Methods for the Verification of
 //! Concurrent Systems", §5.4: a revisited state is explored again for the transitions its new,
-//! smaller sleep set no longer excludes). Sleep sets are not sound together with a preemption
-//! bound, so bounded runs explore without them.
+//! smaller sleep set no longer excludes); so do persistent sets taken with them (the movers:
+//! explore the persistent set less the sleep set), given the cycle proviso. Sleep sets and
+//! movers are not sound together with a preemption bound, nor under `tso` (`Config::
+//! reductions_for`), so those runs explore without them.
 //!
 //! No clock here: the caller's `progress` callback can stop a long run, which then reports
 //! itself incomplete; a run never passes silently.
