@@ -374,9 +374,10 @@ pub fn explore_with(
         }
         // The cycle proviso: a mover taken alone that reaches a state on the stack closes a
         // cycle, so the state it was taken from is explored fully (Peled's C3, as SPIN has it).
-        let closes_cycle = !s.fresh && stack.frames[..depth].iter().any(|f| f.key == s.last_key);
-        let parent = &mut stack.frames[depth - 1];
-        if parent.mover_only && closes_cycle {
+        // (Looked for only after a mover: a revisit is common, and the stack is deep.)
+        let closes_cycle = |frames: &[Frame]| !s.fresh && frames.iter().any(|f| f.key == s.last_key);
+        if stack.frames[depth - 1].mover_only && closes_cycle(&stack.frames[..depth]) {
+            let parent = &mut stack.frames[depth - 1];
             parent.mover_only = false;
             parent.todo |= parent.enabled & !parent.sleep & !parent.done;
             if let Some(v) = s.visited.get_mut(&parent.key) {
