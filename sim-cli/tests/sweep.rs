@@ -7,8 +7,10 @@ fn wqsim(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_wqsim")).args(args).output().unwrap()
 }
 
+/// A file in Cargo's directory for integration tests' files (under `target/`): each run writes
+/// the same names again, so nothing piles up in the system's temporary directory.
 fn tmp(name: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("wqsim-sweep-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("sweep");
     std::fs::create_dir_all(&dir).unwrap();
     dir.join(name).to_string_lossy().into_owned()
 }
