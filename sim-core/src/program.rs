@@ -275,6 +275,22 @@ pub enum Op {
     },
 }
 
+impl Op {
+    /// The instructions that may follow this one, at `pc`, directly: the control flow of a
+    /// program.
+    pub fn successors(self, pc: usize) -> impl Iterator<Item = usize> {
+        let (a, b) = match self {
+            Op::Exit { .. } => (None, None),
+            Op::Goto { then } => (Some(usize::from(then.0)), None),
+            Op::Branch { then, .. } | Op::Call { ret: Ret::Branch { then, .. }, .. } => {
+                (Some(usize::from(then.0)), Some(pc + 1))
+            }
+            _ => (Some(pc + 1), None),
+        };
+        a.into_iter().chain(b)
+    }
+}
+
 /// Whether a scheduling point comes before an instruction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum Yield {
@@ -354,6 +370,12 @@ pub struct Program {
 }
 
 impl Program {
+    /// The instructions that may follow instruction `pc` directly (`pc + 1` may be the end of
+    /// the program, where it returns).
+    pub fn successors(&self, pc: usize) -> impl Iterator<Item = usize> {
+        self.instrs[pc].op.successors(pc)
+    }
+
     #[inline]
     pub fn expr(&self, e: ExprId) -> Expr {
         self.exprs[usize::from(e.0)]

@@ -11,7 +11,7 @@ use crate::ids::{EntryId, QueueId, TaskId};
 use crate::kernel::read::Read;
 use crate::kernel::waitqueue::WakeFn;
 use crate::kernel::Kernel;
-use crate::program::{Expr, ExprId, Op, Place, Prim, Program, Ret, Yield};
+use crate::program::{Expr, ExprId, Op, Place, Prim, Program, Yield};
 use crate::spec::Spec;
 use crate::world::Choice;
 
@@ -161,7 +161,7 @@ fn any_state(spec: &Spec, prog: &Program, t: TaskId, op: Op, fp: &mut Footprint)
 }
 
 /// The instructions of the step starting at `start`, on every path, up to the next step.
-fn step_instrs(prog: &Program, start: usize) -> Vec<usize> {
+pub(crate) fn step_instrs(prog: &Program, start: usize) -> Vec<usize> {
     let mut seen = vec![false; prog.instrs.len()];
     let mut out = Vec::new();
     let mut todo = vec![start];
@@ -170,16 +170,7 @@ fn step_instrs(prog: &Program, start: usize) -> Vec<usize> {
             continue;
         }
         out.push(pc);
-        let next = |x: usize| (x < prog.instrs.len() && prog.instrs[x].yields != Yield::Always).then_some(x);
-        match prog.instrs[pc].op {
-            Op::Exit { .. } => {}
-            Op::Goto { then } => todo.extend(next(usize::from(then.0))),
-            Op::Branch { then, .. } | Op::Call { ret: Ret::Branch { then, .. }, .. } => {
-                todo.extend(next(usize::from(then.0)));
-                todo.extend(next(pc + 1));
-            }
-            _ => todo.extend(next(pc + 1)),
-        }
+        todo.extend(prog.successors(pc).filter(|&x| x < prog.instrs.len() && prog.instrs[x].yields != Yield::Always));
     }
     out
 }

@@ -11,7 +11,7 @@
 
 use crate::explore::footprint;
 use crate::ids::TaskId;
-use crate::program::{Op, Prim, Program, Ret, Yield};
+use crate::program::{Op, Prim, Program};
 use crate::spec::Spec;
 
 /// Per task, per pc: whether the step that starts there is a mover.
@@ -84,39 +84,15 @@ fn locksets(prog: &Program) -> Vec<u8> {
             Op::Call { prim: Prim::MutexUnlock(m), .. } => now & !(1 << m.0),
             _ => now,
         };
-        todo.extend(successors(prog, pc).map(|s| (s, after)));
+        todo.extend(prog.successors(pc).map(|s| (s, after)));
     }
     held.into_iter().map(|h| h.unwrap_or(0)).collect()
 }
 
-fn successors(prog: &Program, pc: usize) -> impl Iterator<Item = usize> {
-    let (a, b) = match prog.instrs[pc].op {
-        Op::Exit { .. } => (None, None),
-        Op::Goto { then } => (Some(usize::from(then.0)), None),
-        Op::Branch { then, .. } | Op::Call { ret: Ret::Branch { then, .. }, .. } => {
-            (Some(usize::from(then.0)), Some(pc + 1))
-        }
-        _ => (Some(pc + 1), None),
-    };
-    a.into_iter().chain(b)
-}
-
-/// Whether the step at `pc` may end the task: a `return`, or the end of the program, before the
-/// next step.
+/// Whether the step at `start` may end the task: a `return`, or the end of the program, before
+/// the next step.
 fn ends_task(prog: &Program, start: usize) -> bool {
-    let mut seen = vec![false; prog.instrs.len()];
-    let mut todo = vec![start];
-    while let Some(pc) = todo.pop() {
-        if pc >= prog.instrs.len() {
-            return true;
-        }
-        if std::mem::replace(&mut seen[pc], true) {
-            continue;
-        }
-        if matches!(prog.instrs[pc].op, Op::Exit { .. }) {
-            return true;
-        }
-        todo.extend(successors(prog, pc).filter(|&s| s >= prog.instrs.len() || prog.instrs[s].yields != Yield::Always));
-    }
-    false
+    footprint::step_instrs(prog, start)
+        .into_iter()
+        .any(|pc| matches!(prog.instrs[pc].op, Op::Exit { .. }) || prog.successors(pc).any(|s| s >= prog.instrs.len()))
 }

@@ -342,7 +342,7 @@ fn task(out: &mut String, spec: &Spec, n: &Names, t: TaskId) {
             _ => String::new(),
         };
         let mut body = instr(spec, n, t, prog, i);
-        body.extend(settle(spec, n, t, successors(prog, i)));
+        body.extend(settle(spec, n, t, prog.successors(i)));
         let _ = writeln!(
             out,
             "  :: d_step {{ {pc} == {i} && {enabled}{lock} ->  /* {} */\n       {} }}",
@@ -353,26 +353,15 @@ fn task(out: &mut String, spec: &Spec, n: &Names, t: TaskId) {
     let _ = writeln!(out, "  od\n}}");
 }
 
-/// The instructions that may follow instruction `pc` directly.
-fn successors(prog: &Program, pc: usize) -> Vec<usize> {
-    let next = pc + 1;
-    match prog.instrs[pc].op {
-        Op::Exit { .. } => vec![],
-        Op::Goto { then } => vec![usize::from(then.0)],
-        Op::Branch { then, .. } | Op::Call { ret: Ret::Branch { then, .. }, .. } => vec![usize::from(then.0), next],
-        _ => vec![next],
-    }
-}
-
 /// The local instructions reachable from `from` through local instructions: those a step
 /// starting there may run after its first (exec::run_locals), with the end of the program.
-fn locals_from(prog: &Program, from: Vec<usize>) -> std::collections::BTreeSet<usize> {
+fn locals_from(prog: &Program, from: impl IntoIterator<Item = usize>) -> std::collections::BTreeSet<usize> {
     let mut seen = std::collections::BTreeSet::new();
-    let mut todo = from;
+    let mut todo: Vec<usize> = from.into_iter().collect();
     while let Some(i) = todo.pop() {
         let local = prog.code.get(i).is_none_or(|c| *c != Code::Step);
         if local && seen.insert(i) && i < prog.instrs.len() {
-            todo.extend(successors(prog, i));
+            todo.extend(prog.successors(i));
         }
     }
     seen
@@ -380,12 +369,12 @@ fn locals_from(prog: &Program, from: Vec<usize>) -> std::collections::BTreeSet<u
 
 /// Whether local instruction `pc` lies on a loop of local instructions only.
 fn on_local_cycle(prog: &Program, pc: usize) -> bool {
-    locals_from(prog, successors(prog, pc)).contains(&pc)
+    locals_from(prog, prog.successors(pc)).contains(&pc)
 }
 
 /// After a step's first instruction, the instructions that are not steps, from those that can
 /// come next (exec::run_locals: at most 1024 of them). Empty when every one is a step.
-fn settle(spec: &Spec, n: &Names, t: TaskId, next: Vec<usize>) -> Vec<String> {
+fn settle(spec: &Spec, n: &Names, t: TaskId, next: impl IntoIterator<Item = usize>) -> Vec<String> {
     let prog = spec.program(t);
     let reachable = locals_from(prog, next);
     if reachable.is_empty() {

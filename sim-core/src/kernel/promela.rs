@@ -134,8 +134,8 @@ impl Names {
     }
 
     /// One entry's wake function, called by a walk of `q` with `key` (the walk's key) in
-    /// `mode`: its return value to `r`, whether it woke the task to `w`; a keyed walk's
-    /// `key.page_match` is `pm` [ref §0, §2.1, §2.3, §4.1, §4.3].
+    /// `mode`: its return value to `sc_r`, whether it woke the task to `sc_w`; a keyed walk's
+    /// `key.page_match` is `sc_pm` [ref §0, §2.1, §2.3, §4.1, §4.3].
     fn wake_function(
         &self,
         spec: &Spec,
@@ -293,7 +293,7 @@ impl Names {
     }
 
     /// A primitive called by task `t`, as Promela statements (to be joined by `;`); its value, if
-    /// it has one, in `rv`.
+    /// it has one, in `sc_rv`.
     pub(crate) fn primitive(&self, spec: &Spec, t: TaskId, prim: Prim, local: &dyn Fn(u8) -> String) -> Vec<String> {
         let state = |s: TaskState| format!("{} = {}", self.field(t, "state"), bits(s));
         let flagged = |e: EntryId, excl: bool| self.set_flag(t, e, EntryFlags::EXCLUSIVE, excl);

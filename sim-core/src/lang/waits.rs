@@ -22,14 +22,7 @@ use crate::program::{BinOp, Expr, ExprId, Op, Prim, Program, Ret, Sleep, UnOp};
 
 /// The instructions `pc` may go to next.
 fn successors(code: &[Emitted], pc: usize) -> Vec<usize> {
-    let next = pc + 1;
-    let out = match code[pc].op {
-        Op::Branch { then, .. } | Op::Call { ret: Ret::Branch { then, .. }, .. } => vec![usize::from(then.0), next],
-        Op::Goto { then } => vec![usize::from(then.0)],
-        Op::Exit { .. } => vec![],
-        _ => vec![next],
-    };
-    out.into_iter().filter(|&s| s < code.len()).collect()
+    code[pc].op.successors(pc).filter(|&s| s < code.len()).collect()
 }
 
 /// Whether an expression reads shared state other than signals and queue occupancy.
