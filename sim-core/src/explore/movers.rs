@@ -22,17 +22,24 @@ pub struct Movers {
 impl Movers {
     pub fn new(spec: &Spec) -> Movers {
         let held: Vec<Vec<u8>> = spec.task_ids().map(|t| locksets(spec.program(t))).collect();
-        // Per task: every shared object another task writes, and the mutexes held at every one
-        // of those writes (signals, delivered from outside any program, hold none).
-        let writes: Vec<Vec<(u64, u8)>> = spec
+        // Per task and shared object: the sets of mutexes held at its writes of that object, as
+        // a bit per set (a lockset is a 4-bit mask, MAX_MUTEXES).
+        let writes: Vec<[u16; 64]> = spec
             .task_ids()
             .map(|t| {
                 let prog = spec.program(t);
-                (0..prog.instrs.len())
-                    .map(|pc| (footprint::may_write(spec, prog, t, pc), held[t.index()][pc]))
-                    .collect()
+                let mut by_object = [0u16; 64];
+                for (pc, &locks) in held[t.index()].iter().enumerate() {
+                    let mut w = footprint::may_write(spec, prog, t, pc);
+                    while w != 0 {
+                        by_object[w.trailing_zeros() as usize] |= 1 << locks;
+                        w &= w - 1;
+                    }
+                }
+                by_object
             })
             .collect();
+        // Signals, delivered from outside any program, hold no mutex.
         let signals = spec
             .task_ids()
             .filter(|t| spec.tasks[t.index()].signalable)
@@ -41,15 +48,25 @@ impl Movers {
             .task_ids()
             .map(|t| {
                 let prog = spec.program(t);
-                let others = || writes.iter().enumerate().filter(|&(u, _)| u != t.index()).flat_map(|(_, w)| w);
+                // What the other tasks write, object by object, under which locksets.
+                let mut others = [0u16; 64];
+                for (_, w) in writes.iter().enumerate().filter(|&(u, _)| u != t.index()) {
+                    for (o, &sets) in others.iter_mut().zip(w) {
+                        *o |= sets;
+                    }
+                }
                 (0..prog.instrs.len())
                     .map(|pc| {
                         let step = footprint::static_step(spec, prog, t, pc);
                         let lockset = held[t.index()][pc];
+                        // Every lockset another task writes a read object under shares a mutex
+                        // with this task's: those writes wait until it moves on.
+                        let guarded =
+                            |o: usize| (0..16u16).all(|set| others[o] & 1 << set == 0 || set as u8 & lockset != 0);
                         step.writes == 0
                             && step.reads & signals == 0
                             && !ends_task(prog, pc)
-                            && others().all(|&(w, locks)| w & step.reads == 0 || locks & lockset != 0)
+                            && (0..64).filter(|&o| step.reads & 1 << o != 0).all(guarded)
                     })
                     .collect()
             })
