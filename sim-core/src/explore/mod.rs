@@ -22,13 +22,13 @@ pub mod movers;
 pub mod shortest;
 pub mod shrink;
 pub mod symmetry;
+pub mod visited;
 
-use std::collections::hash_map::Entry;
 use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::hash::{FingerprintMap, Fingerprinter};
+use crate::hash::Fingerprinter;
 use crate::ids::TaskId;
 use crate::kernel::memory::Memory;
 use crate::kernel::Kernel;
@@ -39,6 +39,7 @@ use crate::world::{self, Choice};
 use footprint::{Footprint, Footprints};
 use movers::Movers;
 use symmetry::Symmetry;
+use visited::{Entry, Visited};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Config {
@@ -263,7 +264,7 @@ struct Search<'a> {
     symmetry: Symmetry,
     cfg: Config,
     /// Per state: the choices not explored there yet (they were asleep), and `MOVER_ONLY`.
-    visited: FingerprintMap<u32>,
+    visited: Visited,
     /// The steps taken alone (lock-aware reduction), when it is on.
     movers: Option<Movers>,
     /// Whether the state `visit` saw last was new, and its fingerprint.
@@ -302,11 +303,8 @@ pub fn explore_with(
         fresh: true,
         last_key: 0,
         cfg,
-        // Room to start with, within the memory limit: a table of 2^k buckets holds 7/8 as many.
-        visited: FingerprintMap::with_capacity_and_hasher(
-            (1usize << 16).min((cfg.max_memory / (VISITED_ENTRY as u64 + 1)).max(8) as usize / 2 * 7 / 8),
-            Default::default(),
-        ),
+        // Room to start with, within the memory limit.
+        visited: Visited::with_capacity((1 << 16).min(cfg.max_memory / visited::SLOT_BYTES / 2) as usize),
         fp: Fingerprinter::default(),
         stats: Stats::default(),
         ends: Ends::default(),
@@ -380,9 +378,7 @@ pub fn explore_with(
             let parent = &mut stack.frames[depth - 1];
             parent.mover_only = false;
             parent.todo |= parent.enabled & !parent.sleep & !parent.done;
-            if let Some(v) = s.visited.get_mut(&parent.key) {
-                *v &= !MOVER_ONLY;
-            }
+            s.visited.update(parent.key, |v| v & !MOVER_ONLY);
         }
         let stop_here = cfg.stop_at_first && s.found.as_ref().is_some_and(|f| f.kind == VerdictKind::LostWakeup);
         if stop_here || s.out_of_memory || (s.stats.transitions.is_multiple_of(4096) && !s.progress(progress)) {
@@ -394,15 +390,14 @@ pub fn explore_with(
     Report { complete: s.complete, stats: s.stats, ends: s.ends, found: s.found }
 }
 
-/// Bytes of one entry of the visited set: a fingerprint and a set of choices.
-const VISITED_ENTRY: usize = std::mem::size_of::<(u128, u32)>();
-
-/// In the visited set: only a mover was explored from the state.
-const MOVER_ONLY: u32 = 1 << 31;
+/// In the visited set: only a mover was explored from the state. (Below it, the choices still
+/// asleep there: steps and signals, as `bit` numbers them. Flushes never sleep: there are no
+/// sleep sets under `tso`.)
+const MOVER_ONLY: u32 = 1 << 16;
 
 impl Search<'_> {
     fn progress(&mut self, progress: &mut dyn FnMut(&Stats) -> bool) -> bool {
-        self.stats.bytes = crate::hash::table_bytes(self.visited.len(), self.visited.capacity(), VISITED_ENTRY).0;
+        self.stats.bytes = self.visited.bytes();
         progress(&self.stats)
     }
 
@@ -413,8 +408,6 @@ impl Search<'_> {
         let depth = stack.len() - 1;
         let (frames, top) = stack.split_at_mut(depth);
         let top = &mut top[0];
-        world::choices(self.spec, &top.kernel, &mut self.choices);
-        let enabled = self.choices.iter().fold(0, |m, &c| m | bit(c));
         // The state is stored under its canonical names, and so are the sets of choices kept
         // with it: `renaming` maps between the two.
         let renaming = (!self.symmetry.is_trivial()).then(|| self.symmetry.canonical(&top.kernel));
@@ -432,12 +425,12 @@ impl Search<'_> {
             Some(r) => self.fp.kernel_as(&top.kernel, r, extra),
             None => self.fp.kernel(&top.kernel, extra),
         };
+        self.visited.prefetch(key);
+        world::choices(self.spec, &top.kernel, &mut self.choices);
+        let enabled = self.choices.iter().fold(0, |m, &c| m | bit(c));
         let at_limit = depth as u32 >= self.spec.step_limit;
         // The table is full, and growing it for a new state would pass the limit: stop first.
-        let outgrows = self.visited.len() >= self.visited.capacity()
-            && crate::hash::table_bytes(self.visited.len(), self.visited.capacity(), VISITED_ENTRY).1
-                > self.cfg.max_memory
-            && !self.visited.contains_key(&key);
+        let outgrows = self.visited.bytes_after_insert() > self.cfg.max_memory && !self.visited.contains(key);
         // Only a revisit of a state with successors can close a cycle.
         self.fresh = true;
         if outgrows {
@@ -446,7 +439,7 @@ impl Search<'_> {
             return false;
         }
         if enabled == 0 || at_limit {
-            if self.visited.insert(key, 0).is_none() {
+            if self.visited.insert(key, 0) {
                 self.stats.states += 1;
                 self.stats.executions += 1;
                 let (kind, victim) =
@@ -463,12 +456,12 @@ impl Search<'_> {
             Entry::Occupied(mut e) => {
                 self.fresh = false;
                 self.last_key = key;
-                let old = *e.get();
+                let old = e.get();
                 let asleep = old & !MOVER_ONLY;
                 if asleep & !sleep == 0 {
                     return false;
                 }
-                e.insert(asleep & sleep | old & MOVER_ONLY);
+                e.set(asleep & sleep | old & MOVER_ONLY);
                 top.mover_only = old & MOVER_ONLY != 0;
                 (if top.mover_only { mover } else { enabled }) & to_own(asleep & !sleep)
             }
