@@ -38,8 +38,12 @@ pub struct Args {
     #[arg(long, value_name = "LIST", value_delimiter = ',', default_value = "sleep-sets,symmetry,lock-aware")]
     reductions: Vec<Reduction>,
     /// Stop at the first lost wakeup found (depth-first), without looking for the shortest.
+    /// (On one thread: it is the first one's latency that counts.)
     #[arg(long)]
     first: bool,
+    /// Threads to search with [default: every core].
+    #[arg(long, value_name = "N")]
+    jobs: Option<std::num::NonZeroUsize>,
     /// Print one JSON object instead of text.
     #[arg(long)]
     json: bool,
@@ -85,6 +89,11 @@ pub fn explore(args: &Args) -> Result<(), sim_core::Error> {
         max_preemptions: args.max_preemptions,
         reductions: args.reductions(),
         stop_at_first: args.first,
+        jobs: match (args.first, args.jobs) {
+            (true, _) => 1,
+            (false, Some(n)) => n.get(),
+            (false, None) => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        },
     };
     let start = Instant::now();
     let deadline = start + Duration::from_secs(args.time_limit);
@@ -161,11 +170,12 @@ fn text_report(
         p => format!(" ({p})"),
     };
     let mut s = format!(
-        "explore {} {}{params}  memory: {}  preemptions: {bound}  reduction: {}\n",
+        "explore {} {}{params}  memory: {}  preemptions: {bound}  reduction: {}  jobs: {}\n",
         spec.scenario,
         spec.variant,
         spec.memory.id(),
-        reduction_text(spec, cfg)
+        reduction_text(spec, cfg),
+        cfg.jobs
     );
     s += &format!(
         "states {}  transitions {}  executions {}  max depth {}  elapsed {:.3} s  ({:.2} M states/s, visited set {:.1} MiB)\n",
@@ -263,6 +273,7 @@ fn json_report(
         "memory": spec.memory,
         "reduction": !cfg.reductions_for(spec).names().is_empty(),
         "reductions": cfg.reductions_for(spec).names(),
+        "jobs": cfg.jobs,
         "complete": r.complete,
         "states": r.stats.states,
         "transitions": r.stats.transitions,

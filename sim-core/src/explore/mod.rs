@@ -19,6 +19,8 @@
 
 pub mod footprint;
 pub mod movers;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod parallel;
 pub mod shortest;
 pub mod shrink;
 pub mod symmetry;
@@ -39,7 +41,7 @@ use crate::world::{self, Choice};
 use footprint::{Footprint, Footprints};
 use movers::Movers;
 use symmetry::Symmetry;
-use visited::{Entry, Visited};
+use visited::{Store, Visited};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Config {
@@ -54,6 +56,9 @@ pub struct Config {
     pub reductions: Reductions,
     /// Stop at the first lost wakeup (the run is then incomplete).
     pub stop_at_first: bool,
+    /// Threads to search with (`parallel.rs`; not in the browser). One searches on the calling
+    /// thread, and so does `stop_at_first`, whose point is the first counterexample's latency.
+    pub jobs: usize,
 }
 
 impl Default for Config {
@@ -64,6 +69,7 @@ impl Default for Config {
             max_preemptions: None,
             reductions: Reductions::ALL,
             stop_at_first: false,
+            jobs: 1,
         }
     }
 }
@@ -256,20 +262,29 @@ impl Stack {
     }
 }
 
-struct Search<'a> {
+/// One depth-first search: its own stack, statistics and counterexample, over a visited set
+/// that may be its own (`Visited`) or shared with other threads' searches (`parallel.rs`).
+struct Search<'a, V> {
     spec: &'a Spec,
     on_end: &'a mut dyn FnMut(&Kernel, VerdictKind),
     footprints: Footprints,
     /// Interchangeable tasks (trivial when the symmetry reduction is off).
     symmetry: Symmetry,
     cfg: Config,
+    use_sleep: bool,
     /// Per state: the choices not explored there yet (they were asleep), and `MOVER_ONLY`.
-    visited: Visited,
+    visited: V,
     /// The steps taken alone (lock-aware reduction), when it is on.
     movers: Option<Movers>,
+    /// The path from the start to the bottom of the stack (a parallel search's frames begin
+    /// where another's left off).
+    prefix: Vec<Choice>,
     /// Whether the state `visit` saw last was new, and its fingerprint.
     fresh: bool,
     last_key: u128,
+    /// Keep the shortest counterexample of its kind, not the first.
+    keep_shortest: bool,
+    explored: Explored,
     fp: Fingerprinter,
     stats: Stats,
     ends: Ends,
@@ -281,132 +296,183 @@ struct Search<'a> {
 }
 
 /// Explore every interleaving of `spec`. `progress` is called now and then; returning false
-/// stops the search, which is then reported incomplete.
+/// stops the search, which is then reported incomplete. With `cfg.jobs` above one (and not
+/// `stop_at_first`), the search runs on that many threads (`parallel.rs`).
 pub fn explore(spec: &Arc<Spec>, cfg: Config, progress: &mut dyn FnMut(&Stats) -> bool) -> Report {
+    #[cfg(not(target_arch = "wasm32"))]
+    if cfg.jobs > 1 && !cfg.stop_at_first {
+        return parallel::explore(spec, cfg, progress, &|_, _| {});
+    }
     explore_with(spec, cfg, progress, &mut |_, _| {})
 }
 
-/// `explore`, showing `on_end` each distinct end state (as the search stores it: one per set
-/// of permutations under the symmetry reduction) and its verdict.
+/// `explore` on one thread, showing `on_end` each distinct end state (as the search stores it:
+/// one per set of permutations under the symmetry reduction) and its verdict.
 pub fn explore_with(
     spec: &Arc<Spec>,
     cfg: Config,
     progress: &mut dyn FnMut(&Stats) -> bool,
     on_end: &mut dyn FnMut(&Kernel, VerdictKind),
 ) -> Report {
-    let mut s = Search {
-        spec,
-        on_end,
-        footprints: Footprints::new(spec),
-        symmetry: if cfg.reductions.symmetry { Symmetry::of(spec) } else { Symmetry::default() },
-        movers: cfg.reductions_for(spec).lock_aware.then(|| Movers::new(spec)),
-        fresh: true,
-        last_key: 0,
-        cfg,
-        // Room to start with, within the memory limit.
-        visited: Visited::with_capacity((1 << 16).min(cfg.max_memory / visited::SLOT_BYTES / 2) as usize),
-        fp: Fingerprinter::default(),
-        stats: Stats::default(),
-        ends: Ends::default(),
-        found: None,
-        complete: true,
-        out_of_memory: false,
-        choices: Vec::with_capacity(16),
-    };
-    let use_sleep = cfg.reductions_for(spec).sleep_sets;
+    // Room to start with, within the memory limit.
+    let visited = Visited::new((1 << 16).min(cfg.max_memory / visited::SLOT_BYTES / 2) as usize, cfg.max_memory);
+    let mut s = Search::new(spec, cfg, visited, on_end);
     let mut stack = Stack { frames: vec![Frame::new(spec.initial.clone(), 0, None, 0, None)], len: 1 };
     if !s.visit(stack.live()) {
         stack.len = 0;
     }
-    while stack.len > 0 {
-        let top = &mut stack.frames[stack.len - 1];
-        if top.todo == 0 {
-            stack.len -= 1;
-            continue;
-        }
-        let i = top.todo.trailing_zeros();
-        let c = from_bit(i);
-        top.todo &= !(1 << i);
-        // Preemption: switching away from the last task while it could go on.
-        let mut preemptions = top.preemptions;
-        let mut last = top.last;
-        if let Choice::Step(t) = c {
-            if top.last.is_some_and(|l| l != t && world::is_enabled(s.spec, &top.kernel, Choice::Step(l))) {
-                preemptions += 1;
-            }
-            last = Some(t);
-        }
-        if cfg.max_preemptions.is_some_and(|k| preemptions > k) {
-            continue;
-        }
-        // The child's sleep set: the choices asleep or done here that commute with `c`.
-        let mut sleep = 0;
-        if use_sleep && (top.sleep | top.done) != 0 {
-            if !top.footprints_ready {
-                for j in 0..16 {
-                    if top.enabled & (1 << j) != 0 {
-                        top.footprints[j] = s.footprints.of(s.spec, &top.kernel, from_bit(j as u32));
-                    }
-                }
-                top.footprints_ready = true;
-            }
-            let fc = top.footprints[i as usize];
-            let mut candidates = top.sleep | top.done;
-            while candidates != 0 {
-                let j = candidates.trailing_zeros();
-                candidates &= candidates - 1;
-                if top.footprints[j as usize].independent(fc) {
-                    sleep |= 1 << j;
-                }
-            }
-        }
-        top.done |= 1 << i;
-        let depth = stack.len;
-        stack.push_child(sleep, last, preemptions, c);
-        world::apply(s.spec, &mut stack.frames[depth].kernel, c, &mut ());
-        s.stats.transitions += 1;
-        if s.visit(stack.live()) {
-            s.stats.max_depth = s.stats.max_depth.max(depth as u32);
-        } else {
-            stack.len -= 1;
-        }
-        // The cycle proviso: a mover taken alone that reaches a state on the stack closes a
-        // cycle, so the state it was taken from is explored fully (Peled's C3, as SPIN has it).
-        // (Looked for only after a mover: a revisit is common, and the stack is deep.)
-        let closes_cycle = |frames: &[Frame]| !s.fresh && frames.iter().any(|f| f.key == s.last_key);
-        if stack.frames[depth - 1].mover_only && closes_cycle(&stack.frames[..depth]) {
-            let parent = &mut stack.frames[depth - 1];
-            parent.mover_only = false;
-            parent.todo |= parent.enabled & !parent.sleep & !parent.done;
-            s.visited.update(parent.key, |v| v & !MOVER_ONLY);
-        }
-        let stop_here = cfg.stop_at_first && s.found.as_ref().is_some_and(|f| f.kind == VerdictKind::LostWakeup);
-        if stop_here || s.out_of_memory || (s.stats.transitions.is_multiple_of(4096) && !s.progress(progress)) {
-            s.complete = false;
-            break;
-        }
-    }
-    s.progress(progress);
+    s.run(&mut stack, 4096, &mut |s, _| {
+        s.stats.bytes = s.visited.bytes();
+        progress(&s.stats)
+    });
+    s.stats.bytes = s.visited.bytes();
+    progress(&s.stats);
     Report { complete: s.complete, stats: s.stats, ends: s.ends, found: s.found }
 }
 
-/// In the visited set: only a mover was explored from the state. (Below it, the choices still
-/// asleep there: steps and signals, as `bit` numbers them. Flushes never sleep: there are no
-/// sleep sets under `tso`.)
+/// Bits of the value kept with a state in the visited set: the choices still asleep there
+/// (steps and signals, as `bit` numbers them: flushes never sleep, there are no sleep sets
+/// under `tso`), and whether only a mover was explored from it.
 const MOVER_ONLY: u32 = 1 << 16;
+const _: () = assert!(MOVER_ONLY < 1 << visited::VALUE_BITS);
 
-impl Search<'_> {
-    fn progress(&mut self, progress: &mut dyn FnMut(&Stats) -> bool) -> bool {
-        self.stats.bytes = self.visited.bytes();
-        progress(&self.stats)
+/// Some states the search has seen that are explored for good: kept with no choice asleep, so
+/// that any revisit is covered (the choices kept asleep only ever shrink). Revisits are about
+/// as many as new states, and most are of a state seen a few steps before (the other order of
+/// two steps): this table, small enough for the processor's cache, answers them without a trip
+/// to the visited set, which is far larger (and, on several threads, shared).
+struct Explored(Box<[u128]>);
+
+impl Explored {
+    const LEN: usize = 1 << 15;
+
+    fn holds(&self, key: u128) -> bool {
+        self.0[(key >> 64) as usize % Self::LEN] == key
+    }
+
+    fn keep(&mut self, key: u128) {
+        self.0[(key >> 64) as usize % Self::LEN] = key;
+    }
+}
+
+impl Default for Explored {
+    fn default() -> Self {
+        Explored(vec![0; Self::LEN].into_boxed_slice())
+    }
+}
+
+/// What `Search::run` does every so many transitions: it may look at the search and its
+/// stack (a parallel search gives work away there), and returns false to stop it.
+type Tick<'t, V> = dyn FnMut(&mut Search<'_, V>, &mut Stack) -> bool + 't;
+
+impl<'a, V: Store> Search<'a, V> {
+    fn new(spec: &'a Arc<Spec>, cfg: Config, visited: V, on_end: &'a mut dyn FnMut(&Kernel, VerdictKind)) -> Self {
+        Search {
+            spec,
+            on_end,
+            footprints: Footprints::new(spec),
+            symmetry: if cfg.reductions.symmetry { Symmetry::of(spec) } else { Symmetry::default() },
+            movers: cfg.reductions_for(spec).lock_aware.then(|| Movers::new(spec)),
+            use_sleep: cfg.reductions_for(spec).sleep_sets,
+            prefix: Vec::new(),
+            fresh: true,
+            last_key: 0,
+            keep_shortest: false,
+            explored: Explored::default(),
+            cfg,
+            visited,
+            fp: Fingerprinter::default(),
+            stats: Stats::default(),
+            ends: Ends::default(),
+            found: None,
+            complete: true,
+            out_of_memory: false,
+            choices: Vec::with_capacity(16),
+        }
+    }
+
+    /// Search depth-first from the frames on `stack` until it is empty, or the search stops
+    /// (`tick`, called every `period` transitions, returned false; a limit; the first lost
+    /// wakeup under `stop_at_first`).
+    fn run(&mut self, stack: &mut Stack, period: u64, tick: &mut Tick<V>) {
+        let cfg = self.cfg;
+        while stack.len > 0 {
+            let top = &mut stack.frames[stack.len - 1];
+            if top.todo == 0 {
+                stack.len -= 1;
+                continue;
+            }
+            let i = top.todo.trailing_zeros();
+            let c = from_bit(i);
+            top.todo &= !(1 << i);
+            // Preemption: switching away from the last task while it could go on.
+            let mut preemptions = top.preemptions;
+            let mut last = top.last;
+            if let Choice::Step(t) = c {
+                if top.last.is_some_and(|l| l != t && world::is_enabled(self.spec, &top.kernel, Choice::Step(l))) {
+                    preemptions += 1;
+                }
+                last = Some(t);
+            }
+            if cfg.max_preemptions.is_some_and(|k| preemptions > k) {
+                continue;
+            }
+            // The child's sleep set: the choices asleep or done here that commute with `c`.
+            let mut sleep = 0;
+            if self.use_sleep && (top.sleep | top.done) != 0 {
+                if !top.footprints_ready {
+                    for j in 0..16 {
+                        if top.enabled & (1 << j) != 0 {
+                            top.footprints[j] = self.footprints.of(self.spec, &top.kernel, from_bit(j as u32));
+                        }
+                    }
+                    top.footprints_ready = true;
+                }
+                let fc = top.footprints[i as usize];
+                let mut candidates = top.sleep | top.done;
+                while candidates != 0 {
+                    let j = candidates.trailing_zeros();
+                    candidates &= candidates - 1;
+                    if top.footprints[j as usize].independent(fc) {
+                        sleep |= 1 << j;
+                    }
+                }
+            }
+            top.done |= 1 << i;
+            let depth = stack.len;
+            stack.push_child(sleep, last, preemptions, c);
+            world::apply(self.spec, &mut stack.frames[depth].kernel, c, &mut ());
+            self.stats.transitions += 1;
+            if self.visit(stack.live()) {
+                self.stats.max_depth = self.stats.max_depth.max((self.prefix.len() + depth) as u32);
+            } else {
+                stack.len -= 1;
+            }
+            // The cycle proviso: a mover taken alone that reaches a state on the stack closes a
+            // cycle, so the state it was taken from is explored fully (Peled's C3, as SPIN has
+            // it). (Looked for only after a mover: a revisit is common, and the stack is deep.)
+            let closes_cycle = |frames: &[Frame]| !self.fresh && frames.iter().any(|f| f.key == self.last_key);
+            if stack.frames[depth - 1].mover_only && closes_cycle(&stack.frames[..depth]) {
+                let parent = &mut stack.frames[depth - 1];
+                parent.mover_only = false;
+                parent.todo |= parent.enabled & !parent.sleep & !parent.done;
+                self.visited.update(parent.key, |v| v & !MOVER_ONLY);
+            }
+            let stop_here = cfg.stop_at_first && self.found.as_ref().is_some_and(|f| f.kind == VerdictKind::LostWakeup);
+            if stop_here || self.out_of_memory || (self.stats.transitions.is_multiple_of(period) && !tick(self, stack))
+            {
+                self.complete = false;
+                break;
+            }
+        }
     }
 
     /// Arrive at the state on top of `stack` (its sleep set already set): classify it if it is
     /// terminal, and fill in what to explore. Returns false when there is nothing to explore
     /// there (terminal, or covered by an earlier visit), and the caller pops it.
     fn visit(&mut self, stack: &mut [Frame]) -> bool {
-        let depth = stack.len() - 1;
-        let (frames, top) = stack.split_at_mut(depth);
+        let depth = self.prefix.len() + stack.len() - 1;
+        let (frames, top) = stack.split_at_mut(stack.len() - 1);
         let top = &mut top[0];
         // The state is stored under its canonical names, and so are the sets of choices kept
         // with it: `renaming` maps between the two.
@@ -425,21 +491,22 @@ impl Search<'_> {
             Some(r) => self.fp.kernel_as(&top.kernel, r, extra),
             None => self.fp.kernel(&top.kernel, extra),
         };
+        self.fresh = true;
+        if self.explored.holds(key) {
+            self.fresh = false;
+            self.last_key = key;
+            return false;
+        }
         self.visited.prefetch(key);
         world::choices(self.spec, &top.kernel, &mut self.choices);
         let enabled = self.choices.iter().fold(0, |m, &c| m | bit(c));
         let at_limit = depth as u32 >= self.spec.step_limit;
-        // The table is full, and growing it for a new state would pass the limit: stop first.
-        let outgrows = self.visited.bytes_after_insert() > self.cfg.max_memory && !self.visited.contains(key);
-        // Only a revisit of a state with successors can close a cycle.
-        self.fresh = true;
-        if outgrows {
-            self.complete = false;
-            self.out_of_memory = true;
-            return false;
-        }
         if enabled == 0 || at_limit {
-            if self.visited.insert(key, 0) {
+            let new = self.visited.insert(key, 0).unwrap_or_else(|_| self.outgrown());
+            if !self.out_of_memory {
+                self.explored.keep(key);
+            }
+            if new {
                 self.stats.states += 1;
                 self.stats.executions += 1;
                 let (kind, victim) =
@@ -452,26 +519,36 @@ impl Search<'_> {
         let sleep = to_canonical(top.sleep);
         let full = self.stats.states >= self.cfg.max_states;
         let mover = self.mover(&top.kernel, enabled);
-        top.todo = match self.visited.entry(key) {
-            Entry::Occupied(mut e) => {
+        let old = self.visited.upsert(key, |old| match old {
+            // Explored before with these choices asleep: now only those asleep both times are.
+            Some(old) => Some(old & sleep | old & MOVER_ONLY),
+            None if full => None,
+            None => Some(sleep | if mover != 0 { MOVER_ONLY } else { 0 }),
+        });
+        let Ok(old) = old else { return self.outgrown() };
+        top.todo = match old {
+            Some(old) => {
                 self.fresh = false;
                 self.last_key = key;
-                let old = e.get();
                 let asleep = old & !MOVER_ONLY;
+                if asleep & sleep == 0 {
+                    self.explored.keep(key);
+                }
                 if asleep & !sleep == 0 {
                     return false;
                 }
-                e.set(asleep & sleep | old & MOVER_ONLY);
                 top.mover_only = old & MOVER_ONLY != 0;
                 (if top.mover_only { mover } else { enabled }) & to_own(asleep & !sleep)
             }
-            Entry::Vacant(_) if full => {
+            None if full => {
                 self.complete = false;
                 return false;
             }
-            Entry::Vacant(e) => {
+            None => {
+                if sleep == 0 {
+                    self.explored.keep(key);
+                }
                 top.mover_only = mover != 0;
-                e.insert(sleep | if top.mover_only { MOVER_ONLY } else { 0 });
                 self.stats.states += 1;
                 (if top.mover_only { mover } else { enabled }) & !top.sleep
             }
@@ -479,6 +556,14 @@ impl Search<'_> {
         top.enabled = enabled;
         top.key = key;
         true
+    }
+
+    /// The visited set would grow past `max_memory` to keep a new state: the search stops
+    /// there, incomplete. (Returns false, for `visit`.)
+    fn outgrown(&mut self) -> bool {
+        self.complete = false;
+        self.out_of_memory = true;
+        false
     }
 
     /// The first enabled step that is a mover, as a choice bit (0: none, or the reduction is off).
@@ -497,13 +582,16 @@ impl Search<'_> {
             VerdictKind::Deadlock => self.ends.deadlock += 1,
             VerdictKind::StepLimit => self.ends.step_limit += 1,
         }
-        // Keep the first bad end, preferring a lost wakeup to a deadlock or a cut-off run.
+        // Keep the first bad end, preferring a lost wakeup to a deadlock or a cut-off run (and,
+        // on several threads, where "first" means little, a shorter one to a longer).
+        let len = || self.prefix.len() + stack.iter().filter(|f| f.via.is_some()).count() + usize::from(via.is_some());
         let better = match &self.found {
             None => kind != VerdictKind::Finished,
+            Some(f) if f.kind == kind => self.keep_shortest && len() < f.schedule.0.len(),
             Some(f) => f.kind != VerdictKind::LostWakeup && kind == VerdictKind::LostWakeup,
         };
         if better {
-            let path = stack.iter().filter_map(|f| f.via).chain(via).collect();
+            let path = self.prefix.iter().copied().chain(stack.iter().filter_map(|f| f.via)).chain(via).collect();
             self.found = Some(Found { kind, victim, schedule: Schedule(path) });
         }
     }

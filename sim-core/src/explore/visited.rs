@@ -47,46 +47,132 @@ impl Key {
 pub struct Visited {
     slots: Vec<Slot>,
     len: usize,
+    /// The bytes it may grow to.
+    limit: u64,
 }
 
-/// Where a fingerprint is, or would go.
-pub enum Entry<'a> {
-    Occupied(Occupied<'a>),
-    Vacant(Vacant<'a>),
-}
+/// An insert would have grown the visited set past its limit, and did not happen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Outgrown;
 
-pub struct Occupied<'a> {
-    table: &'a mut Visited,
-    slot: usize,
-}
+/// What a search asks of its visited set: `Visited` itself, or a set shared by several threads
+/// (`parallel::Shared`).
+pub trait Store {
+    /// A hint: `fingerprint` is looked up soon.
+    fn prefetch(&mut self, fingerprint: u128);
+    /// Look `fingerprint` up, and let `f` decide from the value kept with it (`None`: it is
+    /// not here) what to keep now (`None`: leave it as it is, or absent). Returns the value found;
+    /// or `Outgrown`, with nothing changed, if keeping a new one would pass the set's limit.
+    fn upsert(
+        &mut self,
+        fingerprint: u128,
+        f: impl FnOnce(Option<u32>) -> Option<u32>,
+    ) -> Result<Option<u32>, Outgrown>;
+    /// The bytes held now.
+    fn bytes(&self) -> u64;
 
-pub struct Vacant<'a> {
-    table: &'a mut Visited,
-    key: Key,
-}
-
-impl Occupied<'_> {
-    pub fn get(&self) -> u32 {
-        self.table.slots[self.slot].word & VALUE_MASK
+    /// Insert `fingerprint` with `value`: whether it is new.
+    fn insert(&mut self, fingerprint: u128, value: u32) -> Result<bool, Outgrown> {
+        Ok(self.upsert(fingerprint, |old| old.is_none().then_some(value))?.is_none())
     }
 
-    pub fn set(&mut self, value: u32) {
-        debug_assert!(value <= VALUE_MASK);
-        let word = &mut self.table.slots[self.slot].word;
-        *word = *word & !VALUE_MASK | value;
+    /// Change the value kept with `fingerprint`, if it is here.
+    fn update(&mut self, fingerprint: u128, f: impl FnOnce(u32) -> u32) {
+        // Nothing new is kept, so the limit does not apply.
+        let _ = self.upsert(fingerprint, |old| old.map(f));
     }
 }
 
-impl Vacant<'_> {
-    pub fn insert(self, value: u32) {
-        self.table.insert_new(self.key, value);
+impl Store for Visited {
+    fn prefetch(&mut self, fingerprint: u128) {
+        Visited::prefetch(self, fingerprint);
     }
+
+    fn upsert(
+        &mut self,
+        fingerprint: u128,
+        f: impl FnOnce(Option<u32>) -> Option<u32>,
+    ) -> Result<Option<u32>, Outgrown> {
+        let (bytes, limit) = (self.bytes(), self.limit);
+        self.upsert_growing(fingerprint, f, |more| bytes + more <= limit)
+    }
+
+    fn bytes(&self) -> u64 {
+        Visited::bytes(self)
+    }
+}
+
+/// The slot a key belongs in, in a table of `len` slots: its tag scaled to the length.
+fn home(key: Key, len: usize) -> usize {
+    ((u128::from(key.tag) * len as u128) >> 64) as usize
+}
+
+/// Where a table's slots were when it was asked, for a prefetch by a thread that may not read
+/// the table (another may be growing it): an address, not a reference.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Place {
+    pub base: usize,
+    pub len: usize,
+}
+
+impl Place {
+    /// A hint to load the line where `fingerprint` would be. The place may be stale: a prefetch
+    /// reads nothing, and cannot fault, whatever the address.
+    pub fn prefetch(self, fingerprint: u128) {
+        let address = self.base.wrapping_add(home(Key::of(fingerprint), self.len).wrapping_mul(SLOT_BYTES as usize));
+        prefetch(address);
+    }
+}
+
+/// A hint to the processor to load the line at `address` into its caches.
+pub fn prefetch(address: usize) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is a hint: it reads nothing, and cannot fault whatever the address.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(address as *const i8)
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = address;
 }
 
 impl Visited {
-    /// A table with room for `states` before it first grows.
-    pub fn with_capacity(states: usize) -> Visited {
-        Visited { slots: vec![Slot::default(); Self::slots_for(states)], len: 0 }
+    /// A table with room for `states` before it first grows, that never grows past `limit`
+    /// bytes.
+    pub fn new(states: usize, limit: u64) -> Visited {
+        Visited { slots: vec![Slot::default(); Self::slots_for(states)], len: 0, limit }
+    }
+
+    /// `upsert` (`Store`), asking `may_grow` whether the table may take that many more bytes
+    /// when keeping a new fingerprint needs it to grow.
+    pub fn upsert_growing(
+        &mut self,
+        fingerprint: u128,
+        f: impl FnOnce(Option<u32>) -> Option<u32>,
+        may_grow: impl FnOnce(u64) -> bool,
+    ) -> Result<Option<u32>, Outgrown> {
+        let key = Key::of(fingerprint);
+        match self.probe(key) {
+            Ok(i) => {
+                let word = self.slots[i].word;
+                let old = word & VALUE_MASK;
+                if let Some(value) = f(Some(old)) {
+                    debug_assert!(value <= VALUE_MASK);
+                    self.slots[i].word = word & !VALUE_MASK | value;
+                }
+                Ok(Some(old))
+            }
+            Err(at) => {
+                if let Some(value) = f(None) {
+                    if self.is_full()
+                        && !may_grow((Self::grown(self.slots.len()) - self.slots.len()) as u64 * SLOT_BYTES)
+                    {
+                        return Err(Outgrown);
+                    }
+                    self.insert_new(key, value, at);
+                }
+                Ok(None)
+            }
+        }
     }
 
     fn slots_for(states: usize) -> usize {
@@ -106,15 +192,6 @@ impl Visited {
         self.slots.len() as u64 * SLOT_BYTES
     }
 
-    /// The bytes it will hold once one more state is inserted.
-    pub fn bytes_after_insert(&self) -> u64 {
-        if self.is_full() {
-            Self::grown(self.slots.len()) as u64 * SLOT_BYTES
-        } else {
-            self.bytes()
-        }
-    }
-
     fn is_full(&self) -> bool {
         (self.len + 1) * 8 > self.slots.len() * 7
     }
@@ -124,7 +201,7 @@ impl Visited {
     }
 
     fn home(&self, key: Key) -> usize {
-        ((u128::from(key.tag) * self.slots.len() as u128) >> 64) as usize
+        home(key, self.slots.len())
     }
 
     /// The slot holding `key`, or the empty slot where it would go.
@@ -145,30 +222,16 @@ impl Visited {
         }
     }
 
-    pub fn entry(&mut self, fingerprint: u128) -> Entry<'_> {
-        let key = Key::of(fingerprint);
-        match self.probe(key) {
-            Ok(slot) => Entry::Occupied(Occupied { table: self, slot }),
-            Err(_) => Entry::Vacant(Vacant { table: self, key }),
-        }
-    }
-
     /// Start loading the line where `fingerprint` would be, so that the lookup that follows other
     /// work finds it in the cache: the table is far larger than the cache, and the lookup's miss
     /// was a quarter of the explorer's time.
     pub fn prefetch(&self, fingerprint: u128) {
-        #[cfg(target_arch = "x86_64")]
-        {
-            let slot = &self.slots[self.home(Key::of(fingerprint))];
-            // SAFETY: a prefetch is a hint; it reads nothing and cannot fault.
-            unsafe {
-                std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
-                    (slot as *const Slot).cast::<i8>(),
-                )
-            };
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        let _ = fingerprint;
+        self.place().prefetch(fingerprint);
+    }
+
+    /// Where the slots are now.
+    pub fn place(&self) -> Place {
+        Place { base: self.slots.as_ptr() as usize, len: self.slots.len() }
     }
 
     pub fn contains(&self, fingerprint: u128) -> bool {
@@ -180,31 +243,16 @@ impl Visited {
         self.probe(Key::of(fingerprint)).ok().map(|i| self.slots[i].word & VALUE_MASK)
     }
 
-    /// Set the value kept with `fingerprint`, if it is here.
-    pub fn update(&mut self, fingerprint: u128, f: impl FnOnce(u32) -> u32) {
-        if let Ok(i) = self.probe(Key::of(fingerprint)) {
-            let word = self.slots[i].word;
-            self.slots[i].word = word & !VALUE_MASK | f(word & VALUE_MASK);
-        }
-    }
-
-    /// Insert `fingerprint` with `value`; returns false (and changes nothing) if it is here.
-    pub fn insert(&mut self, fingerprint: u128, value: u32) -> bool {
-        let key = Key::of(fingerprint);
-        if self.probe(key).is_ok() {
-            return false;
-        }
-        self.insert_new(key, value);
-        true
-    }
-
-    fn insert_new(&mut self, key: Key, value: u32) {
+    /// Keep a new key in the empty slot `at` that its probe ended at (or, if the table must
+    /// grow first, where it goes then).
+    fn insert_new(&mut self, key: Key, value: u32, mut at: usize) {
         debug_assert!(value <= VALUE_MASK);
         if self.is_full() {
             self.grow();
+            let Err(i) = self.probe(key) else { unreachable!("inserting a key that is present") };
+            at = i;
         }
-        let Err(i) = self.probe(key) else { unreachable!("inserting a key that is present") };
-        self.slots[i] = Slot { tag: key.tag, word: OCCUPIED | key.extra | value };
+        self.slots[at] = Slot { tag: key.tag, word: OCCUPIED | key.extra | value };
         self.len += 1;
     }
 
@@ -232,10 +280,10 @@ mod tests {
 
     #[test]
     fn keeps_every_state_and_its_value_across_growth() {
-        let mut v = Visited::with_capacity(0);
+        let mut v = Visited::new(0, u64::MAX);
         for i in 0..100_000u64 {
-            assert!(v.insert(fingerprint(i), (i % 1000) as u32));
-            assert!(!v.insert(fingerprint(i), 5), "a second insert of {i} is refused");
+            assert_eq!(v.insert(fingerprint(i), (i % 1000) as u32), Ok(true));
+            assert_eq!(v.insert(fingerprint(i), 5), Ok(false), "a second insert of {i} is refused");
         }
         assert_eq!(v.len(), 100_000);
         for i in 0..100_000u64 {
@@ -244,38 +292,46 @@ mod tests {
         assert!(!v.contains(fingerprint(100_000)));
         v.update(fingerprint(7), |x| x | 1 << 16);
         assert_eq!(v.get(fingerprint(7)), Some(7 | 1 << 16));
-        match v.entry(fingerprint(8)) {
-            Entry::Occupied(mut e) => {
-                assert_eq!(e.get(), 8);
-                e.set(0);
-            }
-            Entry::Vacant(_) => panic!("state 8 is in the table"),
-        }
+        assert_eq!(v.upsert(fingerprint(8), |old| old.map(|_| 0)), Ok(Some(8)));
         assert_eq!(v.get(fingerprint(8)), Some(0));
+        assert_eq!(v.upsert(fingerprint(100_001), |_| None), Ok(None), "absent, and left absent");
+        assert!(!v.contains(fingerprint(100_001)));
     }
 
     #[test]
     fn states_differing_only_in_the_high_bits_are_distinct() {
-        let mut v = Visited::with_capacity(16);
+        let mut v = Visited::new(16, u64::MAX);
         let low = 0x1234_5678_9abc_def0u128;
-        assert!(v.insert(low, 1));
-        assert!(v.insert(low | 1 << 64, 2));
-        assert!(v.insert(low | 1 << 77, 3));
+        for (i, fingerprint) in [low, low | 1 << 64, low | 1 << 77].into_iter().enumerate() {
+            assert_eq!(v.insert(fingerprint, i as u32 + 1), Ok(true));
+        }
         assert_eq!((v.get(low), v.get(low | 1 << 64), v.get(low | 1 << 77)), (Some(1), Some(2), Some(3)));
     }
 
     #[test]
     fn costs_at_most_21_bytes_per_state_once_grown() {
-        let mut v = Visited::with_capacity(0);
+        let mut v = Visited::new(0, u64::MAX);
         let mut worst: f64 = 0.0;
         for i in 0..1_000_000u64 {
-            v.insert(fingerprint(i), 0);
+            v.insert(fingerprint(i), 0).unwrap();
             if i >= 1000 {
                 worst = worst.max(v.bytes() as f64 / v.len() as f64);
             }
         }
         assert_eq!(std::mem::size_of::<Slot>(), 12);
         assert!(worst <= 12.0 * 12.0 / 7.0 + 0.01, "{worst} bytes per state");
-        assert!(v.bytes_after_insert() >= v.bytes());
+    }
+
+    #[test]
+    fn refuses_to_grow_past_its_limit() {
+        let mut v = Visited::new(0, 1000);
+        let mut kept = 0;
+        while v.insert(fingerprint(kept), 0) == Ok(true) {
+            kept += 1;
+        }
+        assert!(v.bytes() <= 1000 && kept > 40, "{kept} states in {} bytes", v.bytes());
+        assert_eq!(v.insert(fingerprint(0), 0), Ok(false), "a state it has is no growth");
+        assert_eq!(v.insert(fingerprint(kept), 0), Err(Outgrown));
+        assert!(!v.contains(fingerprint(kept)));
     }
 }
