@@ -3,11 +3,14 @@
 
 use std::rc::Rc;
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 use sim_core::lang::diag::Place;
 use sim_core::share::ScenarioRef;
 use sim_core::{library, Error, Scenario};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
+use web_sys::{Blob, ReadableStream, ReadableWritablePair, Response, WritableStream};
 use yew::Callback;
 
 use crate::session::Msg;
@@ -63,20 +66,6 @@ pub fn check(text: &str) -> Result<Scenario, Vec<Problem>> {
     })
 }
 
-// The browser's own deflate (CompressionStream, raw) packs a scenario for its links: miniz_oxide's
-// deflate would cost the page's .wasm 8.6 KB of gzip. Links are read with miniz_oxide's inflate
-// everywhere, so a link the page packs opens in the CLI too.
-#[wasm_bindgen(inline_js = "export async function deflate_raw(text) {
-  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('deflate-raw'));
-  const bytes = new Uint8Array(await new Response(stream).arrayBuffer());
-  let s = '';
-  for (const b of bytes) s += String.fromCharCode(b);
-  return btoa(s).replace(/[+]/g, '-').replace(/[/]/g, '_').replace(/=+$/, '');
-}")]
-extern "C" {
-    fn deflate_raw(text: &str) -> js_sys::Promise;
-}
-
 /// Run `text`: name it as its links will (by id when it is a built-in file word for word,
 /// otherwise packed), then `Msg::Run`.
 pub fn run(text: Rc<str>, dispatch: Callback<Msg>) {
@@ -84,14 +73,37 @@ pub fn run(text: Rc<str>, dispatch: Callback<Msg>) {
         let named = Ok(ScenarioRef::Id(builtin.id.clone()));
         return dispatch.emit(Msg::Run { text, named });
     }
-    let packing = JsFuture::from(deflate_raw(&text));
     wasm_bindgen_futures::spawn_local(async move {
-        let named = match packing.await {
-            Ok(packed) => Ok(ScenarioRef::Carried(packed.as_string().unwrap_or_default())),
+        let named = match deflate_raw(&text).await {
+            Ok(packed) => Ok(ScenarioRef::Carried(URL_SAFE_NO_PAD.encode(packed))),
             Err(_) => Err("this browser cannot compress it for a link (no CompressionStream)".to_string()),
         };
         dispatch.emit(Msg::Run { text, named });
     });
+}
+
+// The browser's own deflate (CompressionStream, raw) packs a scenario for its links: miniz_oxide's
+// deflate would cost 8.6 KB of gzip. Links are read with miniz_oxide's inflate everywhere, so a
+// link the page packs opens in the CLI too. (Through web-sys, not a JS snippet: this build is
+// wasm-bindgen's no-modules target, which has no snippets; web-sys has CompressionStream only
+// among its unstable APIs.)
+#[wasm_bindgen]
+extern "C" {
+    type CompressionStream;
+    #[wasm_bindgen(constructor, catch)]
+    fn new(format: &str) -> Result<CompressionStream, JsValue>;
+    #[wasm_bindgen(method, getter)]
+    fn readable(this: &CompressionStream) -> ReadableStream;
+    #[wasm_bindgen(method, getter)]
+    fn writable(this: &CompressionStream) -> WritableStream;
+}
+
+async fn deflate_raw(text: &str) -> Result<Vec<u8>, JsValue> {
+    let blob = Blob::new_with_str_sequence(&js_sys::Array::of1(&text.into()))?;
+    let deflate = CompressionStream::new("deflate-raw")?;
+    let packed = blob.stream().pipe_through(&ReadableWritablePair::new(&deflate.readable(), &deflate.writable()));
+    let bytes = JsFuture::from(Response::new_with_opt_readable_stream(Some(&packed))?.array_buffer()?).await?;
+    Ok(js_sys::Uint8Array::new(&bytes).to_vec())
 }
 
 /// What a piece of the text is, for its colour.

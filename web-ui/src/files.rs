@@ -2,12 +2,14 @@
 //! size is checked before the file is read, so a huge file costs nothing.
 
 use wasm_bindgen::JsCast;
+#[cfg(feature = "editor")]
 use wasm_bindgen_futures::JsFuture;
 use yew::prelude::*;
 
 use crate::session::Msg;
 
 /// Read `file` and open it in the editor, or say why it cannot be.
+#[cfg(feature = "editor")]
 pub fn read(file: web_sys::File, dispatch: Callback<Msg>) {
     if let Err(e) = sim_core::limits::check_scenario_bytes(file.size() as u64) {
         return dispatch.emit(Msg::Refused(format!("{} cannot be opened: {e}", file.name())));
@@ -20,6 +22,12 @@ pub fn read(file: web_sys::File, dispatch: Callback<Msg>) {
             None => dispatch.emit(Msg::Refused(format!("{name} cannot be read as text"))),
         }
     });
+}
+
+/// Open `file` in the editor's build of the page (`handoff`), which reads it.
+#[cfg(not(feature = "editor"))]
+pub fn read(file: web_sys::File, _dispatch: Callback<Msg>) {
+    crate::handoff::give(crate::handoff::Handoff::File(file));
 }
 
 /// The file input's change: its first file.

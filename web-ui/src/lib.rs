@@ -2,8 +2,12 @@
 //! the wakeups and the moment a wakeup is lost. The URL holds the exact run and step.
 
 pub mod charts;
+#[cfg(feature = "editor")]
 mod editor;
+#[cfg(not(feature = "editor"))]
+mod fetch;
 mod files;
+mod handoff;
 mod lesson;
 mod predict;
 pub mod prove;
@@ -15,6 +19,7 @@ use std::rc::Rc;
 
 use gloo::events::{EventListener, EventListenerOptions};
 use gloo::timers::callback::{Interval, Timeout};
+use handoff::Handoff;
 use wasm_bindgen::JsCast;
 use web_sys::KeyboardEvent;
 use yew::prelude::*;
@@ -22,6 +27,7 @@ use yew::prelude::*;
 pub use session::{Msg, Page, Session, View};
 use view::board::{Banner, Lanes, Narration, Queues};
 use view::chrome::{Controls, Gallery, Header};
+#[cfg(feature = "editor")]
 use view::editor::EditorPanel;
 use view::lesson::{LessonPanel, LessonPath};
 use view::predict::PredictPanel;
@@ -182,6 +188,34 @@ pub fn app() -> Html {
             move || drop(listener)
         });
     }
+    // The editor, a file or a carried link asked for: the editor's build takes this page's
+    // place, at the run on screen (written now, not when the moves pause).
+    #[cfg(not(feature = "editor"))]
+    {
+        let url = page.session.as_ref().map(|s| page_url(&page.view, &s.link().encode()));
+        use_effect_with(page.handoff.clone(), move |h| {
+            if let Some(h) = h.clone() {
+                if let (Handoff::Edit, Some(u)) = (&h, url) {
+                    replace_url(&u);
+                }
+                handoff::give(h);
+            }
+        });
+    }
+    // Started by the main page's handoff: do what it was asked to.
+    #[cfg(feature = "editor")]
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with((), move |_| match handoff::take() {
+            Some(Handoff::Edit) => dispatch.emit(Msg::Edit),
+            Some(Handoff::New) => {
+                dispatch.emit(Msg::Gallery);
+                dispatch.emit(Msg::New);
+            }
+            Some(Handoff::File(file)) => files::read(file, dispatch),
+            Some(Handoff::Link) | None => {}
+        });
+    }
     // Play: one step per tick.
     {
         let dispatch = dispatch.clone();
@@ -199,8 +233,11 @@ pub fn app() -> Html {
         page.beside.is_some().then_some("compare")
     );
     let compact = v.present || v.embed;
+    #[cfg(feature = "editor")]
     let editor =
         page.editor.open.then(|| html! { <EditorPanel editor={page.editor.clone()} dispatch={dispatch.clone()} /> });
+    #[cfg(not(feature = "editor"))]
+    let editor = None::<Html>;
     // A scenario file dropped anywhere on the page opens in the editor.
     let on_drop = {
         let dispatch = dispatch.clone();
@@ -260,6 +297,26 @@ pub fn app() -> Html {
     }
 }
 
+/// Start the page (the editor's build, whose scenario files are compiled in).
+#[cfg(feature = "editor")]
 pub fn run() {
     yew::Renderer::<App>::new().render();
+}
+
+/// Start the page once its scenario files are fetched, or say in one line why it cannot.
+#[cfg(not(feature = "editor"))]
+pub fn run() {
+    wasm_bindgen_futures::spawn_local(async {
+        match fetch::scenarios().await {
+            Ok(texts) => {
+                sim_core::library::provide(texts);
+                handoff::keep(yew::Renderer::<App>::new().render());
+            }
+            Err(why) => {
+                if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+                    body.set_text_content(Some(&format!("wqsim cannot start: a scenario file is missing ({why}).")));
+                }
+            }
+        }
+    });
 }

@@ -13,7 +13,10 @@ use sim_core::strategy::{StrategyKind, TimedConfig};
 use sim_core::{describe, Choice, Error, Scenario, Schedule, TaskId, Verdict, World};
 use yew::prelude::*;
 
+#[cfg(feature = "editor")]
 use crate::editor::Editor;
+#[cfg(not(feature = "editor"))]
+use crate::handoff::Handoff;
 use crate::lesson::{Progress, LESSONS};
 use crate::predict::{self, Predict};
 use crate::prove;
@@ -55,7 +58,22 @@ impl std::ops::Deref for Loaded {
 
 /// The scenario a link names, for a session.
 pub fn loaded(named: ScenarioRef) -> Result<Rc<Loaded>, Error> {
-    Ok(Rc::new(Loaded { scenario: named.load()?, named }))
+    Ok(Rc::new(Loaded { scenario: load(&named)?, named }))
+}
+
+#[cfg(feature = "editor")]
+fn load(named: &ScenarioRef) -> Result<Cow<'static, Scenario>, Error> {
+    named.load()
+}
+
+/// A built-in scenario only: this build hands links that carry one to the editor's build
+/// (`Handoff::Link`) before they get here, and so carries no inflate.
+#[cfg(not(feature = "editor"))]
+fn load(named: &ScenarioRef) -> Result<Cow<'static, Scenario>, Error> {
+    match named {
+        ScenarioRef::Id(id) => sim_core::library::find(id).map(Cow::Borrowed),
+        ScenarioRef::Carried(_) => Err(Error::Link("a carried scenario opens in the editor's page".into())),
+    }
 }
 
 /// A built-in scenario, for a session.
@@ -381,15 +399,19 @@ pub enum Msg {
     /// Open the editor on the template of a new scenario.
     New,
     /// The editor's text, as typed.
+    #[cfg(feature = "editor")]
     Type(String),
     /// Typing paused: check the editor's text.
+    #[cfg(feature = "editor")]
     CheckEdit,
     /// Run a scenario file from its start (the editor's "run", or a file picked or dropped),
     /// named as its links will name it (`editor::run`), or why it cannot be.
+    #[cfg(feature = "editor")]
     Run {
         text: Rc<str>,
         named: Result<ScenarioRef, String>,
     },
+    #[cfg(feature = "editor")]
     CloseEditor,
     /// Something the user gave cannot be used: say why.
     Refused(String),
@@ -494,7 +516,11 @@ pub struct Page {
     pub progress: Progress,
     pub proof: Proof,
     pub shortest: ShortestRace,
+    #[cfg(feature = "editor")]
     pub editor: Editor,
+    /// What to hand to the editor's build of the page, which then takes this one's place.
+    #[cfg(not(feature = "editor"))]
+    pub handoff: Option<Handoff>,
 }
 
 impl Page {
@@ -573,6 +599,7 @@ impl Page {
 
     /// A scenario file in the editor, checked and run from its start; or its mistakes, in the
     /// editor and in one line above it.
+    #[cfg(feature = "editor")]
     fn run(&self, text: Rc<str>, named: Result<ScenarioRef, String>) -> Page {
         let editor = Editor { open: true, text: text.clone(), ..self.editor.clone() }.checked();
         let opened = crate::editor::check(&text)
@@ -678,6 +705,8 @@ impl Reducible for Page {
                 }
                 None => self.copy(),
             },
+            #[cfg(not(feature = "editor"))]
+            Msg::LoadLink(text) if carries_scenario(&text) => Page { handoff: Some(Handoff::Link), ..self.copy() },
             Msg::LoadLink(text) => match Session::from_link(&text) {
                 Ok(s) => self.with(Ok(s)),
                 Err(e) => {
@@ -764,17 +793,30 @@ impl Reducible for Page {
                 }
                 None => self.copy(),
             },
+            #[cfg(feature = "editor")]
             Msg::Edit => match s {
                 Some(s) => Page { editor: Editor::of(&s.scenario.text), ..self.copy() },
                 None => self.copy(),
             },
+            #[cfg(feature = "editor")]
             Msg::New => Page { editor: Editor::of(crate::editor::TEMPLATE), ..self.copy() },
+            #[cfg(feature = "editor")]
             Msg::Type(text) => {
                 Page { editor: Editor { text: text.into(), problems: None, ..self.editor.clone() }, ..self.copy() }
             }
+            #[cfg(feature = "editor")]
             Msg::CheckEdit => Page { editor: self.editor.checked(), ..self.copy() },
+            #[cfg(feature = "editor")]
             Msg::Run { text, named } => self.run(text, named),
+            #[cfg(feature = "editor")]
             Msg::CloseEditor => Page { editor: Editor { open: false, ..self.editor.clone() }, ..self.copy() },
+            #[cfg(not(feature = "editor"))]
+            Msg::Edit => match s {
+                Some(_) => Page { handoff: Some(Handoff::Edit), ..self.copy() },
+                None => self.copy(),
+            },
+            #[cfg(not(feature = "editor"))]
+            Msg::New => Page { handoff: Some(Handoff::New), ..self.copy() },
             Msg::Refused(why) => Page { notice: Some(why), ..self.copy() },
             Msg::Watch { scenario, variant, strategy, seed, params } => {
                 match ScenarioRef::decode(&scenario).and_then(loaded) {
@@ -785,6 +827,13 @@ impl Reducible for Page {
         };
         Rc::new(page.settle())
     }
+}
+
+/// Whether `link` names a scenario file it carries (which the editor's build opens). A link that
+/// cannot be read is not: opening it says why.
+#[cfg(not(feature = "editor"))]
+fn carries_scenario(link: &str) -> bool {
+    Link::decode(link).is_ok_and(|l| matches!(l.scenario, ScenarioRef::Carried(_)))
 }
 
 /// Why `c` cannot happen in `world`, as one short sentence for a greyed choice: the core's

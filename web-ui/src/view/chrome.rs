@@ -241,7 +241,7 @@ pub fn header(p: &HeaderProps) -> Html {
                 Some(Err(len)) => html! {
                     <span class="shared" id="share-too-long">
                         { format!("This scenario makes a link of {len} characters, over the {MAX_LINK_CHARS} a link may have. Share the file instead: ") }
-                        <a id="share-download" href={super::editor::download_href(&s.scenario.text)} download={format!("{}.toml", s.scenario.id)}>{ "download it" }</a>
+                        <a id="share-download" href={download_href(&s.scenario.text)} download={format!("{}.toml", s.scenario.id)}>{ "download it" }</a>
                         { " (it opens with \"open a file\" or by dropping it on the page)." }
                     </span>
                 },
@@ -302,6 +302,11 @@ pub fn controls(p: &ControlsProps) -> Html {
             <span class="stepno" id="step">{ format!("step {} / {}", p.cursor, p.steps) }</span>
         </nav>
     }
+}
+
+/// A scenario file as a link to download: its text in a `data:` URL.
+pub fn download_href(text: &str) -> String {
+    format!("data:application/toml;charset=utf-8,{}", js_sys::encode_uri_component(text))
 }
 
 #[derive(Properties, PartialEq)]

@@ -8,6 +8,7 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
+use super::chrome::download_href;
 use crate::editor::{highlight, run, Editor, Problem};
 use crate::session::Msg;
 
@@ -26,11 +27,6 @@ impl PartialEq for EditorProps {
     fn eq(&self, other: &Self) -> bool {
         self.editor == other.editor
     }
-}
-
-/// A scenario file as a link to download: its text in a `data:` URL.
-pub fn download_href(text: &str) -> String {
-    format!("data:application/toml;charset=utf-8,{}", js_sys::encode_uri_component(text))
 }
 
 #[function_component(EditorPanel)]

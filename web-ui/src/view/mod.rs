@@ -3,6 +3,7 @@
 pub mod board;
 pub mod chrome;
 pub mod compare;
+#[cfg(feature = "editor")]
 pub mod editor;
 pub mod lesson;
 pub mod predict;
