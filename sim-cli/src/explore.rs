@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 use sim_core::explore::shortest::{shortest_lost_wakeup, Shortest};
 use sim_core::explore::symmetry::Symmetry;
-use sim_core::explore::{self, Config, Reductions, Report};
+use sim_core::explore::{self, bitstate, Config, Reductions, Report};
 use sim_core::strategy::Replay;
 use sim_core::trace::Trace;
 use sim_core::{Schedule, Spec, World};
@@ -41,6 +41,11 @@ pub struct Args {
     /// (On one thread: it is the first one's latency that counts.)
     #[arg(long)]
     first: bool,
+    /// Keep states as 3 bits each in an array of SIZE (SPIN's bitstate hashing), not in the
+    /// visited set: searches beyond memory, complete only with a probability, which it prints.
+    /// Sleep sets are off.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, conflicts_with = "max_memory")]
+    bitstate: Option<bytesize::ByteSize>,
     /// Threads to search with [default: every core].
     #[arg(long, value_name = "N")]
     jobs: Option<std::num::NonZeroUsize>,
@@ -89,6 +94,7 @@ pub fn explore(args: &Args) -> Result<(), sim_core::Error> {
         max_preemptions: args.max_preemptions,
         reductions: args.reductions(),
         stop_at_first: args.first,
+        bitstate: args.bitstate.map(|b| b.as_u64()),
         jobs: match (args.first, args.jobs) {
             (true, _) => 1,
             (false, Some(n)) => n.get(),
@@ -187,7 +193,16 @@ fn text_report(
         per_second(r.stats.states, elapsed) / 1e6,
         r.stats.bytes as f64 / f64::from(1 << 20)
     );
-    s += &if r.complete {
+    s += &if let (true, Some(bytes)) = (r.complete, cfg.bitstate) {
+        let missed = bitstate::omissions(r.stats.states, bytes * 8);
+        format!(
+            "complete, with a probability (bitstate: {} bits per state in {}): {missed:.3} new states \
+             expected to have been taken as seen; every reachable state explored with probability about {:.4}\n",
+            bitstate::HASHES,
+            bytesize::ByteSize(bytes),
+            (-missed).exp()
+        )
+    } else if r.complete {
         "complete: every reachable state was explored\n".to_string()
     } else if cfg.stop_at_first && r.found.is_some() {
         format!("stopped at the first lost wakeup (--first), after {} states\n", r.stats.states)
@@ -274,6 +289,11 @@ fn json_report(
         "reduction": !cfg.reductions_for(spec).names().is_empty(),
         "reductions": cfg.reductions_for(spec).names(),
         "jobs": cfg.jobs,
+        "bitstate": cfg.bitstate.map(|bytes| json!({
+            "bytes": bytes,
+            "hashes": bitstate::HASHES,
+            "expected_omissions": bitstate::omissions(r.stats.states, bytes * 8),
+        })),
         "complete": r.complete,
         "states": r.stats.states,
         "transitions": r.stats.transitions,

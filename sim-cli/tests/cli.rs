@@ -258,6 +258,30 @@ fn explore_at_its_limits_says_incomplete() {
     assert!(text.contains("INCOMPLETE: explored"), "{text}");
 }
 
+/// `--jobs` and `--bitstate` are in the JSON; a bitstate search says how likely it is complete.
+#[test]
+fn explore_on_threads_and_in_bits() {
+    let args = ["explore", "page-lock-killable", "--variant", "v4.13", "--param", "lockers=3", "--json"];
+    let one: serde_json::Value =
+        serde_json::from_str(&stdout(&wqsim(&[&args[..], &["--jobs", "1"]].concat()))).unwrap();
+    let two: serde_json::Value =
+        serde_json::from_str(&stdout(&wqsim(&[&args[..], &["--jobs", "2"]].concat()))).unwrap();
+    assert_eq!((&one["jobs"], &two["jobs"]), (&serde_json::json!(1), &serde_json::json!(2)));
+    assert_eq!(one["ends"], two["ends"]);
+    assert_eq!(one["counterexample"]["schedule"], two["counterexample"]["schedule"], "the shortest, either way");
+    assert!(one["bitstate"].is_null());
+
+    let bits: serde_json::Value =
+        serde_json::from_str(&stdout(&wqsim(&[&args[..], &["--bitstate", "16MiB"]].concat()))).unwrap();
+    assert_eq!(bits["complete"], true);
+    assert_eq!(bits["bitstate"]["bytes"], 16 << 20);
+    assert!(bits["bitstate"]["expected_omissions"].as_f64().unwrap() < 1e-4, "{}", bits["bitstate"]);
+    assert_eq!(bits["verdict"]["kind"], "lost_wakeup");
+    let text = stdout(&wqsim(&["explore", "check-then-sleep", "--bitstate", "1MiB"]));
+    assert!(text.contains("complete, with a probability (bitstate: 3 bits per state in 1.0 MiB)"), "{text}");
+    assert_error(&["explore", "check-then-sleep", "--jobs", "0"], "--jobs");
+}
+
 #[test]
 fn shrink_keeps_the_failure_with_fewer_preemptions() {
     let o = wqsim(&["shrink", "pipe-splice", "--seed", "3005", "--json"]);

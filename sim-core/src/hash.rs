@@ -67,9 +67,8 @@ impl Hasher for StableHasher {
     }
 }
 
-/// A map keyed by fingerprints: they are hashes already, so the map uses their low bits as they
+/// A set of fingerprints: they are hashes already, so the set uses their low bits as they
 /// are instead of hashing them again.
-pub type FingerprintMap<V> = std::collections::HashMap<u128, V, std::hash::BuildHasherDefault<PassThrough>>;
 pub type FingerprintSet = std::collections::HashSet<u128, std::hash::BuildHasherDefault<PassThrough>>;
 
 /// The bytes a hash table with room for `capacity` entries of `entry` bytes holds, and what it
@@ -100,9 +99,10 @@ impl Hasher for PassThrough {
 }
 
 /// 128-bit fingerprints of states for the explorers' visited sets: the state's `Hash` output
-/// gathered as bytes, then xxh3-128. With n states the chance that two distinct states share a
-/// fingerprint is about n²/2¹²⁹: for 10⁸ states, below 10⁻²² (the birthday bound), so the
-/// visited set keeps fingerprints instead of whole states.
+/// gathered as bytes, then xxh3-128. The visited sets keep fingerprints instead of whole states:
+/// the exhaustive explorer's keeps 78 of the bits (`explore/visited.rs`: two of n distinct
+/// states share them with probability at most n²/2⁷⁹, 1.7·10⁻¹⁰ at 10⁷ states), the
+/// breadth-first search's all 128 (n²/2¹²⁹).
 pub struct Fingerprinter {
     buf: Vec<u8>,
     /// The kernel's encoding, reused: zeroing a fresh one per state cost 2% of exploration.

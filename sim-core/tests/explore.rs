@@ -211,3 +211,25 @@ fn pct_beats_uniform_random_on_the_page_lock() {
     eprintln!("page-lock v4.13, 5000 seeds: random {random}, pct(d=3, k={k}) {pct}");
     assert!(pct > 2 * random, "pct {pct} vs random {random}");
 }
+
+/// Bitstate hashing in a roomy array reaches the end states the visited set does (with the same
+/// reductions: it keeps no sleep sets), on one thread and on two; in a tiny array it takes new
+/// states as seen, and reaches fewer.
+#[test]
+fn bitstate_reaches_what_the_visited_set_does_given_room() {
+    let spec = spec("page-lock-killable", "v4.13", &[("lockers", 3), ("signals", 3)]);
+    let exact = explore(&spec, Config { bitstate: None, ..no_sleep_sets() }, &mut |_| true);
+    for jobs in [1, 2] {
+        let roomy = Config { bitstate: Some(16 << 20), jobs, ..no_sleep_sets() };
+        let r = explore(&spec, roomy, &mut |_| true);
+        assert!(r.complete && r.found.is_some(), "{:?}", r.stats);
+        assert_eq!(r.ends, exact.ends, "jobs={jobs}");
+        assert!(r.stats.states >= exact.stats.states && r.stats.bytes == 16 << 20, "{:?}", r.stats);
+    }
+    let tiny = explore(&spec, Config { bitstate: Some(1 << 10), ..no_sleep_sets() }, &mut |_| true);
+    assert!(tiny.stats.states < exact.stats.states / 2, "{:?}", tiny.stats);
+}
+
+fn no_sleep_sets() -> Config {
+    Config { reductions: Reductions { sleep_sets: false, ..Reductions::ALL }, ..Config::default() }
+}

@@ -17,6 +17,7 @@
 //! No clock here: the caller's `progress` callback can stop a long run, which then reports
 //! itself incomplete; a run never passes silently.
 
+pub mod bitstate;
 pub mod footprint;
 pub mod movers;
 #[cfg(not(target_arch = "wasm32"))]
@@ -38,6 +39,7 @@ use crate::oracle::{classify, VerdictKind};
 use crate::schedule::Schedule;
 use crate::spec::Spec;
 use crate::world::{self, Choice};
+use bitstate::Bitstate;
 use footprint::{Footprint, Footprints};
 use movers::Movers;
 use symmetry::Symmetry;
@@ -56,6 +58,9 @@ pub struct Config {
     pub reductions: Reductions,
     /// Stop at the first lost wakeup (the run is then incomplete).
     pub stop_at_first: bool,
+    /// Keep states as bits in an array of this many bytes (`bitstate.rs`), not in the visited
+    /// set: far larger searches, complete only with a probability.
+    pub bitstate: Option<u64>,
     /// Threads to search with (`parallel.rs`; not in the browser). One searches on the calling
     /// thread, and so does `stop_at_first`, whose point is the first counterexample's latency.
     pub jobs: usize,
@@ -69,6 +74,7 @@ impl Default for Config {
             max_preemptions: None,
             reductions: Reductions::ALL,
             stop_at_first: false,
+            bitstate: None,
             jobs: 1,
         }
     }
@@ -108,7 +114,8 @@ impl Config {
     pub fn reductions_for(&self, spec: &Spec) -> Reductions {
         let partial_order = self.max_preemptions.is_none() && spec.memory == Memory::Sc;
         Reductions {
-            sleep_sets: self.reductions.sleep_sets && partial_order,
+            // A bitstate search keeps no sleep set with a state.
+            sleep_sets: self.reductions.sleep_sets && partial_order && self.bitstate.is_none(),
             symmetry: self.reductions.symmetry,
             lock_aware: self.reductions.lock_aware && partial_order,
         }
@@ -314,8 +321,24 @@ pub fn explore_with(
     progress: &mut dyn FnMut(&Stats) -> bool,
     on_end: &mut dyn FnMut(&Kernel, VerdictKind),
 ) -> Report {
-    // Room to start with, within the memory limit.
-    let visited = Visited::new((1 << 16).min(cfg.max_memory / visited::SLOT_BYTES / 2) as usize, cfg.max_memory);
+    match cfg.bitstate {
+        Some(bytes) => explore_in(&Bitstate::new(bytes), spec, cfg, progress, on_end),
+        None => {
+            // Room to start with, within the memory limit.
+            let room = (1 << 16).min(cfg.max_memory / visited::SLOT_BYTES / 2) as usize;
+            explore_in(Visited::new(room, cfg.max_memory), spec, cfg, progress, on_end)
+        }
+    }
+}
+
+/// `explore_with` over the visited set `visited`.
+fn explore_in<V: Store>(
+    visited: V,
+    spec: &Arc<Spec>,
+    cfg: Config,
+    progress: &mut dyn FnMut(&Stats) -> bool,
+    on_end: &mut dyn FnMut(&Kernel, VerdictKind),
+) -> Report {
     let mut s = Search::new(spec, cfg, visited, on_end);
     let mut stack = Stack { frames: vec![Frame::new(spec.initial.clone(), 0, None, 0, None)], len: 1 };
     if !s.visit(stack.live()) {

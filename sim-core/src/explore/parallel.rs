@@ -27,6 +27,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread;
 use std::time::Duration;
 
+use super::bitstate::Bitstate;
 use super::visited::{self, Outgrown, Place, Store, Visited, SLOT_BYTES};
 use super::{Config, Ends, Frame, Report, Search, Stack, Stats};
 use crate::kernel::Kernel;
@@ -192,7 +193,20 @@ pub fn explore(
     progress: &mut dyn FnMut(&Stats) -> bool,
     on_end: &(dyn Fn(&Kernel, VerdictKind) + Sync),
 ) -> Report {
-    let shared = Shared::new(cfg.max_memory);
+    match cfg.bitstate {
+        Some(bytes) => explore_in(&Bitstate::new(bytes), spec, cfg, progress, on_end),
+        None => explore_in(&Shared::new(cfg.max_memory), spec, cfg, progress, on_end),
+    }
+}
+
+/// `explore` over the visited set `shared`.
+fn explore_in<S: Store + Copy + Send + Sync>(
+    shared: S,
+    spec: &Arc<Spec>,
+    cfg: Config,
+    progress: &mut dyn FnMut(&Stats) -> bool,
+    on_end: &(dyn Fn(&Kernel, VerdictKind) + Sync),
+) -> Report {
     let pool = Pool {
         queue: Mutex::new(vec![Work {
             prefix: Vec::new(),
@@ -211,7 +225,7 @@ pub fn explore(
     let results = thread::scope(|scope| {
         let workers: Vec<_> = (0..cfg.jobs)
             .map(|_| {
-                let (pool, shared, coordinator) = (&pool, &shared, coordinator.clone());
+                let (pool, coordinator) = (&pool, coordinator.clone());
                 scope.spawn(move || {
                     let _guard = Leaving { pool, coordinator };
                     work(spec, cfg, pool, shared, on_end)
@@ -223,7 +237,7 @@ pub fn explore(
             let now = Stats {
                 states: pool.states.load(Ordering::Relaxed),
                 transitions: pool.transitions.load(Ordering::Relaxed),
-                bytes: shared.bytes.load(Ordering::Relaxed),
+                bytes: shared.bytes(),
                 ..Stats::default()
             };
             if !progress(&now) {
@@ -232,7 +246,7 @@ pub fn explore(
         }
         workers.into_iter().map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
     });
-    let report = merge(results, !pool.stopped.load(Ordering::Relaxed), shared.bytes.load(Ordering::Relaxed));
+    let report = merge(results, !pool.stopped.load(Ordering::Relaxed), shared.bytes());
     progress(&report.stats);
     report
 }
@@ -254,16 +268,16 @@ impl Drop for Leaving<'_> {
 }
 
 /// One thread: take work and search from it until the search is over.
-fn work(
+fn work<S: Store + Copy>(
     spec: &Arc<Spec>,
     cfg: Config,
     pool: &Pool,
-    shared: &Shared,
+    shared: S,
     on_end: &(dyn Fn(&Kernel, VerdictKind) + Sync),
 ) -> Report {
     let mut show_end = |k: &Kernel, kind| on_end(k, kind);
-    // The state limit is the pool's, counted across threads at each look.
-    let mut search = Search::new(spec, Config { max_states: u64::MAX, ..cfg }, shared, &mut show_end);
+    // The state limit holds for each search alone, and for all of them at each look.
+    let mut search = Search::new(spec, cfg, shared, &mut show_end);
     search.keep_shortest = true;
     let mut stack = Stack { frames: Vec::new(), len: 0 };
     let mut published = Stats::default();
@@ -290,7 +304,13 @@ fn work(
 
 /// A search's look at the others: add its counts to the pool's, stop if the search is over,
 /// and give work to an idle thread. Returns false to stop.
-fn look_around(s: &mut Search<&Shared>, stack: &mut Stack, pool: &Pool, cfg: Config, published: &mut Stats) -> bool {
+fn look_around<S: Store>(
+    s: &mut Search<S>,
+    stack: &mut Stack,
+    pool: &Pool,
+    cfg: Config,
+    published: &mut Stats,
+) -> bool {
     pool.transitions.fetch_add(s.stats.transitions - published.transitions, Ordering::Relaxed);
     let states =
         pool.states.fetch_add(s.stats.states - published.states, Ordering::Relaxed) + s.stats.states - published.states;
@@ -310,7 +330,7 @@ fn look_around(s: &mut Search<&Shared>, stack: &mut Stack, pool: &Pool, cfg: Con
 
 /// Give half the unexplored choices of the bottom-most frame that has more than one (or the
 /// one of the bottom-most that has one).
-fn give_away(s: &Search<&Shared>, stack: &mut Stack, pool: &Pool) {
+fn give_away<S: Store>(s: &Search<S>, stack: &mut Stack, pool: &Pool) {
     let frames = &mut stack.frames[..stack.len];
     let Some(at) = frames.iter().position(|f| f.todo.count_ones() > 1).or_else(|| {
         // Not the top frame's one choice: its giver is about to take it.
