@@ -359,28 +359,36 @@ fn explore_in<V: Store>(
 const MOVER_ONLY: u32 = 1 << 16;
 const _: () = assert!(MOVER_ONLY < 1 << visited::VALUE_BITS);
 
-/// Some states the search has seen that are explored for good: kept with no choice asleep, so
-/// that any revisit is covered (the choices kept asleep only ever shrink). Revisits are about
-/// as many as new states, and most are of a state seen a few steps before (the other order of
-/// two steps): this table, small enough for the processor's cache, answers them without a trip
-/// to the visited set, which is far larger (and, on several threads, shared).
-struct Explored(Box<[u128]>);
+/// Some states this search has seen, with the choices kept asleep there as it last saw them.
+/// Those only ever shrink (to the choices asleep at every visit, whoever made it), so a revisit
+/// with all of them asleep again is covered, as the visited set would say. Revisits are about as
+/// many as new states, and most are of a state seen a few steps before (the other order of two
+/// steps): this table, small enough for the processor's cache, answers them without a trip to
+/// the visited set, which is far larger (and, on several threads, shared).
+struct Explored(Box<[(u64, u32)]>);
 
 impl Explored {
     const LEN: usize = 1 << 15;
 
-    fn holds(&self, key: u128) -> bool {
-        self.0[(key >> 64) as usize % Self::LEN] == key
+    fn slot(key: u128) -> usize {
+        (key >> 64) as usize % Self::LEN
     }
 
-    fn keep(&mut self, key: u128) {
-        self.0[(key >> 64) as usize % Self::LEN] = key;
+    /// Whether a visit of `key` with `sleep` asleep is covered by an earlier one.
+    fn covers(&self, key: u128, sleep: u32) -> bool {
+        let (tag, asleep) = self.0[Self::slot(key)];
+        tag == key as u64 && asleep & !sleep == 0
+    }
+
+    fn keep(&mut self, key: u128, asleep: u32) {
+        self.0[Self::slot(key)] = (key as u64, asleep);
     }
 }
 
 impl Default for Explored {
     fn default() -> Self {
-        Explored(vec![0; Self::LEN].into_boxed_slice())
+        // Tag 0 with everything asleep covers nothing.
+        Explored(vec![(0, u32::MAX); Self::LEN].into_boxed_slice())
     }
 }
 
@@ -515,7 +523,8 @@ impl<'a, V: Store> Search<'a, V> {
             None => self.fp.kernel(&top.kernel, extra),
         };
         self.fresh = true;
-        if self.explored.holds(key) {
+        let sleep = to_canonical(top.sleep);
+        if self.explored.covers(key, sleep) {
             self.fresh = false;
             self.last_key = key;
             return false;
@@ -527,7 +536,7 @@ impl<'a, V: Store> Search<'a, V> {
         if enabled == 0 || at_limit {
             let new = self.visited.insert(key, 0).unwrap_or_else(|_| self.outgrown());
             if !self.out_of_memory {
-                self.explored.keep(key);
+                self.explored.keep(key, 0);
             }
             if new {
                 self.stats.states += 1;
@@ -539,7 +548,6 @@ impl<'a, V: Store> Search<'a, V> {
             }
             return false;
         }
-        let sleep = to_canonical(top.sleep);
         let full = self.stats.states >= self.cfg.max_states;
         let mover = self.mover(&top.kernel, enabled);
         let old = self.visited.upsert(key, |old| match old {
@@ -554,9 +562,7 @@ impl<'a, V: Store> Search<'a, V> {
                 self.fresh = false;
                 self.last_key = key;
                 let asleep = old & !MOVER_ONLY;
-                if asleep & sleep == 0 {
-                    self.explored.keep(key);
-                }
+                self.explored.keep(key, asleep & sleep);
                 if asleep & !sleep == 0 {
                     return false;
                 }
@@ -568,9 +574,7 @@ impl<'a, V: Store> Search<'a, V> {
                 return false;
             }
             None => {
-                if sleep == 0 {
-                    self.explored.keep(key);
-                }
+                self.explored.keep(key, sleep);
                 top.mover_only = mover != 0;
                 self.stats.states += 1;
                 (if top.mover_only { mover } else { enabled }) & !top.sleep
@@ -617,5 +621,25 @@ impl<'a, V: Store> Search<'a, V> {
             let path = self.prefix.iter().copied().chain(stack.iter().filter_map(|f| f.via)).chain(via).collect();
             self.found = Some(Found { kind, victim, schedule: Schedule(path) });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Explored;
+
+    /// A revisit is covered only if every choice asleep at the earlier visits is asleep again:
+    /// one that was asleep then and is awake now has not been explored there.
+    #[test]
+    fn a_revisit_is_covered_when_no_choice_wakes() {
+        let mut e = Explored::default();
+        let key = 0x1234_5678_9abc_def0_0fed_cba9_8765_4321;
+        assert!(!e.covers(key, u32::MAX), "nothing kept yet");
+        e.keep(key, 0b0110);
+        assert!(e.covers(key, 0b0110) && e.covers(key, 0b1111));
+        assert!(!e.covers(key, 0b0100), "choice 1 was asleep, and is awake now");
+        assert!(!e.covers(key ^ 1, 0b1111), "another state");
+        e.keep(key, 0);
+        assert!(e.covers(key, 0));
     }
 }

@@ -28,7 +28,7 @@ use std::thread;
 use std::time::Duration;
 
 use super::bitstate::Bitstate;
-use super::visited::{self, Outgrown, Place, Store, Visited, SLOT_BYTES};
+use super::visited::{Outgrown, Place, Store, Visited, SLOT_BYTES};
 use super::{Config, Ends, Frame, Report, Search, Stack, Stats};
 use crate::kernel::Kernel;
 use crate::oracle::VerdictKind;
@@ -44,24 +44,32 @@ const PERIOD: u64 = 256;
 
 /// One shard, on cache lines of its own so that locking one does not slow its neighbours.
 #[repr(align(128))]
-struct Shard {
-    table: Mutex<Visited>,
-    /// Where the table's slots are, for prefetches without the lock (set under it).
+struct Shard(Mutex<Visited>);
+
+/// Where a shard's table is, for prefetches without its lock (set under it, as it grows). Kept
+/// apart from the locks, whose lines the threads keep taking from each other, so that reading
+/// it is a hit in the reader's own cache.
+#[derive(Default)]
+struct Whereabouts {
     base: AtomicUsize,
     len: AtomicUsize,
 }
 
-impl Shard {
-    fn new(states: usize) -> Shard {
-        let table = Visited::new(states, u64::MAX);
-        let place = table.place();
-        Shard { table: Mutex::new(table), base: AtomicUsize::new(place.base), len: AtomicUsize::new(place.len) }
+impl Whereabouts {
+    fn set(&self, place: Place) {
+        self.base.store(place.base, Ordering::Relaxed);
+        self.len.store(place.len, Ordering::Relaxed);
+    }
+
+    fn get(&self) -> Place {
+        Place { base: self.base.load(Ordering::Relaxed), len: self.len.load(Ordering::Relaxed) }
     }
 }
 
 /// The visited set that the threads share.
 pub struct Shared {
     shards: Box<[Shard]>,
+    whereabouts: Box<[Whereabouts]>,
     /// The bytes the shards hold (and claim, as they grow), and may hold.
     bytes: AtomicU64,
     limit: u64,
@@ -70,14 +78,19 @@ pub struct Shared {
 impl Shared {
     fn new(max_memory: u64) -> Shared {
         let states = (1 << 10).min(max_memory / SLOT_BYTES / 2 / SHARDS as u64) as usize;
-        let shards: Box<[Shard]> = (0..SHARDS).map(|_| Shard::new(states)).collect();
-        let bytes = shards.iter().map(|s| lock(&s.table).bytes()).sum();
-        Shared { shards, bytes: AtomicU64::new(bytes), limit: max_memory }
+        let tables: Vec<Visited> = (0..SHARDS).map(|_| Visited::new(states, u64::MAX)).collect();
+        let bytes = tables.iter().map(Visited::bytes).sum();
+        let whereabouts: Box<[Whereabouts]> = tables.iter().map(|_| Whereabouts::default()).collect();
+        for (w, t) in whereabouts.iter().zip(&tables) {
+            w.set(t.place());
+        }
+        let shards = tables.into_iter().map(|t| Shard(Mutex::new(t))).collect();
+        Shared { shards, whereabouts, bytes: AtomicU64::new(bytes), limit: max_memory }
     }
 
     /// The shard of `fingerprint`, by bits that `Visited` keeps no part of.
-    fn shard(&self, fingerprint: u128) -> &Shard {
-        &self.shards[(fingerprint >> 122) as usize % SHARDS]
+    fn shard_of(fingerprint: u128) -> usize {
+        (fingerprint >> 122) as usize % SHARDS
     }
 }
 
@@ -87,12 +100,9 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Store for &Shared {
-    /// The shard's lock and the line of its table, by where the table was when last seen.
+    /// The line of the shard's table, by where the table was when last seen.
     fn prefetch(&mut self, fingerprint: u128) {
-        let shard = self.shard(fingerprint);
-        visited::prefetch(&shard.table as *const _ as usize);
-        Place { base: shard.base.load(Ordering::Relaxed), len: shard.len.load(Ordering::Relaxed) }
-            .prefetch(fingerprint);
+        self.whereabouts[Shared::shard_of(fingerprint)].get().prefetch(fingerprint);
     }
 
     fn upsert(
@@ -107,14 +117,12 @@ impl Store for &Shared {
                 .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |b| (b + more <= self.limit).then_some(b + more))
                 .is_ok()
         };
-        let shard = self.shard(fingerprint);
-        let mut table = lock(&shard.table);
+        let i = Shared::shard_of(fingerprint);
+        let mut table = lock(&self.shards[i].0);
         let len = table.place().len;
         let old = table.upsert_growing(fingerprint, f, claim);
-        let place = table.place();
-        if place.len != len {
-            shard.base.store(place.base, Ordering::Relaxed);
-            shard.len.store(place.len, Ordering::Relaxed);
+        if table.place().len != len {
+            self.whereabouts[i].set(table.place());
         }
         old
     }
