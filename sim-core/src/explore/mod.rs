@@ -324,8 +324,9 @@ pub fn explore_with(
     match cfg.bitstate {
         Some(bytes) => explore_in(&Bitstate::new(bytes), spec, cfg, progress, on_end),
         None => {
-            // Room to start with, within the memory limit.
-            let room = (1 << 16).min(cfg.max_memory / visited::SLOT_BYTES / 2) as usize;
+            // Room to start with, within the memory limit: small, so that a small search (or
+            // the first race) does not wait for a large table to be cleared.
+            let room = (1 << 10).min(cfg.max_memory / visited::SLOT_BYTES / 2) as usize;
             explore_in(Visited::new(room, cfg.max_memory), spec, cfg, progress, on_end)
         }
     }
@@ -374,21 +375,28 @@ impl Explored {
         (key >> 64) as usize % Self::LEN
     }
 
+    /// The key's tag: 63 of its low bits, and a 1, so that the zeros of an empty entry match
+    /// no key. (With the 15 bits that pick the entry, 78 bits of the key, as in the visited set.)
+    fn tag(key: u128) -> u64 {
+        key as u64 | 1
+    }
+
     /// Whether a visit of `key` with `sleep` asleep is covered by an earlier one.
     fn covers(&self, key: u128, sleep: u32) -> bool {
         let (tag, asleep) = self.0[Self::slot(key)];
-        tag == key as u64 && asleep & !sleep == 0
+        tag == Self::tag(key) && asleep & !sleep == 0
     }
 
     fn keep(&mut self, key: u128, asleep: u32) {
-        self.0[Self::slot(key)] = (key as u64, asleep);
+        self.0[Self::slot(key)] = (Self::tag(key), asleep);
     }
 }
 
 impl Default for Explored {
+    /// Zeros: memory the system hands over already cleared, page by page as it is used, so that
+    /// a small search does not pay for clearing it.
     fn default() -> Self {
-        // Tag 0 with everything asleep covers nothing.
-        Explored(vec![(0, u32::MAX); Self::LEN].into_boxed_slice())
+        Explored(vec![(0, 0); Self::LEN].into_boxed_slice())
     }
 }
 
@@ -638,7 +646,8 @@ mod tests {
         e.keep(key, 0b0110);
         assert!(e.covers(key, 0b0110) && e.covers(key, 0b1111));
         assert!(!e.covers(key, 0b0100), "choice 1 was asleep, and is awake now");
-        assert!(!e.covers(key ^ 1, 0b1111), "another state");
+        assert!(!e.covers(key ^ 2, 0b1111), "another state");
+        assert!(!e.covers(0, 0), "an empty entry covers no key, not even 0");
         e.keep(key, 0);
         assert!(e.covers(key, 0));
     }
