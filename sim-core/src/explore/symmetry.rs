@@ -132,8 +132,14 @@ impl Symmetry {
             }
             let mut sorted = [0u8; MAX_TASKS];
             sorted[..g.len()].copy_from_slice(g);
-            let key = |t: &u8| &ids[usize::from(*t)][..lens[usize::from(*t)]];
-            sorted[..g.len()].sort_by(|a, b| key(a).cmp(key(b)));
+            // By identity, as byte strings; their first 16 bytes (zero-padded) as one number
+            // decide almost every comparison, and order them as the strings do.
+            let key = |t: &u8| {
+                let id = &ids[usize::from(*t)];
+                let head = u128::from_be_bytes(id[..16].try_into().expect("16 bytes"));
+                (head, &id[..lens[usize::from(*t)]])
+            };
+            sorted[..g.len()].sort_unstable_by(|a, b| key(a).cmp(&key(b)));
             // The group's positions, in order, receive its tasks in sorted order.
             for (&place, &t) in g.iter().zip(&sorted[..g.len()]) {
                 r.at[usize::from(place)] = t;
