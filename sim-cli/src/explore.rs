@@ -157,7 +157,15 @@ fn replay(spec: &std::sync::Arc<Spec>, schedule: &Schedule) -> Result<(Trace, si
 
 type Counterexample<'a> = (&'a (Schedule, bool), &'a (Trace, sim_core::Outcome));
 
-/// Whether the search used sleep sets (not under a preemption bound, nor under `tso`).
+/// A number for people: 4 decimals, or a mantissa and exponent when that would print 0.
+fn readable(x: f64) -> String {
+    if x == 0.0 || x >= 1e-3 {
+        format!("{x:.4}")
+    } else {
+        format!("{x:.1e}")
+    }
+}
+
 fn per_second(n: u64, elapsed: Duration) -> f64 {
     n as f64 / elapsed.as_secs_f64().max(1e-9)
 }
@@ -196,11 +204,12 @@ fn text_report(
     s += &if let (true, Some(bytes)) = (r.complete, cfg.bitstate) {
         let missed = bitstate::omissions(r.stats.states, bytes * 8);
         format!(
-            "complete, with a probability (bitstate: {} bits per state in {}): {missed:.3} new states \
-             expected to have been taken as seen; every reachable state explored with probability about {:.4}\n",
+            "complete, with a probability (bitstate: {} bits per state in {}): {} new states \
+             expected to have been taken as seen; every reachable state explored with probability about {}\n",
             bitstate::HASHES,
             bytesize::ByteSize(bytes),
-            (-missed).exp()
+            readable(missed),
+            readable((-missed).exp())
         )
     } else if r.complete {
         "complete: every reachable state was explored\n".to_string()
