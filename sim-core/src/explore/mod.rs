@@ -634,7 +634,36 @@ impl<'a, V: Store> Search<'a, V> {
 
 #[cfg(test)]
 mod tests {
-    use super::Explored;
+    use super::*;
+
+    /// The sleep set kept with a state is kept under the state's canonical names. Two lockers
+    /// are interchangeable; after one step of either, the states are the same up to their
+    /// names. Arriving at the first with the other locker asleep, then at the second with the
+    /// first locker asleep, is arriving twice with "the locker that has not moved" asleep: the
+    /// second visit has nothing new to explore. (Kept under the tasks' own names, the sleep
+    /// sets would name different lockers, and the second visit would explore again.)
+    #[test]
+    fn sleep_sets_are_kept_under_canonical_names() {
+        let spec = crate::library::find("page-lock-killable")
+            .and_then(|s| s.spec(Some("v5.8-handoff"), &[("lockers".into(), 2), ("signals".into(), 0)]))
+            .expect("a built-in scenario");
+        let symmetry = Symmetry::of(&spec);
+        let lockers: Vec<TaskId> = symmetry.groups().next().expect("interchangeable lockers").collect();
+        let (a, b) = (lockers[0], lockers[1]);
+        let after = |t: TaskId| {
+            let mut k = spec.initial.clone();
+            world::apply(&spec, &mut k, Choice::Step(t), &mut ());
+            k
+        };
+        let mut on_end = |_: &Kernel, _: VerdictKind| {};
+        let mut s = Search::new(&spec, Config::default(), Visited::new(16, u64::MAX), &mut on_end);
+        let first = Frame::new(after(a), bit(Choice::Step(b)), None, 0, None);
+        assert!(s.visit(&mut [first]), "a new state");
+        let second = Frame::new(after(b), bit(Choice::Step(a)), None, 0, None);
+        assert!(!s.visit(&mut [second]), "the same state, with the same locker asleep");
+        let third = Frame::new(after(b), bit(Choice::Step(b)), None, 0, None);
+        assert!(s.visit(&mut [third]), "the same state, with the locker that moved asleep instead");
+    }
 
     /// A revisit is covered only if every choice asleep at the earlier visits is asleep again:
     /// one that was asleep then and is awake now has not been explored there.

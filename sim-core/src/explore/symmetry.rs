@@ -139,7 +139,7 @@ impl Symmetry {
                 let head = id.first_chunk::<16>().map_or(0, |h| u128::from_be_bytes(*h));
                 (head, &id[..lens[usize::from(*t)]])
             };
-            sorted[..g.len()].sort_unstable_by(|a, b| key(a).cmp(&key(b)));
+            sorted[..g.len()].sort_by(|a, b| key(a).cmp(&key(b)));
             // The group's positions, in order, receive its tasks in sorted order.
             for (&place, &t) in g.iter().zip(&sorted[..g.len()]) {
                 r.at[usize::from(place)] = t;
