@@ -292,7 +292,7 @@ fn work<S: Store + Copy>(
     while let Some(w) = pool.take() {
         debug_assert!(leads_to(spec, &w.prefix, &w.frame.kernel), "work given with a path that does not lead to it");
         search.prefix = w.prefix;
-        stack.frames.truncate(1);
+        // The frames above the first are kept for reuse, as `Stack` does.
         match stack.frames.first_mut() {
             Some(slot) => *slot = w.frame,
             None => stack.frames.push(w.frame),

@@ -179,14 +179,6 @@ impl Visited {
         (states * 8 / 7).max(8)
     }
 
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
     /// The bytes the table holds now.
     pub fn bytes(&self) -> u64 {
         self.slots.len() as u64 * SLOT_BYTES
@@ -234,15 +226,6 @@ impl Visited {
         Place { base: self.slots.as_ptr() as usize, len: self.slots.len() }
     }
 
-    pub fn contains(&self, fingerprint: u128) -> bool {
-        self.probe(Key::of(fingerprint)).is_ok()
-    }
-
-    /// The value kept with `fingerprint`, if it is here.
-    pub fn get(&self, fingerprint: u128) -> Option<u32> {
-        self.probe(Key::of(fingerprint)).ok().map(|i| self.slots[i].word & VALUE_MASK)
-    }
-
     /// Keep a new key in the empty slot `at` that its probe ended at (or, if the table must
     /// grow first, where it goes then).
     fn insert_new(&mut self, key: Key, value: u32, mut at: usize) {
@@ -272,6 +255,21 @@ impl Visited {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What the tests look at.
+    impl Visited {
+        fn len(&self) -> usize {
+            self.len
+        }
+
+        fn contains(&self, fingerprint: u128) -> bool {
+            self.probe(Key::of(fingerprint)).is_ok()
+        }
+
+        fn get(&self, fingerprint: u128) -> Option<u32> {
+            self.probe(Key::of(fingerprint)).ok().map(|i| self.slots[i].word & VALUE_MASK)
+        }
+    }
 
     /// Fingerprints as the explorer makes them: well mixed in all 128 bits.
     fn fingerprint(i: u64) -> u128 {
