@@ -20,6 +20,8 @@ use crate::spec::Spec;
 pub struct Symmetry {
     /// Each group's tasks, by index; only groups of two or more.
     groups: Vec<Vec<u8>>,
+    /// The tasks in any group, as a mask of indices.
+    members: u8,
 }
 
 /// A permutation of the tasks: the one that puts a state in canonical form.
@@ -106,7 +108,8 @@ impl Symmetry {
             }
         }
         groups.retain(|g| g.len() > 1);
-        Symmetry { groups }
+        let members = groups.iter().flatten().fold(0, |m, &t| m | 1 << t);
+        Symmetry { groups, members }
     }
 
     /// No two tasks are interchangeable: every renaming is the identity.
@@ -124,12 +127,8 @@ impl Symmetry {
     pub fn canonical(&self, k: &Kernel) -> Renaming {
         let mut r = Renaming::identity();
         let mut ids = [[0u8; IDENTITY_MAX]; MAX_TASKS];
-        let mut lens = [0usize; MAX_TASKS];
+        let lens = k.identities(self.members, &mut ids);
         for g in &self.groups {
-            for &t in g {
-                let t = usize::from(t);
-                lens[t] = k.identity(TaskId(t as u8), &mut ids[t]);
-            }
             let mut sorted = [0u8; MAX_TASKS];
             sorted[..g.len()].copy_from_slice(g);
             // By identity, as byte strings; their first 16 bytes (zero-padded) as one number

@@ -106,34 +106,46 @@ impl Kernel {
         w.n
     }
 
-    /// What tells task `t` apart from a task that runs the same program: its own encoding, then
-    /// where the rest of the state refers to it (its links, by queue and position; the mutexes
-    /// and pages it owns). Two tasks with the same identity can swap names without changing the
-    /// state. Returns the number of bytes written to `out`.
-    pub fn identity(&self, t: TaskId, out: &mut [u8; IDENTITY_MAX]) -> usize {
-        let mut w = Writer { out, n: 0 };
-        w.task(self.task(t));
+    /// What tells each task of `tasks` (a mask of task indices) apart from a task that runs the
+    /// same program: its own encoding, then where the rest of the state refers to it (its links,
+    /// by queue and position; the mutexes and pages it owns; its buffered stores). Two tasks
+    /// with the same identity can swap names without changing the state. Writes each task's
+    /// identity to `out[t]` and returns its length; one pass over the queues, mutexes, pages and
+    /// buffers serves every task.
+    pub fn identities(&self, tasks: u8, out: &mut [[u8; IDENTITY_MAX]; MAX_TASKS]) -> [usize; MAX_TASKS] {
+        let mut len = [0usize; MAX_TASKS];
+        for (i, task) in self.tasks.iter().enumerate().filter(|&(i, _)| tasks & 1 << i != 0) {
+            let mut w = Writer { out: &mut out[i], n: 0 };
+            w.task(task);
+            len[i] = w.n;
+        }
+        let wanted = |t: TaskId| tasks & 1 << t.0 != 0;
+        let mut append = |t: TaskId, bytes: &[u8]| {
+            let (out, n) = (&mut out[t.index()], &mut len[t.index()]);
+            out[*n..*n + bytes.len()].copy_from_slice(bytes);
+            *n += bytes.len();
+        };
         for (q, head) in self.queues.iter().enumerate() {
-            for (at, e) in head.list.iter().enumerate().filter(|(_, e)| e.task == t) {
-                w.bytes(&[q as u8, at as u8, e.entry.0]);
+            for (at, e) in head.list.iter().enumerate().filter(|(_, e)| wanted(e.task)) {
+                append(e.task, &[q as u8, at as u8, e.entry.0]);
             }
         }
         for (m, owner) in self.mutexes.iter().enumerate() {
-            if *owner == Some(t) {
-                w.byte(0x80 | m as u8);
+            if let Some(t) = owner.filter(|&t| wanted(t)) {
+                append(t, &[0x80 | m as u8]);
             }
         }
         for (p, page) in self.pages.iter().enumerate() {
-            if page.owner == Some(t) {
-                w.byte(0xc0 | p as u8);
+            if let Some(t) = page.owner.filter(|&t| wanted(t)) {
+                append(t, &[0xc0 | p as u8]);
             }
         }
-        // Its stores in the store buffers, by position: under `sc`, none.
-        for (at, st) in self.buffered.iter().enumerate().filter(|(_, st)| st.cpu == t) {
-            w.bytes(&[0xe0, at as u8, loc_byte(st.loc)]);
-            w.int(st.value);
+        // Buffered stores, by position: under `sc`, none.
+        for (at, st) in self.buffered.iter().enumerate().filter(|(_, st)| wanted(st.cpu)) {
+            let v = st.value.to_le_bytes();
+            append(st.cpu, &[0xe0, at as u8, loc_byte(st.loc), v[0], v[1], v[2], v[3]]);
         }
-        w.n
+        len
     }
 }
 
