@@ -1,5 +1,6 @@
 //! Exhaustive exploration: every interleaving of the tasks' steps and of signal deliveries, from
-//! the scenario's start, with a visited set of state fingerprints, sleep sets for partial-order
+//! the scenario's start, with a visited set of state fingerprints (`visited.rs`; or bits,
+//! `bitstate.rs`), on one thread or several (`parallel.rs`), sleep sets for partial-order
 //! reduction, symmetry reduction (`symmetry.rs`: interchangeable tasks' permutations of a state
 //! are stored once) and lock-aware reduction (`movers.rs`: a step nobody else can observe while
 //! its task holds a mutex is taken alone); optionally bounded in preemptions (CHESS's iterative
