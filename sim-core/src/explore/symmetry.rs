@@ -128,17 +128,20 @@ impl Symmetry {
         let mut r = Renaming::identity();
         let mut ids = [[0u8; IDENTITY_MAX]; MAX_TASKS];
         let lens = k.identities(self.members, &mut ids);
+        // By identity, as byte strings; their first 16 bytes (zero-padded) as one number decide
+        // almost every comparison, and order them as the strings do.
+        let mut heads = [0u128; MAX_TASKS];
+        for (t, head) in heads.iter_mut().enumerate().filter(|&(t, _)| self.members & 1 << t != 0) {
+            *head = ids[t].first_chunk::<16>().map_or(0, |h| u128::from_be_bytes(*h));
+        }
+        let order = |a: &u8, b: &u8| {
+            let (a, b) = (usize::from(*a), usize::from(*b));
+            heads[a].cmp(&heads[b]).then_with(|| ids[a][..lens[a]].cmp(&ids[b][..lens[b]]))
+        };
         for g in &self.groups {
             let mut sorted = [0u8; MAX_TASKS];
             sorted[..g.len()].copy_from_slice(g);
-            // By identity, as byte strings; their first 16 bytes (zero-padded) as one number
-            // decide almost every comparison, and order them as the strings do.
-            let key = |t: &u8| {
-                let id = &ids[usize::from(*t)];
-                let head = id.first_chunk::<16>().map_or(0, |h| u128::from_be_bytes(*h));
-                (head, &id[..lens[usize::from(*t)]])
-            };
-            sorted[..g.len()].sort_by(|a, b| key(a).cmp(&key(b)));
+            sorted[..g.len()].sort_by(order);
             // The group's positions, in order, receive its tasks in sorted order.
             for (&place, &t) in g.iter().zip(&sorted[..g.len()]) {
                 r.at[usize::from(place)] = t;
