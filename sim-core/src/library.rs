@@ -7,8 +7,20 @@ use std::sync::OnceLock;
 use crate::error::Error;
 use crate::scenario::Scenario;
 
-/// The built-in scenario files' names, in teaching order.
-pub const NAMES: [&str; 10] = [
+/// The built-in scenario files, named once: `NAMES`, and with the `embedded` feature `FILES`,
+/// each name with its text.
+macro_rules! builtins {
+    ($($name:literal),* $(,)?) => {
+        /// The built-in scenario files' names, in teaching order.
+        pub const NAMES: [&str; [$($name),*].len()] = [$($name),*];
+
+        /// The built-in scenario files, by name, in teaching order.
+        #[cfg(feature = "embedded")]
+        pub const FILES: &[(&str, &str)] = &[$(($name, include_str!(concat!("../../", $name)))),*];
+    };
+}
+
+builtins!(
     "scenarios/check-then-sleep.toml",
     "scenarios/sleep-on.toml",
     "scenarios/wait-woken.toml",
@@ -19,23 +31,7 @@ pub const NAMES: [&str; 10] = [
     "scenarios/page-wake-bookmark.toml",
     "scenarios/set-current-state.toml",
     "scenarios/waitqueue-active.toml",
-];
-
-/// The built-in scenario files, by name, in teaching order (the order of `NAMES`, which a test
-/// checks).
-#[cfg(feature = "embedded")]
-pub const FILES: &[(&str, &str)] = &[
-    ("scenarios/check-then-sleep.toml", include_str!("../../scenarios/check-then-sleep.toml")),
-    ("scenarios/sleep-on.toml", include_str!("../../scenarios/sleep-on.toml")),
-    ("scenarios/wait-woken.toml", include_str!("../../scenarios/wait-woken.toml")),
-    ("scenarios/pipe-splice.toml", include_str!("../../scenarios/pipe-splice.toml")),
-    ("scenarios/exclusive-starvation.toml", include_str!("../../scenarios/exclusive-starvation.toml")),
-    ("scenarios/exclusive-event.toml", include_str!("../../scenarios/exclusive-event.toml")),
-    ("scenarios/page-lock-killable.toml", include_str!("../../scenarios/page-lock-killable.toml")),
-    ("scenarios/page-wake-bookmark.toml", include_str!("../../scenarios/page-wake-bookmark.toml")),
-    ("scenarios/set-current-state.toml", include_str!("../../scenarios/set-current-state.toml")),
-    ("scenarios/waitqueue-active.toml", include_str!("../../scenarios/waitqueue-active.toml")),
-];
+);
 
 #[cfg(not(feature = "embedded"))]
 static PROVIDED: OnceLock<Vec<String>> = OnceLock::new();
@@ -93,7 +89,6 @@ mod tests {
 
     #[test]
     fn each_file_is_named_after_its_scenario_and_found_by_its_id() {
-        assert_eq!(FILES.iter().map(|(file, _)| *file).collect::<Vec<_>>(), NAMES);
         for (s, (file, _)) in scenarios().iter().zip(FILES) {
             assert_eq!(id_of(file), s.id, "{file}");
             assert_eq!(find(&s.id).unwrap().text, s.text);
