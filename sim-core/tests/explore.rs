@@ -33,9 +33,6 @@ fn assert_loses(scenario: &str, variant: &str, params: &[(&str, i64)]) -> Report
     r
 }
 
-/// A scenario, a variant and parameter overrides.
-type Case = (&'static str, &'static str, &'static [(&'static str, i64)]);
-
 const PIPE: &[(&str, i64)] = &[("capacity", 2), ("writes", 3), ("writers", 1)];
 const PIPE_TWO_WRITERS: &[(&str, i64)] = &[("capacity", 1), ("writes", 2), ("writers", 2)];
 
@@ -76,7 +73,7 @@ fn check_then_sleep() {
 /// distinct terminal states are reached.
 #[test]
 fn the_reduction_keeps_every_end_state() {
-    let cases: &[Case] = &[
+    let cases: &[common::Case] = &[
         ("pipe-splice", "v5.8", PIPE),
         ("pipe-splice", "v5.9", PIPE_TWO_WRITERS),
         ("page-lock-killable", "v4.13", &[("lockers", 2), ("signals", 2)]),

@@ -19,18 +19,6 @@ use sim_core::{library, Spec, VerdictKind};
 
 type Ends = BTreeSet<(u128, VerdictKind)>;
 
-/// A scenario, a variant and parameter overrides.
-type Case = (&'static str, &'static str, &'static [(&'static str, i64)]);
-
-fn sizes(scenario: &str) -> &'static [(&'static str, i64)] {
-    match scenario {
-        "pipe-splice" => &[("capacity", 1), ("writes", 2), ("writers", 2)],
-        "page-lock-killable" | "exclusive-starvation" | "exclusive-event" => &[("lockers", 3), ("signals", 2)],
-        "page-wake-bookmark" => &[("b_waiters", 2)],
-        _ => &[],
-    }
-}
-
 fn canonical(symmetry: &Symmetry, fp: &mut Fingerprinter, k: &sim_core::kernel::Kernel) -> u128 {
     fp.kernel_as(k, &symmetry.canonical(k), 0)
 }
@@ -90,7 +78,7 @@ fn assert_same(spec: &Arc<Spec>, reductions: Reductions, jobs: usize) {
 fn several_threads_reach_what_one_does_for_every_scenario() {
     let symmetry_only = Reductions { symmetry: true, ..Reductions::NONE };
     for scenario in library::scenarios() {
-        let params: Vec<(String, i64)> = sizes(&scenario.id).iter().map(|&(k, v)| (k.to_string(), v)).collect();
+        let params = common::small_sizes(&scenario.id);
         for variant in &scenario.variants {
             let spec = scenario.spec(Some(&variant.id), &params).unwrap();
             for reductions in [Reductions::NONE, symmetry_only, Reductions::ALL] {
@@ -116,7 +104,7 @@ fn several_threads_under_tso() {
 /// Races found far from the start, on work given away more than once: each replays.
 #[test]
 fn counterexamples_found_on_given_work_replay() {
-    let cases: &[Case] = &[
+    let cases: &[common::Case] = &[
         ("page-lock-killable", "v4.13", &[("lockers", 3), ("signals", 3)]),
         ("exclusive-event", "before-fix", &[("lockers", 3), ("signals", 3)]),
         ("pipe-splice", "v5.8", &[("writers", 2), ("writes", 3), ("capacity", 1)]),

@@ -15,19 +15,6 @@ use sim_core::hash::Fingerprinter;
 use sim_core::kernel::memory::Memory;
 use sim_core::{library, Spec, VerdictKind};
 
-/// A scenario, a variant and parameter overrides.
-type Case = (&'static str, &'static str, &'static [(&'static str, i64)]);
-
-/// Sizes with two or three tasks of a role, small enough for the unreduced search.
-fn sizes(scenario: &str) -> &'static [(&'static str, i64)] {
-    match scenario {
-        "pipe-splice" => &[("capacity", 1), ("writes", 2), ("writers", 2)],
-        "page-lock-killable" | "exclusive-starvation" | "exclusive-event" => &[("lockers", 3), ("signals", 2)],
-        "page-wake-bookmark" => &[("b_waiters", 2)],
-        _ => &[],
-    }
-}
-
 /// The end states a search reached, by canonical fingerprint, with their verdicts; and whether
 /// it found a lost wakeup.
 fn ends(spec: &Arc<Spec>, reductions: Reductions) -> (BTreeSet<(u128, VerdictKind)>, bool) {
@@ -66,7 +53,7 @@ fn every_reduction_keeps_the_verdict_the_end_states_and_the_shortest_race() {
     let lock_aware = Reductions { lock_aware: true, ..Reductions::NONE };
     let mut symmetric = 0;
     for scenario in library::scenarios() {
-        let params: Vec<(String, i64)> = sizes(&scenario.id).iter().map(|&(k, v)| (k.to_string(), v)).collect();
+        let params = common::small_sizes(&scenario.id);
         for variant in &scenario.variants {
             let spec = scenario.spec(Some(&variant.id), &params).unwrap();
             let what = format!("{} {}", scenario.id, variant.id);
@@ -94,7 +81,7 @@ fn every_reduction_keeps_the_verdict_the_end_states_and_the_shortest_race() {
 /// search, with states pruned.
 #[test]
 fn symmetry_under_tso_keeps_the_end_states() {
-    let cases: &[Case] = &[
+    let cases: &[common::Case] = &[
         ("pipe-splice", "v5.8", &[("writers", 2), ("writes", 1), ("capacity", 1)]),
         ("page-lock-killable", "v4.13", &[("lockers", 3), ("signals", 2)]),
         ("exclusive-event", "before-fix", &[("lockers", 3), ("signals", 2)]),

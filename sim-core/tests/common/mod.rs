@@ -7,6 +7,21 @@ use sim_core::strategy::{Random, Replay, Strategy, StrategyKind};
 use sim_core::trace::Trace;
 use sim_core::{library, run, Outcome, Schedule, Spec, World};
 
+/// A scenario, a variant and parameter overrides.
+pub type Case = (&'static str, &'static str, &'static [(&'static str, i64)]);
+
+/// Parameters of each built-in scenario with two or three tasks of a role, small enough for the
+/// unreduced search.
+pub fn small_sizes(scenario: &str) -> Vec<(String, i64)> {
+    let sizes: &[(&str, i64)] = match scenario {
+        "pipe-splice" => &[("capacity", 1), ("writes", 2), ("writers", 2)],
+        "page-lock-killable" | "exclusive-starvation" | "exclusive-event" => &[("lockers", 3), ("signals", 2)],
+        "page-wake-bookmark" => &[("b_waiters", 2)],
+        _ => &[],
+    };
+    sizes.iter().map(|&(k, v)| (k.to_string(), v)).collect()
+}
+
 pub fn spec(scenario: &str, variant: &str, params: &[(&str, i64)]) -> Arc<Spec> {
     let overrides: Vec<_> = params.iter().map(|&(k, v)| (k.to_string(), v)).collect();
     library::find(scenario).unwrap().spec(Some(variant), &overrides).unwrap()
