@@ -49,13 +49,16 @@ struct Shard(Mutex<Visited>);
 /// Where a shard's table is, for prefetches without its lock (set under it, as it grows). Kept
 /// apart from the locks, whose lines the threads keep taking from each other, so that reading
 /// it is a hit in the reader's own cache.
-#[derive(Default)]
 struct Whereabouts {
     base: AtomicUsize,
     len: AtomicUsize,
 }
 
 impl Whereabouts {
+    fn at(place: Place) -> Whereabouts {
+        Whereabouts { base: AtomicUsize::new(place.base), len: AtomicUsize::new(place.len) }
+    }
+
     fn set(&self, place: Place) {
         self.base.store(place.base, Ordering::Relaxed);
         self.len.store(place.len, Ordering::Relaxed);
@@ -80,10 +83,7 @@ impl Shared {
         let states = (1 << 10).min(max_memory / SLOT_BYTES / 2 / SHARDS as u64) as usize;
         let tables: Vec<Visited> = (0..SHARDS).map(|_| Visited::new(states, u64::MAX)).collect();
         let bytes = tables.iter().map(Visited::bytes).sum();
-        let whereabouts: Box<[Whereabouts]> = tables.iter().map(|_| Whereabouts::default()).collect();
-        for (w, t) in whereabouts.iter().zip(&tables) {
-            w.set(t.place());
-        }
+        let whereabouts = tables.iter().map(|t| Whereabouts::at(t.place())).collect();
         let shards = tables.into_iter().map(|t| Shard(Mutex::new(t))).collect();
         Shared { shards, whereabouts, bytes: AtomicU64::new(bytes), limit: max_memory }
     }

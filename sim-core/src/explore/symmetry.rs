@@ -3,7 +3,7 @@
 //! interchangeable. Permuting them maps every execution to an execution, so a state and its
 //! permutations have the same futures up to that permutation, and the explorers store one of
 //! them: the state with each group's tasks sorted by their identity (their own state, then where
-//! queues, mutexes and pages refer to them, `Kernel::identity`).
+//! queues, mutexes and pages refer to them, `Kernel::identities`).
 //!
 //! Any permutation within the groups is sound (it names a state the search really reaches, up
 //! to symmetry); the sort only makes permutations of one state meet. Two tasks with equal

@@ -184,7 +184,7 @@ impl Naming for AsIs {
 /// One task's own encoding: 2 + 1 + 4 + 4·MAX_LOCALS + MAX_ENTRIES + 1 bytes at most.
 const TASK_MAX: usize = 8 + 4 * MAX_LOCALS + MAX_ENTRIES;
 
-/// Room for the largest `Kernel::identity`: the task, a link per entry (3 bytes each), a byte
+/// Room for the largest identity (`Kernel::identities`): the task, a link per entry (3 bytes each), a byte
 /// per mutex and per page, 7 bytes per buffered store.
 pub const IDENTITY_MAX: usize = TASK_MAX + 3 * MAX_ENTRIES + MAX_MUTEXES + MAX_PAGES + 7 * memory::MAX_BUFFERED;
 
