@@ -210,8 +210,9 @@ fn pct_beats_uniform_random_on_the_page_lock() {
 }
 
 /// Bitstate hashing in a roomy array reaches the end states the visited set does (with the same
-/// reductions: it keeps no sleep sets), on one thread and on two; in a tiny array it takes new
-/// states as seen, and reaches fewer.
+/// reductions: it keeps no sleep sets). On one thread it counts them exactly; on two, a state
+/// both threads meet at once is counted twice (`bitstate.rs`), so each kind of end is counted
+/// at least as often. In a tiny array it takes new states as seen, and reaches fewer.
 #[test]
 fn bitstate_reaches_what_the_visited_set_does_given_room() {
     let spec = spec("page-lock-killable", "v4.13", &[("lockers", 3), ("signals", 3)]);
@@ -220,7 +221,16 @@ fn bitstate_reaches_what_the_visited_set_does_given_room() {
         let roomy = Config { bitstate: Some(16 << 20), jobs, ..no_sleep_sets() };
         let r = explore(&spec, roomy, &mut |_| true);
         assert!(r.complete && r.found.is_some(), "{:?}", r.stats);
-        assert_eq!(r.ends, exact.ends, "jobs={jobs}");
+        if jobs == 1 {
+            assert_eq!(r.ends, exact.ends);
+        } else {
+            let (e, x) = (&r.ends, &exact.ends);
+            assert!(
+                e.finished >= x.finished && e.lost_wakeup >= x.lost_wakeup && e.deadlock >= x.deadlock,
+                "{e:?} {x:?}"
+            );
+            assert!(e.step_limit >= x.step_limit, "{e:?} {x:?}");
+        }
         assert!(r.stats.states >= exact.stats.states && r.stats.bytes == 16 << 20, "{:?}", r.stats);
     }
     let tiny = explore(&spec, Config { bitstate: Some(1 << 10), ..no_sleep_sets() }, &mut |_| true);
