@@ -15,7 +15,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::visited::{Outgrown, Store};
+use super::visited::{huge_pages, Outgrown, Store};
 
 /// Bits set per state: SPIN's default (`-k3`).
 pub const HASHES: u32 = 3;
@@ -27,7 +27,11 @@ pub struct Bitstate {
 impl Bitstate {
     /// An array of `bytes` (at least 8).
     pub fn new(bytes: u64) -> Bitstate {
-        Bitstate { words: (0..(bytes / 8).max(1)).map(|_| AtomicU64::new(0)).collect() }
+        let n = (bytes / 8).max(1) as usize;
+        let mut words: Vec<AtomicU64> = Vec::with_capacity(n);
+        huge_pages(words.as_ptr().cast(), n * 8);
+        words.resize_with(n, || AtomicU64::new(0));
+        Bitstate { words: words.into_boxed_slice() }
     }
 
     pub fn bits(&self) -> u64 {
