@@ -124,11 +124,16 @@ pub fn params_cmp(a: &str, b: &str) -> Ordering {
     pa.len().cmp(&pb.len())
 }
 
-/// Groups by variant (`v5.9` before `v5.10`), then by parameter values compared as numbers: the
-/// order of the summary, the bars, the series and the legends.
-pub fn ordered(groups: &Groups) -> Vec<(&(String, String), &Tally)> {
+/// Groups by variant in `variants`' order (the scenario's: the bug, then its fixes, as the file
+/// tells the story), a variant it does not name after those (`v5.9` before `v5.10`), then by
+/// parameter values compared as numbers: the order of the summary, the bars, the series and the
+/// legends.
+pub fn ordered<'g>(groups: &'g Groups, variants: &[String]) -> Vec<(&'g (String, String), &'g Tally)> {
+    let rank = |v: &str| variants.iter().position(|x| x == v).unwrap_or(variants.len());
     let mut v: Vec<_> = groups.iter().collect();
-    v.sort_by(|((va, pa), _), ((vb, pb), _)| natural_cmp(va, vb).then_with(|| params_cmp(pa, pb)));
+    v.sort_by(|((va, pa), _), ((vb, pb), _)| {
+        rank(va).cmp(&rank(vb)).then_with(|| natural_cmp(va, vb)).then_with(|| params_cmp(pa, pb))
+    });
     v
 }
 
@@ -378,13 +383,14 @@ struct Panel {
     width: u32,
 }
 
-pub fn draw(path: &Path, scenario: &str, groups: &Groups) -> Result<(), Error> {
+/// Draw the sweep of `scenario`, whose variants are `variants` in its order (`ordered`).
+pub fn draw(path: &Path, scenario: &str, variants: &[String], groups: &Groups) -> Result<(), Error> {
     if groups.is_empty() {
         return Err(Error::Invalid(format!("nothing to draw in {}: no seed was run", path.display())));
     }
     let family = register_font()?;
     let fail = |e: String| Error::Invalid(format!("cannot draw {}: {e}", path.display()));
-    let plan = Plan::new(scenario, groups, family);
+    let plan = Plan::new(scenario, variants, groups, family);
     let row = TITLE + CHART + plan.legend_height();
     let size = (WIDTH, if plan.hold.is_some() { row + TITLE + CHART + plan.hold_legend_height() } else { row });
     match Format::of(path)? {
@@ -414,8 +420,8 @@ struct Plan<'a> {
 }
 
 impl<'a> Plan<'a> {
-    fn new(scenario: &str, groups: &'a Groups, family: &'static str) -> Plan<'a> {
-        let ordered = ordered(groups);
+    fn new(scenario: &str, variants: &[String], groups: &'a Groups, family: &'static str) -> Plan<'a> {
+        let ordered = ordered(groups, variants);
         let common = common_params(groups);
         let variants = groups.keys().map(|(v, _)| v).collect::<BTreeSet<_>>().len();
         let labels: Vec<String> = ordered.iter().map(|((v, p), _)| group_label(v, p, &common, variants)).collect();
@@ -969,7 +975,7 @@ mod tests {
             groups.insert(("v5.8".into(), format!("capacity=2 timed.delay_per_mille={d} writers=1")), Tally::default());
         }
         groups.insert(("v5.9".into(), "capacity=2 timed.delay_per_mille=20 writers=1".into()), Tally::default());
-        let order: Vec<String> = ordered(&groups).iter().map(|((v, p), _)| format!("{v} {p}")).collect();
+        let order: Vec<String> = ordered(&groups, &[]).iter().map(|((v, p), _)| format!("{v} {p}")).collect();
         assert_eq!(
             order,
             [
@@ -988,6 +994,14 @@ mod tests {
         assert_eq!(natural_cmp("variant-2", "variant-10"), Ordering::Less);
         assert_eq!(natural_cmp("a8b169afbf06", "v4.13"), Ordering::Less);
         assert_eq!(natural_cmp("x", "x1"), Ordering::Less);
+        // The scenario's order of variants comes first: its story, the bug before the fixes.
+        let mut page = Groups::new();
+        for v in ["v5.8-handoff", "a8b169afbf06", "v4.13", "mine"] {
+            page.insert((v.into(), "lockers=2".into()), Tally::default());
+        }
+        let story = ["v4.13", "a8b169afbf06", "v5.8-handoff"].map(String::from);
+        let order: Vec<&str> = ordered(&page, &story).iter().map(|((v, _), _)| v.as_str()).collect();
+        assert_eq!(order, ["v4.13", "a8b169afbf06", "v5.8-handoff", "mine"]);
         // Legends name only what differs; the shared parameters go under the title.
         let common = common_params(&groups);
         assert_eq!(common.iter().collect::<Vec<_>>(), ["capacity=2", "writers=1"]);
@@ -1001,7 +1015,7 @@ mod tests {
         for l in ["10", "2", "3"] {
             groups.insert(("v4.13".into(), format!("lockers={l} signals=1")), Tally::default());
         }
-        let ordered = ordered(&groups);
+        let ordered = ordered(&groups, &[]);
         let common = common_params(&groups);
         let labels: Vec<String> = ordered.iter().map(|((v, p), _)| group_label(v, p, &common, 1)).collect();
         assert_eq!(labels, ["lockers=2", "lockers=3", "lockers=10"]);

@@ -306,10 +306,11 @@ pub fn sweep(args: &Args) -> Result<(), Error> {
         "jobs": pool.current_num_threads(),
         "interrupted": interrupted,
     });
-    let sweep = Sweep { scenario: &scenario.id, strategy: args.strategy.id(), memory: args.memory };
+    let order: Vec<String> = scenario.variants.iter().map(|v| v.id.clone()).collect();
+    let sweep = Sweep { scenario: &scenario.id, strategy: args.strategy.id(), memory: args.memory, variants: &order };
     report(&sweep, &tallies, args.json, Some(speed))?;
     if let Some(p) = &args.plot {
-        plot::draw(p, &scenario.id, &tallies)?;
+        plot::draw(p, &scenario.id, &order, &tallies)?;
     }
     if interrupted {
         eprintln!("wqsim: interrupted after {runs} seeds; the output holds every finished seed");
@@ -385,10 +386,11 @@ fn read_records(files: &[PathBuf]) -> Result<(String, String, Memory, Groups), E
 
 pub fn merge(args: &MergeArgs) -> Result<(), Error> {
     let (scenario, strategy, memory, tallies) = read_records(&args.files)?;
-    report(&Sweep { scenario: &scenario, strategy: &strategy, memory }, &tallies, args.json, None)?;
+    let order = variant_order(&scenario);
+    report(&Sweep { scenario: &scenario, strategy: &strategy, memory, variants: &order }, &tallies, args.json, None)?;
     if let Some(p) = &args.plot {
         check_plot_path(p)?;
-        plot::draw(p, &scenario, &tallies)?;
+        plot::draw(p, &scenario, &order, &tallies)?;
     }
     Ok(())
 }
@@ -396,7 +398,13 @@ pub fn merge(args: &MergeArgs) -> Result<(), Error> {
 pub fn plot(args: &PlotArgs) -> Result<(), Error> {
     check_plot_path(&args.out)?;
     let (scenario, _, _, tallies) = read_records(&args.files)?;
-    plot::draw(&args.out, &scenario, &tallies)
+    plot::draw(&args.out, &scenario, &variant_order(&scenario), &tallies)
+}
+
+/// The variants of the scenario that records name, in its order: a built-in's; a scenario
+/// file's records name only its id, so theirs go in `plot::ordered`'s natural order.
+fn variant_order(scenario: &str) -> Vec<String> {
+    sim_core::library::find(scenario).map_or_else(|_| Vec::new(), |s| s.variants.iter().map(|v| v.id.clone()).collect())
 }
 
 /// What a sweep's report names: the scenario, the strategy and the memory model.
@@ -404,11 +412,13 @@ struct Sweep<'a> {
     scenario: &'a str,
     strategy: &'a str,
     memory: Memory,
+    /// The scenario's variants in its order, for the order of the summary (`plot::ordered`).
+    variants: &'a [String],
 }
 
 /// The replay of a failing seed: a share fragment and the `wqsim run` command.
 fn replay(sweep: &Sweep, variant: &str, params: &str, seed: u64) -> (String, String) {
-    let Sweep { scenario, strategy, memory } = *sweep;
+    let Sweep { scenario, strategy, memory, .. } = *sweep;
     let overrides: Vec<(String, i64)> = params
         .split_whitespace()
         .filter_map(|p| p.split_once('=').and_then(|(k, v)| Some((k.to_string(), v.parse().ok()?))))
@@ -461,8 +471,9 @@ fn group_json(sweep: &Sweep, (variant, params): &(String, String), t: &Tally) ->
 }
 
 fn report(sweep: &Sweep, tallies: &Groups, as_json: bool, speed: Option<Value>) -> Result<(), Error> {
-    let groups: Vec<Value> = plot::ordered(tallies).into_iter().map(|(k, t)| group_json(sweep, k, t)).collect();
-    let Sweep { scenario, strategy, memory } = *sweep;
+    let groups: Vec<Value> =
+        plot::ordered(tallies, sweep.variants).into_iter().map(|(k, t)| group_json(sweep, k, t)).collect();
+    let Sweep { scenario, strategy, memory, .. } = *sweep;
     if as_json {
         let v = json!({ "scenario": scenario, "strategy": strategy, "memory": memory, "groups": groups, "run": speed });
         println!("{v}");
@@ -482,7 +493,7 @@ fn report(sweep: &Sweep, tallies: &Groups, as_json: bool, speed: Option<Value>) 
         "hit rate (95% CI)",
         "steps min/med/max"
     );
-    for ((variant, params), t) in plot::ordered(tallies) {
+    for ((variant, params), t) in plot::ordered(tallies, sweep.variants) {
         let (lo, hi) = t.wilson95();
         let steps = t.steps_summary().map_or("-".into(), |(a, b, c)| format!("{a}/{b}/{c}"));
         println!(
@@ -497,7 +508,7 @@ fn report(sweep: &Sweep, tallies: &Groups, as_json: bool, speed: Option<Value>) 
     }
     if tallies.values().any(|t| !t.window_ns.is_empty()) {
         println!("\nrace windows of the lost wakeups, in virtual ns (the hits' windows, measured):");
-        for ((variant, params), t) in plot::ordered(tallies) {
+        for ((variant, params), t) in plot::ordered(tallies, sweep.variants) {
             if let Some((min, median, max, measured)) = t.window_summary() {
                 let n = |v: u64| sim_core::describe::thousands(v);
                 println!(
@@ -509,7 +520,7 @@ fn report(sweep: &Sweep, tallies: &Groups, as_json: bool, speed: Option<Value>) 
             }
         }
     }
-    for ((variant, params), t) in plot::ordered(tallies) {
+    for ((variant, params), t) in plot::ordered(tallies, sweep.variants) {
         for &seed in t.first_failing.iter().take(3) {
             let (link, command) = replay(sweep, variant, params, seed);
             println!("  lost wakeup: {command}   {link}");
