@@ -1,5 +1,5 @@
 //! From the syntax tree to programs: name resolution, the shared objects and their storage,
-//! and one program per role (`codegen.rs` compiles its statements, `calls.rs` its calls to the
+//! and one program per role (`codegen/` compiles its statements, `calls.rs` its calls to the
 //! kernel API, `waits.rs` reads what each `schedule()` waits for, `listing.rs` builds what the
 //! page shows).
 //!
