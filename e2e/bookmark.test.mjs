@@ -82,6 +82,13 @@ test('page-wake-bookmark: the bookmark, both pages\' entries, the lock dropped m
   assert.match(await page.textContent('#step'), /step 19 \//);
   assert.equal(await queue.locator('.qlock').getAttribute('data-lock'), 'held');
   assert.equal(await queue.locator('.entry[data-kind="bookmark"]:not(.leaving)').count(), 0);
+  // This walk, step 19, cleared PG_waiters under W: the timeline rings it, under the cursor, as
+  // the step that lost the wakeup (L's unlock at step 24 only shows the loss).
+  const ring = await page.locator('.timeline .mark.culprit').boundingBox();
+  const cursor = await page.locator('.timeline .cursor').boundingBox();
+  assert.ok(ring && ring.x <= cursor.x && cursor.x + cursor.width <= ring.x + ring.width,
+    `the ring ${JSON.stringify(ring)} is not around step 19 (the cursor at ${JSON.stringify(cursor)})`);
+  assert.match(await page.textContent('.legend'), /the step that lost it/);
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -355,6 +355,23 @@ pub enum Account {
     WaitersCleared { task: TaskId, cleared: u32, unlock: Option<u32> },
 }
 
+impl Account {
+    /// The step the account blames, where the loss was made (rather than where it shows): the
+    /// store that re-armed the task, the `finish_wait()` that gave up the exclusive wakeup, the
+    /// wakeup that passed over or found nobody, the store that sat in a buffer, the walk that
+    /// cleared PG_waiters. None when the account names no wakeup.
+    pub fn culprit(&self) -> Option<u32> {
+        match *self {
+            Account::Rearmed { rearm, .. } => Some(rearm),
+            Account::Abandoned { finish, .. } => Some(finish),
+            Account::PassedOver { wakeup, .. } | Account::FoundNobody { wakeup, .. } => Some(wakeup),
+            Account::Buffered { store, .. } => Some(store),
+            Account::WaitersCleared { cleared, .. } => Some(cleared),
+            Account::NoWakeup { .. } => None,
+        }
+    }
+}
+
 /// How a run ended.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]

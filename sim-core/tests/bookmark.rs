@@ -92,6 +92,8 @@ fn the_oracle_names_the_cleared_pg_waiters_and_the_silent_unlock() {
     );
     let wakeup = lost.wakeup.unwrap();
     assert_eq!((wakeup.waker.as_str(), wakeup.step), ("L", 20));
+    // The step the page marks as the one that lost it: HA's walk, not L's unlock.
+    assert_eq!(lost.account.culprit(), Some(19));
     let scenario = library::find(ID).unwrap();
     assert_eq!(scenario.default_variant, "bookmark-head-order");
     let outcome = seed_run(&scenario.spec(None, &[]).unwrap(), StrategyKind::Random, scenario.default_seed);

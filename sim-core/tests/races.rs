@@ -32,6 +32,7 @@ fn pipe_table_loses_the_wakeup_on_v5_8() {
     assert_eq!(lost.lost_at_step, 21, "R sleeps in schedule() at step 21");
     assert!(lost.reason.contains("re-armed by prepare_to_wait(&pipe->wr_wait"), "{}", lost.reason);
     assert!(lost.reason.contains("at step 19"), "{}", lost.reason);
+    assert_eq!(lost.account.culprit(), Some(19), "the re-arming prepare_to_wait(wr_wait)");
     // The oracle flags the loss at the step R sleeps.
     let lost_steps: Vec<u32> = trace
         .events
@@ -86,6 +87,7 @@ fn page_table_loses_the_wakeup_on_v4_13() {
     assert_eq!((wakeup.step, wakeup.waker.as_str(), wakeup.exclusive), (10, "H", true));
     assert_eq!(lost.lost_at_step, 13, "T1's finish_wait with the exclusive wakeup unspent");
     assert!(lost.reason.contains("exclusive wakeup") && lost.reason.contains("T1"), "{}", lost.reason);
+    assert_eq!(lost.account.culprit(), Some(13), "T1's finish_wait(), which gave the wakeup up");
     // End state [ref §2.2]: PG_locked=0, no owner, PG_waiters=1, q=[T2 (EXCL)], T2 asleep KILLABLE.
     let k = &world.kernel;
     let (t1, t2) = (TaskId(1), TaskId(2));

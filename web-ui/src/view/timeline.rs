@@ -77,16 +77,19 @@ enum Kind {
     Lost,
     /// Under `tso`: a buffered store reached memory.
     Flush,
+    /// A ring around the step the oracle's account blames (`Account::culprit`).
+    Culprit,
 }
 
 impl Kind {
-    const ALL: [(Kind, &'static str); 6] = [
+    const ALL: [(Kind, &'static str); 7] = [
         (Kind::Step, "mark"),
         (Kind::Wake, "mark wake"),
         (Kind::WokeNobody, "mark nobody"),
         (Kind::Signal, "mark sig"),
         (Kind::Lost, "mark lost"),
         (Kind::Flush, "mark flush"),
+        (Kind::Culprit, "mark culprit"),
     ];
 }
 
@@ -109,13 +112,22 @@ fn lost_mark(rec: &Recording) -> Option<(usize, usize)> {
     }
 }
 
+/// The step the oracle blames for the lost wakeup, if it names one.
+fn culprit(rec: &Recording) -> Option<usize> {
+    match &rec.verdict {
+        Some(Verdict::LostWakeup(l)) => l.account.culprit().map(|s| s as usize),
+        _ => None,
+    }
+}
+
 /// The path data of every kind of mark and of the wakeup arrows, and the signals.
-fn paths(rec: &Recording, step_w: usize) -> ([String; 6], String, Vec<SignalMark>) {
+fn paths(rec: &Recording, step_w: usize) -> ([String; 7], String, Vec<SignalMark>) {
     let mark_w = (step_w - 2).min(MAX_MARK_W);
     let pad = (step_w - mark_w) / 2;
     let signals = rec.spec.tasks.len();
     let lost = lost_mark(rec);
-    let mut marks: [String; 6] = Default::default();
+    let culprit = culprit(rec);
+    let mut marks: [String; 7] = Default::default();
     let mut arrows = String::new();
     let mut named = Vec::new();
     for (i, e) in rec.events.iter().enumerate() {
@@ -147,6 +159,10 @@ fn paths(rec: &Recording, step_w: usize) -> ([String; 6], String, Vec<SignalMark
             _ => Kind::Step,
         };
         let _ = write!(marks[kind as usize], "M{x} {}h{mark_w}v{MARK_H}h-{mark_w}z", lane * LANE_H + 3);
+        if culprit == Some(step) {
+            let (w, h) = (mark_w + 4, MARK_H + 4);
+            let _ = write!(marks[Kind::Culprit as usize], "M{} {}h{w}v{h}h-{w}z", x - 2, lane * LANE_H + 1);
+        }
         if let Some(victim) = lost_here.filter(|&v| v != lane) {
             let _ = write!(marks[Kind::Lost as usize], "M{x} {}h{mark_w}v{MARK_H}h-{mark_w}z", victim * LANE_H + 3);
         }
@@ -518,6 +534,9 @@ pub fn timeline(p: &TimelineProps) -> Html {
                 <span class="key nobody"></span>{ "wake_up() that woke nobody" }
                 <span class="key sig"></span>{ "signal (→ to whom)" }
                 <span class="key lost"></span>{ "the wakeup is lost (on the lane of the task left asleep)" }
+                if culprit(rec).is_some() {
+                    <span class="key culprit"></span>{ "the step that lost it (the oracle's account)" }
+                }
                 if rec.spec.memory == Memory::Tso {
                     <span class="key flush"></span>{ "a buffered store reaches memory" }
                 }
