@@ -296,7 +296,7 @@ test('Prove it: the page-lock fix with 3 lockers and 3 signals, in a worker, wit
   await page.waitForSelector('#prove-status[data-state="proved"]', { timeout: 60_000 });
   const wall = Date.now() - started;
   const text = await page.innerText('#prove-status');
-  assert.match(text, /complete: no lost wakeup in 78,878 states/);
+  assert.match(text, /complete: no lost wakeup in 58,748 states/);
   const ms = Number(await page.getAttribute('#prove-status', 'data-ms'));
   console.log(`# proof: ${text} (worker ${ms} ms, click to result ${wall} ms; a progress report at ${live} states)`);
   assert.ok(ms < 10_000, `${ms} ms`);

@@ -35,7 +35,12 @@ pub struct Args {
     #[arg(long, conflicts_with = "reductions")]
     no_reduction: bool,
     /// The reductions to use, comma-separated.
-    #[arg(long, value_name = "LIST", value_delimiter = ',', default_value = "sleep-sets,symmetry,lock-aware")]
+    #[arg(
+        long,
+        value_name = "LIST",
+        value_delimiter = ',',
+        default_value = "sleep-sets,symmetry,lock-aware,dead-variables"
+    )]
     reductions: Vec<Reduction>,
     /// Stop at the first lost wakeup found (depth-first), without looking for the shortest.
     /// (On one thread: it is the first one's latency that counts.)
@@ -71,6 +76,8 @@ enum Reduction {
     Symmetry,
     /// A step that only reads what others write under a mutex it holds is not interleaved.
     LockAware,
+    /// A local that no path reads before writing it again is cleared (SPIN's dead variables).
+    DeadVariables,
 }
 
 impl Args {
@@ -82,6 +89,7 @@ impl Args {
             sleep_sets: self.reductions.contains(&Reduction::SleepSets),
             symmetry: self.reductions.contains(&Reduction::Symmetry),
             lock_aware: self.reductions.contains(&Reduction::LockAware),
+            dead_variables: self.reductions.contains(&Reduction::DeadVariables),
         }
     }
 }
@@ -263,6 +271,9 @@ fn reduction_text(spec: &Spec, cfg: Config) -> String {
     }
     if used.lock_aware {
         parts.push("lock-aware".to_string());
+    }
+    if used.dead_variables {
+        parts.push("dead variables".to_string());
     }
     if parts.is_empty() {
         "none".to_string()

@@ -36,9 +36,9 @@ fn explored(variant: &str, b_waiters: i64) -> (u64, u64) {
 fn no_variant_but_the_head_order_loses_a_wakeup() {
     let description = &library::find(ID).unwrap().description;
     for (variant, counts) in [
-        ("v4.13", [1_282, 28_309, 202_346]),
-        ("3510ca20ece0", [1_404, 32_869, 251_806]),
-        ("v4.14-bookmark", [1_404, 42_034, 460_049]),
+        ("v4.13", [1_006, 21_366, 154_929]),
+        ("3510ca20ece0", [1_116, 25_359, 198_253]),
+        ("v4.14-bookmark", [1_116, 33_312, 379_485]),
     ] {
         for (b, want) in counts.into_iter().enumerate() {
             assert_eq!(explored(variant, b as i64), (want, 0), "{variant} b_waiters={b}");
@@ -51,10 +51,10 @@ fn no_variant_but_the_head_order_loses_a_wakeup() {
 /// wakeup with two entries of page B, in a shortest race of 24 steps, and not with fewer.
 #[test]
 fn the_bookmark_walk_with_waiters_at_the_head_loses_a_wakeup() {
-    assert_eq!(explored("bookmark-head-order", 0), (1_282, 0));
-    assert_eq!(explored("bookmark-head-order", 1), (34_854, 0));
+    assert_eq!(explored("bookmark-head-order", 0), (1_006, 0));
+    assert_eq!(explored("bookmark-head-order", 1), (27_217, 0));
     let (states, lost) = explored("bookmark-head-order", 2);
-    assert_eq!(states, 413_774);
+    assert_eq!(states, 340_414);
     assert!(lost > 0);
     let spec = spec(ID, "bookmark-head-order", &sizes(2));
     let Shortest::Found(schedule) =
@@ -67,7 +67,7 @@ fn the_bookmark_walk_with_waiters_at_the_head_loses_a_wakeup() {
     let Verdict::LostWakeup(lost) = outcome.verdict else { panic!("{:?}", outcome.verdict) };
     assert_eq!(lost.waiter, "W");
     let description = &library::find(ID).unwrap().description;
-    assert!(description.contains("b_waiters=2 (shortest race, 24 steps; 413,774 states)"));
+    assert!(description.contains("b_waiters=2 (shortest race, 24 steps; 340,414 states)"));
 }
 
 /// [ref §2.2 "Terminal check", §2.4]: the oracle names W, the step of `wake_up_page_bit()` that

@@ -19,6 +19,7 @@
 //! itself incomplete; a run never passes silently.
 
 pub mod bitstate;
+pub mod dead;
 pub mod footprint;
 pub mod movers;
 #[cfg(not(target_arch = "wasm32"))]
@@ -41,6 +42,7 @@ use crate::schedule::Schedule;
 use crate::spec::Spec;
 use crate::world::{self, Choice};
 use bitstate::Bitstate;
+use dead::Liveness;
 use footprint::{Footprint, Footprints};
 use movers::Movers;
 use symmetry::Symmetry;
@@ -93,18 +95,26 @@ pub struct Reductions {
     /// Lock-aware: a step that only reads what others write under a mutex this task holds is
     /// taken alone, not interleaved (ignored under a preemption bound).
     pub lock_aware: bool,
+    /// Dead variables: a local no path reads before writing it again is cleared (`dead.rs`).
+    pub dead_variables: bool,
 }
 
 impl Reductions {
-    pub const ALL: Reductions = Reductions { sleep_sets: true, symmetry: true, lock_aware: true };
-    pub const NONE: Reductions = Reductions { sleep_sets: false, symmetry: false, lock_aware: false };
+    pub const ALL: Reductions = Reductions { sleep_sets: true, symmetry: true, lock_aware: true, dead_variables: true };
+    pub const NONE: Reductions =
+        Reductions { sleep_sets: false, symmetry: false, lock_aware: false, dead_variables: false };
 
     /// The names of those set, as the CLI prints them.
     pub fn names(self) -> Vec<&'static str> {
-        [(self.sleep_sets, "sleep-sets"), (self.symmetry, "symmetry"), (self.lock_aware, "lock-aware")]
-            .into_iter()
-            .filter_map(|(on, name)| on.then_some(name))
-            .collect()
+        [
+            (self.sleep_sets, "sleep-sets"),
+            (self.symmetry, "symmetry"),
+            (self.lock_aware, "lock-aware"),
+            (self.dead_variables, "dead-variables"),
+        ]
+        .into_iter()
+        .filter_map(|(on, name)| on.then_some(name))
+        .collect()
     }
 }
 
@@ -119,6 +129,7 @@ impl Config {
             sleep_sets: self.reductions.sleep_sets && partial_order && self.bitstate.is_none(),
             symmetry: self.reductions.symmetry,
             lock_aware: self.reductions.lock_aware && partial_order,
+            dead_variables: self.reductions.dead_variables,
         }
     }
 }
@@ -284,6 +295,8 @@ struct Search<'a, V> {
     visited: V,
     /// The steps taken alone (lock-aware reduction), when it is on.
     movers: Option<Movers>,
+    /// The locals live at each pc, when the dead-variable reduction is on.
+    liveness: Option<Liveness>,
     /// The path from the start to the bottom of the stack (a parallel search's frames begin
     /// where another's left off).
     prefix: Vec<Choice>,
@@ -342,7 +355,7 @@ fn explore_in<V: Store>(
     on_end: &mut dyn FnMut(&Kernel, VerdictKind),
 ) -> Report {
     let mut s = Search::new(spec, cfg, visited, on_end);
-    let mut stack = Stack { frames: vec![Frame::new(spec.initial.clone(), 0, None, 0, None)], len: 1 };
+    let mut stack = Stack { frames: vec![Frame::new(start(spec, s.liveness.as_ref()), 0, None, 0, None)], len: 1 };
     if !s.visit(stack.live()) {
         stack.len = 0;
     }
@@ -353,6 +366,24 @@ fn explore_in<V: Store>(
     s.stats.bytes = s.visited.bytes();
     progress(&s.stats);
     Report { complete: s.complete, stats: s.stats, ends: s.ends, found: s.found }
+}
+
+/// The state a search starts from: the scenario's, its dead locals cleared under that reduction.
+fn start(spec: &Spec, liveness: Option<&Liveness>) -> Kernel {
+    let mut k = spec.initial.clone();
+    if let Some(live) = liveness {
+        live.clear_all(&mut k);
+    }
+    k
+}
+
+/// Take choice `c` in `k`, and clear the locals the step left dead (under that reduction).
+#[inline]
+fn take(spec: &Spec, liveness: Option<&Liveness>, k: &mut Kernel, c: Choice) {
+    world::apply(spec, k, c, &mut ());
+    if let (Some(live), Choice::Step(t)) = (liveness, c) {
+        live.clear_dead(k, t);
+    }
 }
 
 /// Bits of the value kept with a state in the visited set: the choices still asleep there
@@ -413,6 +444,7 @@ impl<'a, V: Store> Search<'a, V> {
             footprints: Footprints::new(spec),
             symmetry: if cfg.reductions.symmetry { Symmetry::of(spec) } else { Symmetry::default() },
             movers: cfg.reductions_for(spec).lock_aware.then(|| Movers::new(spec)),
+            liveness: cfg.reductions.dead_variables.then(|| Liveness::of(spec)),
             use_sleep: cfg.reductions_for(spec).sleep_sets,
             prefix: Vec::new(),
             fresh: true,
@@ -481,7 +513,7 @@ impl<'a, V: Store> Search<'a, V> {
             top.done |= 1 << i;
             let depth = stack.len;
             stack.push_child(sleep, last, preemptions, c);
-            world::apply(self.spec, &mut stack.frames[depth].kernel, c, &mut ());
+            take(self.spec, self.liveness.as_ref(), &mut stack.frames[depth].kernel, c);
             self.stats.transitions += 1;
             if self.visit(stack.live()) {
                 self.stats.max_depth = self.stats.max_depth.max((self.prefix.len() + depth) as u32);

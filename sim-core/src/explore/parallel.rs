@@ -28,6 +28,7 @@ use std::thread;
 use std::time::Duration;
 
 use super::bitstate::Bitstate;
+use super::dead::Liveness;
 use super::visited::{Outgrown, Place, Store, Visited, SLOT_BYTES};
 use super::{Config, Ends, Frame, Report, Search, Stack, Stats};
 use crate::kernel::Kernel;
@@ -215,10 +216,11 @@ fn explore_in<S: Store + Copy + Send + Sync>(
     progress: &mut dyn FnMut(&Stats) -> bool,
     on_end: &(dyn Fn(&Kernel, VerdictKind) + Sync),
 ) -> Report {
+    let liveness = cfg.reductions.dead_variables.then(|| Liveness::of(spec));
     let pool = Pool {
         queue: Mutex::new(vec![Work {
             prefix: Vec::new(),
-            frame: Frame::new(spec.initial.clone(), 0, None, 0, None),
+            frame: Frame::new(super::start(spec, liveness.as_ref()), 0, None, 0, None),
             visited: false,
         }]),
         wake: Condvar::new(),
@@ -290,7 +292,10 @@ fn work<S: Store + Copy>(
     let mut stack = Stack { frames: Vec::new(), len: 0 };
     let mut published = Stats::default();
     while let Some(w) = pool.take() {
-        debug_assert!(leads_to(spec, &w.prefix, &w.frame.kernel), "work given with a path that does not lead to it");
+        debug_assert!(
+            leads_to(spec, search.liveness.as_ref(), &w.prefix, &w.frame.kernel),
+            "work given with a path that does not lead to it"
+        );
         search.prefix = w.prefix;
         // The frames above the first are kept for reuse, as `Stack` does.
         match stack.frames.first_mut() {
@@ -360,10 +365,10 @@ fn give_away<S: Store>(s: &Search<S>, stack: &mut Stack, pool: &Pool) {
 }
 
 /// Whether `path`, taken from the start, reaches `kernel`.
-fn leads_to(spec: &Spec, path: &[Choice], kernel: &Kernel) -> bool {
-    let mut k = spec.initial.clone();
+fn leads_to(spec: &Spec, liveness: Option<&Liveness>, path: &[Choice], kernel: &Kernel) -> bool {
+    let mut k = super::start(spec, liveness);
     for &c in path {
-        crate::world::apply(spec, &mut k, c, &mut ());
+        super::take(spec, liveness, &mut k, c);
     }
     k == *kernel
 }

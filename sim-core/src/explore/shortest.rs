@@ -1,10 +1,12 @@
 //! The shortest counterexample: breadth-first search from the start, so the first lost wakeup
 //! found is one with the fewest steps. No sleep sets (they would prune the shortest path); the
-//! symmetry reduction keeps it (a permutation of a path is as long), so it may be used.
+//! symmetry reduction keeps it (a permutation of a path is as long), and so do dead variables
+//! (states merged there have the same futures, step for step), so they may be used.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
 
+use crate::explore::dead::Liveness;
 use crate::explore::symmetry::Symmetry;
 use crate::explore::{Config, Stats};
 use crate::hash::{FingerprintSet, Fingerprinter};
@@ -36,14 +38,16 @@ pub fn shortest_lost_wakeup(
     let symmetry = if cfg.reductions.symmetry { Symmetry::of(spec) } else { Symmetry::default() };
     // Parent links: node i was reached from node parent[i].0 by choice parent[i].1.
     let mut parent: Vec<(u32, Option<Choice>)> = vec![(0, None)];
-    let mut frontier: VecDeque<(Kernel, u32, u32)> = VecDeque::from([(spec.initial.clone(), 0, 0)]);
+    let liveness = cfg.reductions.dead_variables.then(|| Liveness::of(spec));
+    let start = super::start(spec, liveness.as_ref());
     let mut fp = Fingerprinter::default();
     let mut key = |k: &Kernel| match symmetry.is_trivial() {
         true => fp.kernel(k, 0),
         false => fp.kernel_as(k, &symmetry.canonical(k), 0),
     };
     let mut seen = FingerprintSet::default();
-    seen.insert(key(&spec.initial));
+    seen.insert(key(&start));
+    let mut frontier: VecDeque<(Kernel, u32, u32)> = VecDeque::from([(start, 0, 0)]);
     let mut stats = Stats { states: 1, ..Stats::default() };
     let mut choices = Vec::new();
     let path = |parent: &[(u32, Option<Choice>)], mut i: u32| {
@@ -59,7 +63,7 @@ pub fn shortest_lost_wakeup(
         world::choices(spec, &kernel, &mut choices);
         for &c in &choices {
             let mut child = kernel.clone();
-            world::apply(spec, &mut child, c, &mut ());
+            super::take(spec, liveness.as_ref(), &mut child, c);
             stats.transitions += 1;
             if !seen.insert(key(&child)) {
                 continue;
