@@ -297,6 +297,8 @@ test('a timed run draws its steps on a time axis with the race window shaded; th
   const shade = await page.locator('.timeline .race-window rect').boundingBox();
   const svg = await page.locator('.timeline svg').boundingBox();
   assert.ok(shade.width > svg.width / 5 && shade.width < svg.width / 2, `${shade.width} of ${svg.width}`);
+  // The step the oracle's account blames is ringed on the time axis too: one ring.
+  assert.match(await page.getAttribute('.timeline svg.gantt .mark.culprit', 'd'), /^M[\d.]+ \d+h[\d.]+v\d+h-[\d.]+z$/);
   // Sleeps are drawn, and the narration says when the step ran.
   assert.ok((await page.getAttribute('.timeline .sleeps', 'd')).length > 0);
   assert.match(await page.textContent('.narration'), /^At 13,556 ns, for 153 ns: CPU0 runs R: schedule/);

@@ -81,8 +81,11 @@ enum Kind {
     Culprit,
 }
 
+/// How many kinds of mark there are: the length of the path data arrays.
+const KINDS: usize = 7;
+
 impl Kind {
-    const ALL: [(Kind, &'static str); 7] = [
+    const ALL: [(Kind, &'static str); KINDS] = [
         (Kind::Step, "mark"),
         (Kind::Wake, "mark wake"),
         (Kind::WokeNobody, "mark nobody"),
@@ -121,13 +124,13 @@ fn culprit(rec: &Recording) -> Option<usize> {
 }
 
 /// The path data of every kind of mark and of the wakeup arrows, and the signals.
-fn paths(rec: &Recording, step_w: usize) -> ([String; 7], String, Vec<SignalMark>) {
+fn paths(rec: &Recording, step_w: usize) -> ([String; KINDS], String, Vec<SignalMark>) {
     let mark_w = (step_w - 2).min(MAX_MARK_W);
     let pad = (step_w - mark_w) / 2;
     let signals = rec.spec.tasks.len();
     let lost = lost_mark(rec);
     let culprit = culprit(rec);
-    let mut marks: [String; 7] = Default::default();
+    let mut marks: [String; KINDS] = Default::default();
     let mut arrows = String::new();
     let mut named = Vec::new();
     for (i, e) in rec.events.iter().enumerate() {
@@ -283,7 +286,8 @@ fn gantt_marks(p: &GanttProps) -> Html {
     let tasks = rec.spec.tasks.len();
     let lanes = tasks + 1;
     let lost = lost_mark(rec);
-    let mut marks: [String; 6] = Default::default();
+    let culprit = culprit(rec);
+    let mut marks: [String; KINDS] = Default::default();
     let mut arrows = String::new();
     let mut sleeps = String::new();
     let mut asleep_since: Vec<Option<f64>> = vec![None; tasks];
@@ -336,6 +340,16 @@ fn gantt_marks(p: &GanttProps) -> Html {
             _ => Kind::Step,
         };
         bar(&mut marks[kind as usize], x0, x1, lane);
+        if culprit == Some(i + 1) {
+            let w = (x1 - x0).max(Clock::MIN_BAR) + 4.0;
+            let _ = write!(
+                marks[Kind::Culprit as usize],
+                "M{:.1} {}h{w:.1}v{}h-{w:.1}z",
+                x0 - 2.0,
+                lane * LANE_H + 1,
+                MARK_H + 4
+            );
+        }
         if let Some(victim) = lost_here.filter(|&v| v != lane) {
             bar(&mut marks[Kind::Lost as usize], x0, x1, victim);
         }
