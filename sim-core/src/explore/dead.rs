@@ -35,10 +35,10 @@ impl Liveness {
     pub fn clear_dead(&self, k: &mut Kernel, t: TaskId) {
         let task = k.task_mut(t);
         let live = self.live[t.index()].get(usize::from(task.pc)).copied().unwrap_or(0);
+        // Without a branch per local (this runs on every step of a search): a live local is
+        // masked with all ones, a dead one with zero.
         for (i, local) in task.locals.iter_mut().enumerate() {
-            if live & 1 << i == 0 {
-                *local = 0;
-            }
+            *local &= -i32::from(live >> i & 1);
         }
     }
 
