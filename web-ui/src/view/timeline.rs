@@ -81,8 +81,8 @@ enum Kind {
     Culprit,
 }
 
-/// How many kinds of mark there are: the length of the path data arrays.
-const KINDS: usize = 7;
+/// How many kinds of mark there are (`Culprit` is the last): the length of the path data arrays.
+const KINDS: usize = Kind::Culprit as usize + 1;
 
 impl Kind {
     const ALL: [(Kind, &'static str); KINDS] = [
