@@ -120,9 +120,26 @@ impl Store for &Shared {
         };
         let i = Shared::shard_of(fingerprint);
         let mut table = lock(&self.shards[i].0);
-        let len = table.place().len;
+        if table.is_full() {
+            // The next state kept grows the shard. Its new slots are made (their pages taken
+            // and cleared) without the lock, so that a thread that wants the shard meanwhile
+            // waits only for the copy: two threads then waited 0.26 s in all for locks, not
+            // 1.2 s, in a 12 s search (pipe, 4 writers).
+            let (len, more) = (table.place().len, table.growth());
+            drop(table);
+            let spare = claim(more).then(|| Visited::spare(len));
+            table = lock(&self.shards[i].0);
+            if let Some(spare) = spare {
+                if table.place().len == len {
+                    table.grow_into(spare);
+                } else {
+                    // Another thread grew it first.
+                    self.bytes.fetch_sub(more, Ordering::Relaxed);
+                }
+            }
+        }
         let old = table.upsert_growing(fingerprint, f, claim);
-        if table.place().len != len {
+        if self.whereabouts[i].get() != table.place() {
             self.whereabouts[i].set(table.place());
         }
         old
@@ -416,7 +433,31 @@ fn merge(reports: Vec<Report>, not_stopped: bool, bytes: u64) -> Report {
 
 #[cfg(test)]
 mod tests {
-    use super::every_other_bit;
+    use super::*;
+
+    /// Two threads keeping the same states in the same order, so that they meet at every
+    /// shard as it grows, often both making its new slots: each state is kept once, and the
+    /// bytes counted are the bytes the shards hold (the spare slots of the thread that came
+    /// second are not counted).
+    #[test]
+    fn two_threads_growing_the_same_shards_keep_each_state_once() {
+        let shared = Shared::new(u64::MAX);
+        let fingerprint = |i: u64| xxhash_rust::xxh3::xxh3_128(&i.to_le_bytes());
+        let new: u64 = thread::scope(|scope| {
+            let keep = || {
+                let mut set = &shared;
+                (0..200_000).filter(|&i| set.insert(fingerprint(i), 1).unwrap()).count() as u64
+            };
+            let threads = [scope.spawn(keep), scope.spawn(keep)];
+            threads.into_iter().map(|t| t.join().unwrap()).sum()
+        });
+        assert_eq!(new, 200_000, "each state is new to exactly one thread");
+        let held: u64 = shared.shards.iter().map(|s| lock(&s.0).bytes()).sum();
+        assert_eq!(Store::bytes(&&shared), held);
+        for (shard, place) in shared.shards.iter().zip(&shared.whereabouts) {
+            assert_eq!(place.get(), lock(&shard.0).place(), "where the prefetches look");
+        }
+    }
 
     #[test]
     fn gives_half_the_choices_or_the_only_one() {

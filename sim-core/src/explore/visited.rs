@@ -44,6 +44,9 @@ impl Key {
     }
 }
 
+/// The empty slots of a table grown from another, made apart from it (`Visited::spare`).
+pub struct Spare(Vec<Slot>);
+
 pub struct Visited {
     slots: Vec<Slot>,
     len: usize,
@@ -193,9 +196,7 @@ impl Visited {
             }
             Err(at) => {
                 if let Some(value) = f(None) {
-                    if self.is_full()
-                        && !may_grow((Self::grown(self.slots.len()) - self.slots.len()) as u64 * SLOT_BYTES)
-                    {
+                    if self.is_full() && !may_grow(self.growth()) {
                         return Err(Outgrown);
                     }
                     self.insert_new(key, value, at);
@@ -214,7 +215,8 @@ impl Visited {
         self.slots.len() as u64 * SLOT_BYTES
     }
 
-    fn is_full(&self) -> bool {
+    /// Whether keeping one more state grows the table.
+    pub fn is_full(&self) -> bool {
         (self.len + 1) * 8 > self.slots.len() * 7
     }
 
@@ -262,11 +264,26 @@ impl Visited {
         self.len += 1;
     }
 
-    /// Grow by half. Homes keep their order (they scale with the table), so the old slots,
-    /// read in order, land nearly in order: the copy streams through memory.
+    /// The bytes that growing takes.
+    pub fn growth(&self) -> u64 {
+        (Self::grown(self.slots.len()) - self.slots.len()) as u64 * SLOT_BYTES
+    }
+
+    /// The empty slots the table grows into, made without it.
+    pub fn spare(len: usize) -> Spare {
+        Spare(empty_slots(Self::grown(len)))
+    }
+
     fn grow(&mut self) {
-        let grown = empty_slots(Self::grown(self.slots.len()));
-        let old = std::mem::replace(&mut self.slots, grown);
+        self.grow_into(Self::spare(self.slots.len()));
+    }
+
+    /// Grow by half, into `spare`, made for a table as long as this one. Homes keep their order
+    /// (they scale with the table), so the old slots, read in order, land nearly in order: the
+    /// copy streams through memory.
+    pub fn grow_into(&mut self, spare: Spare) {
+        debug_assert_eq!(spare.0.len(), Self::grown(self.slots.len()));
+        let old = std::mem::replace(&mut self.slots, spare.0);
         for slot in old.into_iter().filter(|s| s.word & OCCUPIED != 0) {
             let key = Key { tag: slot.tag, extra: slot.word & EXTRA_MASK };
             let Err(i) = self.probe(key) else { unreachable!("a key twice in the table") };
