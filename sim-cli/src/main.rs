@@ -104,7 +104,19 @@ pub fn parse_strategy(s: &str) -> Result<StrategyKind, String> {
     s.parse().map_err(|e: sim_core::Error| e.to_string())
 }
 
+/// Let a closed pipe end wqsim as it ends `cat` and every other Unix tool: Rust ignores SIGPIPE,
+/// so that a write to a reader that has gone (`wqsim explore … | head -1`) fails, and `print!`
+/// then panics.
+fn die_on_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: setting a signal's action to its default, before any other thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn main() -> ExitCode {
+    die_on_closed_pipe();
     let result = match Cli::parse().command {
         Command::List(args) => output::list(args.path.as_deref()),
         Command::Check(args) => check::check(&args),

@@ -471,3 +471,28 @@ fn a_link_carries_a_file_that_is_not_built_in() {
     assert_error(&["export", "scenario", "#wq1/~1.AAAA/naive/random/2///0"], "not valid deflate data");
     assert_error(&["export", "scenario", "#wq1/~3.AAAA/naive/random/2///0"], "form '~3' is not supported");
 }
+
+/// A reader that has gone (`wqsim … | head -1`) ends wqsim as it ends `cat`: by SIGPIPE, with
+/// nothing on stderr, not by a panic.
+#[cfg(unix)]
+#[test]
+fn a_closed_pipe_ends_wqsim_quietly() {
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::Stdio;
+    for args in [
+        &["explore", "pipe-splice", "--variant", "v5.9", "--param", "writers=2"][..],
+        &["list"],
+        &["run", "pipe-splice"],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_wqsim"))
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let o = child.wait_with_output().unwrap();
+        assert_eq!(o.status.signal(), Some(libc::SIGPIPE), "{args:?}: {:?}, {}", o.status, stderr(&o));
+        assert!(o.stderr.is_empty(), "{args:?}: {}", stderr(&o));
+    }
+}
