@@ -1,6 +1,6 @@
 //! The kernel API a scenario's C may call: each C name, the primitive it stands for, the
 //! arguments it takes and the line of docs/kernel.md that gives its atomic effect. The scenario
-//! language (`lang/compile.rs`) resolves calls through this table and nothing else, so a new
+//! language (`lang/compile/`) resolves calls through this table and nothing else, so a new
 //! built-in is a row here and a primitive in this module's siblings.
 
 use crate::kernel::task::{TASK_INTERRUPTIBLE, TASK_NORMAL, TASK_UNINTERRUPTIBLE, TASK_WAKEKILL};

@@ -1,5 +1,5 @@
 //! The syntax tree of a scenario's C: what was written, with a span on everything. Names are not
-//! resolved here (`compile.rs` does that), so this is also what the pretty-printer prints back.
+//! resolved here (`compile/` does that), so this is also what the pretty-printer prints back.
 
 use crate::lang::diag::Span;
 

@@ -1,8 +1,8 @@
 //! The scenario language: a scenario file is a TOML header and the tasks' programs in kernel C
 //! (docs/scenario-language.md). The flow: `header.rs` reads the TOML; `lexer.rs` lexes the C
 //! once; per variant, `preprocess.rs` resolves `#if VARIANT(...)` and expands macros (the
-//! kernel's own from `kernel/wait_h.rs`), `parser.rs` builds the tree (`ast.rs`), and
-//! `compile.rs` turns it into programs (`codegen/`, `calls.rs`, `waits.rs`, `steps.rs`,
+//! kernel's own from `kernel/wait_h.rs`), `parser/` builds the tree (`ast.rs`), and
+//! `compile/` turns it into programs (`codegen/`, `calls.rs`, `waits.rs`, `steps.rs`,
 //! `listing.rs`); `print.rs` prints a tree back as C. Every diagnostic points at the file's own
 //! line and column.
 
